@@ -50,21 +50,24 @@ export interface AlarmSnapshot {
   clearedAt?: number;
 }
 
-export type RejectReason =
-  | 'too-large'
-  | 'bad-json'
-  | 'missing-path'
-  | 'wrong-type'
-  | 'not-finite'
-  | 'unknown-topic';
+export type RejectReason = 'too-large' | 'bad-json' | 'missing-path' | 'wrong-type' | 'not-finite' | 'unknown-topic';
 
 export interface EngineStats {
   messages: number;
   bytes: number;
   rejected: Partial<Record<RejectReason, number>>;
   /** The last few rejected payloads, cut short, to show as text. */
-  lastRejects: { reason: RejectReason; topic: string; sample: string; at: number }[];
+  lastRejects: {
+    reason: RejectReason;
+    topic: string;
+    sample: string;
+    at: number;
+    /** The concrete signal whose value was rejected, for value-level reasons (missing-path, ...). */
+    signal?: string;
+  }[];
   lastMessageAt: number | null;
+  /** Samples dropped because batches were not taken for a long time (absent when none). */
+  droppedSamples?: number;
 }
 
 /**

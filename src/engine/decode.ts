@@ -1,0 +1,160 @@
+/**
+ * Payload decoders, compiled once from the twin's signal definitions. A message's payload is put in
+ * a PayloadReader once; every signal that reads it shares the decoded text and the parsed JSON, so
+ * a payload read by four signals is decoded and parsed once.
+ *
+ * Bad input never throws and never yields a value: a decoder returns either a finite number or the
+ * RejectReason saying why not. Returning a string constant instead of a result object keeps the hot
+ * path free of allocation.
+ */
+import type { SignalDef } from '../twin/schema';
+import type { RejectReason } from './protocol';
+import { parseValuePath, readValuePath, MISSING, type PathStep } from '../lib/valuePath';
+
+/** Payloads larger than this are rejected before they are decoded. */
+export const DEFAULT_MAX_PAYLOAD_BYTES = 256 * 1024;
+
+/** A decoded value, or why there is none. */
+export type Decoded = number | RejectReason;
+
+/** Reads one signal's value from the message in a reader. */
+export type ValueDecoder = (reader: PayloadReader) => Decoded;
+
+// One decoder for the whole engine: TextDecoder construction is not free.
+const utf8 = new TextDecoder('utf-8');
+
+// States of the lazily parsed JSON (plain numbers: a const enum does not survive isolated builds).
+const JSON_NOT_PARSED = 0;
+const JSON_PARSED = 1;
+const JSON_FAILED = 2;
+
+/**
+ * One message's payload, decoded lazily and at most once: text on first use, JSON on first use.
+ * Reused for every message (reset) so steady-state decoding allocates only what JSON.parse does.
+ */
+export class PayloadReader {
+  private payload: Uint8Array | string = '';
+  private decodedText: string | null = null;
+  private jsonState = JSON_NOT_PARSED;
+  private jsonValue: unknown = undefined;
+  /** Size of the payload in bytes (UTF-8 for string payloads). */
+  byteLength = 0;
+
+  constructor(readonly maxBytes: number = DEFAULT_MAX_PAYLOAD_BYTES) {}
+
+  /** Puts the next message's payload in the reader and forgets the previous one. */
+  reset(payload: Uint8Array | string): this {
+    this.payload = payload;
+    this.byteLength = typeof payload === 'string' ? utf8Length(payload) : payload.byteLength;
+    this.decodedText = typeof payload === 'string' ? payload : null;
+    this.jsonState = JSON_NOT_PARSED;
+    this.jsonValue = undefined;
+    return this;
+  }
+
+  get tooLarge(): boolean {
+    return this.byteLength > this.maxBytes;
+  }
+
+  /** The payload as text (decoded once). */
+  text(): string {
+    if (this.decodedText === null) this.decodedText = utf8.decode(this.payload as Uint8Array);
+    return this.decodedText;
+  }
+
+  /** The payload parsed as JSON (parsed once), or MISSING when it is not valid JSON. */
+  json(): unknown {
+    if (this.jsonState === JSON_NOT_PARSED) {
+      try {
+        this.jsonValue = JSON.parse(this.text());
+        this.jsonState = JSON_PARSED;
+      } catch {
+        this.jsonState = JSON_FAILED;
+      }
+    }
+    return this.jsonState === JSON_PARSED ? this.jsonValue : MISSING;
+  }
+
+  /** The start of the payload as text, for diagnostics; never decodes more than it shows. */
+  sample(maxChars = 200): string {
+    if (this.decodedText !== null) return this.decodedText.slice(0, maxChars);
+    // At most 4 bytes per character: decoding this prefix is enough.
+    const head = (this.payload as Uint8Array).subarray(0, maxChars * 4);
+    return utf8.decode(head).slice(0, maxChars);
+  }
+}
+
+/** UTF-8 size of a string without encoding it. */
+export function utf8Length(text: string): number {
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) bytes += 1;
+    else if (c < 0x800) bytes += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
+      const d = text.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        bytes += 4;
+        i++;
+      } else bytes += 3;
+    } else bytes += 3;
+  }
+  return bytes;
+}
+
+const NUMBER_TEXT = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+const NOT_FINITE_TEXT = /^[+-]?(?:nan|inf|infinity)$/i;
+const BOOLEAN_TEXT: Readonly<Record<string, number>> = { true: 1, false: 0, '1': 1, '0': 0, on: 1, off: 0 };
+
+/** A plain-text number: "42", "-1.5e3", " 7 ". */
+export function decodeNumberText(text: string): Decoded {
+  const trimmed = text.trim();
+  if (NUMBER_TEXT.test(trimmed)) {
+    const value = Number(trimmed);
+    return Number.isFinite(value) ? value : 'not-finite';
+  }
+  return NOT_FINITE_TEXT.test(trimmed) ? 'not-finite' : 'wrong-type';
+}
+
+/** true/false/1/0/on/off (any case) as 1/0. */
+export function decodeBooleanText(text: string): Decoded {
+  const key = text.trim().toLowerCase();
+  return Object.prototype.hasOwnProperty.call(BOOLEAN_TEXT, key) ? BOOLEAN_TEXT[key] : 'wrong-type';
+}
+
+/** A JSON value where a number is needed: numbers (finite) and booleans (1/0) only. */
+export function jsonToNumber(value: unknown): Decoded {
+  if (value === MISSING) return 'missing-path';
+  if (typeof value === 'number') return Number.isFinite(value) ? value : 'not-finite';
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  return 'wrong-type';
+}
+
+/** Compiles a path for the json decoder; throws on a malformed path (a twin problem, not input). */
+export function compilePath(path: string | undefined): PathStep[] {
+  if (path === undefined) return [];
+  const parsed = parseValuePath(path);
+  if (!parsed.ok) throw new Error(`path "${path}": ${parsed.error} at character ${parsed.position + 1}`);
+  return parsed.steps;
+}
+
+/** The decoder for one signal definition. Throws only for a malformed `path` in the twin. */
+export function compileDecoder(signal: Pick<SignalDef, 'decoder' | 'path'>): ValueDecoder {
+  switch (signal.decoder) {
+    case 'json': {
+      const steps = compilePath(signal.path);
+      return (reader) => {
+        if (reader.tooLarge) return 'too-large';
+        const doc = reader.json();
+        if (doc === MISSING) return 'bad-json';
+        return jsonToNumber(steps.length === 0 ? doc : readValuePath(doc, steps));
+      };
+    }
+    case 'number':
+    case 'text':
+      // The text decoder maps numeric text for now; named states (e.g. "RUN") come with enums.
+      return (reader) => (reader.tooLarge ? 'too-large' : decodeNumberText(reader.text()));
+    case 'boolean':
+      return (reader) => (reader.tooLarge ? 'too-large' : decodeBooleanText(reader.text()));
+  }
+}

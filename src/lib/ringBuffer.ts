@@ -1,0 +1,79 @@
+/**
+ * A fixed-capacity ring of (time, value) samples. Storage starts small and doubles up to the
+ * capacity, so a slow signal costs little while memory stays bounded whatever arrives.
+ */
+export class SampleRing {
+  private times: Float64Array;
+  private values: Float64Array;
+  private start = 0;
+  private size = 0;
+
+  constructor(
+    readonly capacity: number,
+    initial = 64,
+  ) {
+    if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError('capacity must be a positive integer');
+    const n = Math.min(capacity, Math.max(1, initial));
+    this.times = new Float64Array(n);
+    this.values = new Float64Array(n);
+  }
+
+  get length(): number {
+    return this.size;
+  }
+
+  push(time: number, value: number): void {
+    if (this.size === this.times.length && this.size < this.capacity) this.grow();
+    const n = this.times.length;
+    if (this.size < n) {
+      const i = (this.start + this.size) % n;
+      this.times[i] = time;
+      this.values[i] = value;
+      this.size++;
+    } else {
+      // Full at capacity: overwrite the oldest.
+      this.times[this.start] = time;
+      this.values[this.start] = value;
+      this.start = (this.start + 1) % n;
+    }
+  }
+
+  /** The i-th oldest sample's time (0 = oldest). */
+  timeAt(i: number): number {
+    return this.times[(this.start + i) % this.times.length];
+  }
+
+  valueAt(i: number): number {
+    return this.values[(this.start + i) % this.times.length];
+  }
+
+  /** Index of the first sample at or after `time` (binary search; times are pushed in order). */
+  indexAtOrAfter(time: number): number {
+    let lo = 0;
+    let hi = this.size;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.timeAt(mid) < time) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** Bytes held by the storage, for diagnostics and memory benchmarks. */
+  get byteLength(): number {
+    return this.times.byteLength + this.values.byteLength;
+  }
+
+  private grow(): void {
+    const n = Math.min(this.capacity, this.times.length * 2);
+    const times = new Float64Array(n);
+    const values = new Float64Array(n);
+    for (let i = 0; i < this.size; i++) {
+      times[i] = this.timeAt(i);
+      values[i] = this.valueAt(i);
+    }
+    this.times = times;
+    this.values = values;
+    this.start = 0;
+  }
+}
