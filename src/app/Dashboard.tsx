@@ -1,0 +1,61 @@
+import type { Twin } from '../twin/schema';
+import { useApp } from '../store/app';
+import { TwinScene } from '../scene/TwinScene';
+import { ConnectionStatus } from '../panels/ConnectionStatus';
+import { AlarmList } from '../panels/AlarmList';
+import { TrendPanel } from '../panels/TrendPanel';
+import { ValuesPanel } from '../panels/ValuesPanel';
+import { Diagnostics } from '../panels/Diagnostics';
+
+/** The operator layout: header with views and connection, the scene, and panels beside it. */
+export function Dashboard({ twin }: { twin: Twin; brokerUrl: string }) {
+  const modelErrors = useApp((s) => s.modelErrors);
+  const sceneWarnings = useApp((s) => s.sceneWarnings);
+  const engineError = useApp((s) => s.engineError);
+  const notices = [...Object.values(modelErrors), ...sceneWarnings, ...(engineError ? [engineError] : [])];
+  return (
+    <div className="dashboard">
+      <header className="topbar">
+        <a className="brand" href="./" title="All twins">
+          Twinview
+        </a>
+        <h1>{twin.title}</h1>
+        <nav className="views" aria-label="Camera views">
+          {twin.views.map((v) => (
+            <button
+              key={v.id}
+              type="button"
+              onClick={() => useApp.setState((s) => ({ view: { id: v.id, seq: (s.view?.seq ?? 0) + 1 } }))}
+            >
+              {v.label ?? v.id}
+            </button>
+          ))}
+        </nav>
+        <ConnectionStatus />
+      </header>
+      <div className="body">
+        <div className="scene-column">
+          {notices.length > 0 && (
+            <ul className="notices" role="alert" data-testid="notices">
+              {notices.map((n, i) => (
+                <li key={i}>{n}</li>
+              ))}
+            </ul>
+          )}
+          <TwinScene twin={twin} />
+        </div>
+        <aside className="side">
+          <AlarmList />
+          {twin.panels.map((p, i) =>
+            p.kind === 'trend' ? (
+              <TrendPanel key={i} twin={twin} title={p.title} signals={p.signals} window={p.window} />
+            ) : (
+              <ValuesPanel key={i} twin={twin} title={p.title} signals={p.signals} />
+            ),
+          )}
+          <Diagnostics />
+        </aside>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,32 @@
+import { useEffect, useState } from 'react';
+import { fetchTwinList, type TwinListing } from './loadTwin';
+
+/** Lists every twin the server has (models/<twin>/twin.json). */
+export function StartPage() {
+  const [twins, setTwins] = useState<TwinListing[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    fetchTwinList().then(setTwins, (e: unknown) => setError(String(e)));
+  }, []);
+  return (
+    <main className="start">
+      <h1>Twinview</h1>
+      <p className="lead">Live 3D digital twins. Choose a site:</p>
+      {error && <p role="alert" className="error">{error}</p>}
+      {twins === null && !error && <p>Loading the list of twins…</p>}
+      {twins?.length === 0 && <p>No twins found. Add one as models/&lt;twin&gt;/twin.json.</p>}
+      <ul className="twin-list">
+        {twins?.map((t) => (
+          <li key={t.id}>
+            <a href={`?twin=${encodeURIComponent(t.id)}`}>
+              <strong>{t.title}</strong>
+              <code>{t.id}</code>
+              {!t.valid && <span className="badge bad">has errors</span>}
+              {t.description && <span className="desc">{t.description}</span>}
+            </a>
+          </li>
+        ))}
+      </ul>
+    </main>
+  );
+}

@@ -1,0 +1,38 @@
+import { useRef } from 'react';
+import { useApp } from '../store/app';
+
+/** Message and reject counts from the engine; rejected samples shown as text, never as HTML. */
+export function Diagnostics() {
+  const stats = useApp((s) => s.stats);
+  const prev = useRef<{ at: number; messages: number } | null>(null);
+  if (!stats) return null;
+  const now = Date.now();
+  let rate = 0;
+  if (prev.current && now > prev.current.at) rate = ((stats.messages - prev.current.messages) * 1000) / (now - prev.current.at);
+  prev.current = { at: now, messages: stats.messages };
+  const rejected = Object.entries(stats.rejected).filter(([, n]) => (n ?? 0) > 0);
+  return (
+    <details className="panel diagnostics" data-testid="diagnostics">
+      <summary>
+        Diagnostics · {stats.messages.toLocaleString()} messages · {Math.round(rate)}/s
+        {rejected.length > 0 && ` · ${rejected.reduce((n, [, k]) => n + (k ?? 0), 0)} rejected`}
+      </summary>
+      <ul>
+        {rejected.map(([reason, n]) => (
+          <li key={reason} data-reason={reason}>
+            {reason}: {n}
+          </li>
+        ))}
+      </ul>
+      {stats.lastRejects.length > 0 && (
+        <ol className="rejects">
+          {stats.lastRejects.map((r, i) => (
+            <li key={i}>
+              <code>{r.topic}</code> {r.reason}: <code>{r.sample}</code>
+            </li>
+          ))}
+        </ol>
+      )}
+    </details>
+  );
+}

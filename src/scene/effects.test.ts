@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { rampPosition, scaleFraction, spinRadians, thresholdColor } from './effects';
+import { resolveColor } from './palette';
+
+describe('thresholdColor', () => {
+  const stops = [
+    [80, 'warning'],
+    [95, 'alarm'],
+  ] as const;
+  it('uses the below colour under the first stop', () => expect(thresholdColor(stops, 'normal', 79.9)).toBe('normal'));
+  it('switches exactly at a stop', () => expect(thresholdColor(stops, 'normal', 80)).toBe('warning'));
+  it('uses the highest stop reached', () => expect(thresholdColor(stops, 'normal', 120)).toBe('alarm'));
+});
+
+describe('rampPosition', () => {
+  const stops = [
+    [0, '#000000'],
+    [50, '#ff0000'],
+    [100, '#ffffff'],
+  ] as const;
+  it('clamps below and above the ramp', () => {
+    expect(rampPosition(stops, -5)).toEqual({ from: 0, to: 0, t: 0 });
+    expect(rampPosition(stops, 500)).toEqual({ from: 2, to: 2, t: 0 });
+  });
+  it('interpolates between the surrounding stops', () => expect(rampPosition(stops, 75)).toEqual({ from: 1, to: 2, t: 0.5 }));
+});
+
+describe('scaleFraction', () => {
+  it('maps the range to 0..1 and never returns zero', () => {
+    expect(scaleFraction([0, 100], 50)).toBe(0.5);
+    expect(scaleFraction([0, 100], -10)).toBe(0.001);
+    expect(scaleFraction([0, 100], 150)).toBe(1);
+  });
+});
+
+describe('spinRadians', () => {
+  it('turns one revolution per second at 60 rpm', () => expect(spinRadians(60, 1, 120, 1)).toBeCloseTo(2 * Math.PI));
+  it('caps the drawn speed so fast rotors stay readable', () => expect(spinRadians(1e6, 1, 90, 1)).toBeCloseTo(3 * Math.PI));
+});
+
+describe('resolveColor', () => {
+  it('keeps the model colour for normal and maps states to hex', () => {
+    expect(resolveColor('normal')).toBeNull();
+    expect(resolveColor('alarm')).toBe('#d62828');
+    expect(resolveColor('#123456')).toBe('#123456');
+  });
+});
