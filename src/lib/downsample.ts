@@ -34,7 +34,8 @@ export function downsample(
       if (valueAt(i) > valueAt(max)) max = i;
       last = i;
     }
-    for (const k of [...new Set([first, min, max, last])].sort((a, b) => a - b)) out.push({ t: timeAt(k), v: valueAt(k) });
+    for (const k of [...new Set([first, min, max, last])].sort((a, b) => a - b))
+      out.push({ t: timeAt(k), v: valueAt(k) });
   }
   return out;
 }

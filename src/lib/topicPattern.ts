@@ -2,10 +2,7 @@
  * MQTT topic patterns as used in twin files: "+" matches one level, "+name" matches one level and
  * captures it as `name`, "#" (last level only) matches the rest.
  */
-export type TopicLevel =
-  | { kind: 'literal'; text: string }
-  | { kind: 'one'; name: string | null }
-  | { kind: 'rest' };
+export type TopicLevel = { kind: 'literal'; text: string } | { kind: 'one'; name: string | null } | { kind: 'rest' };
 
 export type ParsedPattern = { ok: true; levels: TopicLevel[] } | { ok: false; error: string };
 
@@ -23,7 +20,10 @@ export function parseTopicPattern(pattern: string): ParsedPattern {
     } else if (part.startsWith('+')) {
       const name = part.slice(1);
       if (name !== '' && !CAPTURE_NAME.test(name)) {
-        return { ok: false, error: `"+${name}": a capture name is letters, digits and "_"` };
+        return { ok: false, error: `"+${name}": a capture name is letters, digits and "_", not starting with a digit` };
+      }
+      if (name !== '' && levels.some((l) => l.kind === 'one' && l.name === name)) {
+        return { ok: false, error: `"+${name}" is captured twice; give each capture its own name` };
       }
       levels.push({ kind: 'one', name: name === '' ? null : name });
     } else if (part.includes('+') || part.includes('#')) {

@@ -12,7 +12,7 @@ export interface Condition {
 
 export type ParsedCondition = { ok: true; condition: Condition } | { ok: false; error: string; position: number };
 
-const CONDITION = /^(\s*)([A-Za-z_][A-Za-z0-9_.-]*)(\s*)(>=|<=|==|!=|>|<)(\s*)(-?\d+(?:\.\d+)?(?:e-?\d+)?)\s*$/i;
+const CONDITION = /^(\s*)([A-Za-z_][A-Za-z0-9_.-]*)(\s*)(>=|<=|==|!=|>|<)(\s*)(-?\d+(?:\.\d+)?(?:e[+-]?\d+)?)\s*$/i;
 
 export function parseCondition(text: string): ParsedCondition {
   const match = CONDITION.exec(text);
@@ -29,7 +29,7 @@ export function parseCondition(text: string): ParsedCondition {
   if (!op) return { ok: false, error: 'expected a comparison (>, >=, <, <=, ==, !=)', position: pos };
   pos += op[0].length;
   pos += /^\s*/.exec(text.slice(pos))?.[0].length ?? 0;
-  const num = /^-?\d+(?:\.\d+)?(?:e-?\d+)?/i.exec(text.slice(pos));
+  const num = /^-?\d+(?:\.\d+)?(?:e[+-]?\d+)?/i.exec(text.slice(pos));
   if (!num) return { ok: false, error: 'expected a number', position: pos };
   return { ok: false, error: 'unexpected text after the condition', position: pos + num[0].length };
 }

@@ -3,16 +3,16 @@
  * the load-time validation and the generated `twin.schema.json` all come from it.
  */
 import { z } from 'zod';
-import { isDuration } from '../lib/duration';
+import { DURATION_PATTERN } from '../lib/duration';
 
 const id = z
   .string()
   .regex(/^[A-Za-z0-9_.{}-]+$/, 'use letters, digits, "_", "-", "." (and {capture} in signal ids)')
   .describe('Identifier: letters, digits, "_", "-", "."');
 const vec3 = z.tuple([z.number(), z.number(), z.number()]);
+const durationMessage = 'expected a duration such as "500ms", "5s", "2m", "1h" or a number of seconds';
 const duration = z
-  .union([z.string(), z.number().nonnegative()])
-  .refine(isDuration, 'expected a duration such as "500ms", "5s", "2m" or a number of seconds')
+  .union([z.string().regex(DURATION_PATTERN, durationMessage), z.number().nonnegative(durationMessage)])
   .describe('Duration: "500ms", "5s", "2m", "1h" or seconds as a number');
 
 /** A named colour state of the ISA-101 palette, or a CSS hex colour. */
@@ -30,15 +30,17 @@ export const connectionSchema = z
       .regex(/^wss?:\/\/[^\s]+$/, 'expected a ws:// or wss:// URL')
       .refine((u) => !/\/\/[^/]*@/.test(u), 'credentials must not be written in the URL')
       .describe('Broker WebSocket URL, ws:// or wss://'),
-    mqtt: z
-      .union([z.literal(5), z.literal('3.1.1')])
-      .default(5)
-      .describe('MQTT protocol version: 5 or "3.1.1"'),
+    mqtt: z.literal([5, '3.1.1'], 'expected 5 or "3.1.1"').default(5).describe('MQTT protocol version: 5 or "3.1.1"'),
     subscribe: z
       .array(
         z.union([
-          z.string().min(1),
-          z.object({ topic: z.string().min(1), qos: z.union([z.literal(0), z.literal(1)]).default(0) }).strict(),
+          z.string().min(1).describe('Topic filter'),
+          z
+            .object({
+              topic: z.string().min(1).describe('Topic filter'),
+              qos: z.literal([0, 1], 'expected QoS 0 or 1').default(0).describe('Subscription QoS: 0 or 1'),
+            })
+            .strict(),
         ]),
       )
       .min(1, 'subscribe to at least one topic filter')
@@ -50,19 +52,21 @@ export const connectionSchema = z
     clientId: z.string().min(1).optional().describe('Fixed client id; default is generated per browser'),
     keepalive: z.number().int().positive().default(30).describe('Keepalive in seconds'),
   })
-  .strict();
+  .strict()
+  .describe('The MQTT broker and the topics to subscribe to');
 
 export const assetSchema = z
   .object({
-    id,
+    id: id.describe('Asset id; scene nodes are addressed as "<asset id>/<glTF node name>"'),
     model: z
       .string()
       .regex(/^[^\s/\\][^\\]*\.(glb|gltf)$/i, 'expected a relative path to a .glb or .gltf file')
-      .refine((p) => !p.split('/').includes('..'), 'model paths may not leave the twin folder'),
-    label: z.string().optional(),
-    position: vec3.default([0, 0, 0]),
+      .refine((p) => !p.split('/').includes('..'), 'model paths may not leave the twin folder')
+      .describe('Path of a .glb or .gltf file, relative to the twin folder'),
+    label: z.string().optional().describe('Display name'),
+    position: vec3.default([0, 0, 0]).describe('Position [x, y, z] in scene units (metres)'),
     rotation: vec3.default([0, 0, 0]).describe('Euler angles in degrees (XYZ)'),
-    scale: z.union([z.number().positive(), vec3]).default(1),
+    scale: z.union([z.number().positive(), vec3]).default(1).describe('Scale: one factor for all axes, or [x, y, z]'),
   })
   .strict();
 
@@ -70,61 +74,76 @@ export const signalSchema = z
   .object({
     id: id.describe('Signal id; may use {name} captured by +name in the topic'),
     topic: z.string().min(1).describe('Topic pattern; "+" or "+name" matches one level, "#" the rest'),
-    decoder: z.enum(['json', 'number', 'boolean', 'text']).default('json'),
-    path: z
-      .string()
+    decoder: z
+      .enum(['json', 'number', 'boolean', 'text'])
+      .default('json')
+      .describe('How the payload is read: json, number, boolean or text'),
+    path: z.string().optional().describe('Path into a JSON payload, e.g. "bearing.temp" or "readings[0].value"'),
+    label: z.string().optional().describe('Display name; may use {name} captured by +name in the topic'),
+    unit: z.string().optional().describe('Unit shown with the value, e.g. "°C"'),
+    range: z.tuple([z.number(), z.number()]).optional().describe('Expected [low, high] of the value'),
+    period: duration
       .optional()
-      .describe('Path into a JSON payload, e.g. "bearing.temp" or "readings[0].value"'),
-    label: z.string().optional(),
-    unit: z.string().optional(),
-    range: z.tuple([z.number(), z.number()]).optional(),
-    period: duration.optional().describe('Expected update period; used to mark values stale'),
+      .describe('Expected update period ("2s", "500ms" or seconds); used to mark values stale'),
   })
   .strict();
 
 const colorStop = z.tuple([z.number(), colorSchema]);
 
-export const effectSchema = z.discriminatedUnion('kind', [
-  z
-    .object({
-      kind: z.literal('colorThresholds'),
-      stops: z.array(colorStop).min(1).describe('[value, colour]: from this value upwards, this colour'),
-      below: colorSchema.default('normal').describe('Colour below the first stop'),
-    })
-    .strict(),
-  z
-    .object({
-      kind: z.literal('colorRamp'),
-      stops: z.array(colorStop).min(2).describe('[value, colour] points, interpolated between'),
-    })
-    .strict(),
-  z
-    .object({
-      kind: z.literal('spin'),
-      axis: z.enum(['x', 'y', 'z']).default('y'),
-      rpmPerUnit: z.number().default(1).describe('Revolutions per minute per unit of the signal'),
-      maxRpm: z.number().positive().default(120).describe('Drawn speed limit, so fast rotors stay readable'),
-    })
-    .strict(),
-  z
-    .object({
-      kind: z.literal('scale'),
-      axis: z.enum(['x', 'y', 'z']).default('y'),
-      range: z.tuple([z.number(), z.number()]).describe('Signal values mapped to scale 0..1'),
-    })
-    .strict(),
-  z
-    .object({
-      kind: z.literal('visible'),
-      when: z.enum(['truthy', 'falsy']).default('truthy'),
-    })
-    .strict(),
-]);
+export const effectSchema = z
+  .discriminatedUnion('kind', [
+    z
+      .object({
+        kind: z.literal('colorThresholds'),
+        stops: z.array(colorStop).min(1).describe('[value, colour]: from this value upwards, this colour'),
+        below: colorSchema.default('normal').describe('Colour below the first stop'),
+      })
+      .strict()
+      .describe('Colours the node by the highest stop the value has reached'),
+    z
+      .object({
+        kind: z.literal('colorRamp'),
+        stops: z.array(colorStop).min(2).describe('[value, colour] points, interpolated between'),
+      })
+      .strict()
+      .describe('Colours the node with a colour blended between stops'),
+    z
+      .object({
+        kind: z.literal('spin'),
+        axis: z.enum(['x', 'y', 'z']).default('y').describe('Axis to spin around'),
+        rpmPerUnit: z.number().default(1).describe('Revolutions per minute per unit of the signal'),
+        maxRpm: z.number().positive().default(120).describe('Drawn speed limit, so fast rotors stay readable'),
+      })
+      .strict()
+      .describe('Spins the node at a speed given by the value'),
+    z
+      .object({
+        kind: z.literal('scale'),
+        axis: z.enum(['x', 'y', 'z']).default('y').describe('Axis to scale'),
+        range: z.tuple([z.number(), z.number()]).describe('Signal values mapped to scale 0..1'),
+      })
+      .strict()
+      .describe('Scales the node along one axis, like a fill level'),
+    z
+      .object({
+        kind: z.literal('visible'),
+        when: z
+          .enum(['truthy', 'falsy'])
+          .default('truthy')
+          .describe('Shown when the value is non-zero (truthy) or zero (falsy)'),
+      })
+      .strict()
+      .describe('Shows or hides the node'),
+  ])
+  .describe('What the signal does to the node');
 
 export const bindingSchema = z
   .object({
-    signal: z.string().min(1),
-    node: z.string().regex(/^[^/]+\/.+$/, 'expected "<asset id>/<node name>"'),
+    signal: z.string().min(1).describe('Concrete signal id, e.g. "pump1.temp" for a signal "{pump}.temp"'),
+    node: z
+      .string()
+      .regex(/^[^/]+\/.+$/, 'expected "<asset id>/<node name>"')
+      .describe('Scene node: "<asset id>/<glTF node name>"'),
     effect: effectSchema,
   })
   .strict();
@@ -133,21 +152,26 @@ export const prioritySchema = z.enum(['low', 'medium', 'high', 'urgent']);
 
 export const ruleSchema = z
   .object({
-    id,
+    id: id.describe('Rule id; also the alarm id'),
     when: z.string().min(1).describe('Condition, e.g. "pump1.temp > 95"'),
-    for: duration.optional().describe('On-delay: the condition must hold this long'),
+    for: duration.optional().describe('On-delay: the condition must hold this long ("5s", "500ms" or seconds)'),
     deadband: z.number().nonnegative().default(0).describe('Hysteresis before the alarm clears'),
-    priority: prioritySchema.default('medium'),
-    message: z.string().min(1),
+    priority: prioritySchema.default('medium').describe('Alarm priority: low, medium, high or urgent'),
+    message: z.string().min(1).describe('Alarm text shown to the operator'),
     asset: z.string().optional().describe('Scene node the alarm belongs to ("<asset id>/<node>")'),
   })
   .strict();
 
 export const viewSchema = z
   .object({
-    id,
-    label: z.string().optional(),
-    camera: z.object({ position: vec3, target: vec3 }).strict(),
+    id: id.describe('View id'),
+    label: z.string().optional().describe('Display name; the id when absent'),
+    camera: z
+      .object({
+        position: vec3.describe('Camera position [x, y, z]'),
+        target: vec3.describe('Point the camera looks at [x, y, z]'),
+      })
+      .strict(),
   })
   .strict();
 
@@ -155,44 +179,50 @@ export const panelSchema = z.discriminatedUnion('kind', [
   z
     .object({
       kind: z.literal('trend'),
-      title: z.string(),
-      signals: z.array(z.string()).min(1),
-      window: duration.default('5m'),
+      title: z.string().describe('Panel title'),
+      signals: z.array(z.string()).min(1).describe('Concrete signal ids to draw'),
+      window: duration.default('5m').describe('Time span shown ("5m", "1h" or seconds)'),
     })
-    .strict(),
+    .strict()
+    .describe('A chart of recent values'),
   z
     .object({
       kind: z.literal('values'),
-      title: z.string(),
-      signals: z.array(z.string()).min(1),
+      title: z.string().describe('Panel title'),
+      signals: z.array(z.string()).min(1).describe('Concrete signal ids to list'),
     })
-    .strict(),
+    .strict()
+    .describe('A table of current values'),
 ]);
 
 export const commandSchema = z
   .object({
-    id,
-    label: z.string(),
-    topic: z.string().min(1).refine((t) => !/[+#]/.test(t), 'a command topic cannot contain wildcards'),
-    payload: z.unknown(),
-    confirm: z.boolean().default(true),
+    id: id.describe('Command id'),
+    label: z.string().describe('Button text'),
+    topic: z
+      .string()
+      .min(1)
+      .refine((t) => !/[+#]/.test(t), 'a command topic cannot contain wildcards')
+      .describe('Topic to publish to (no wildcards)'),
+    payload: z.unknown().describe('Message to publish (any JSON value)'),
+    confirm: z.boolean().default(true).describe('Ask the operator to confirm before publishing'),
   })
   .strict();
 
 export const twinSchema = z
   .object({
-    $schema: z.string().optional(),
+    $schema: z.string().optional().describe('JSON Schema for editors, e.g. "../twin.schema.json"'),
     id: id.describe('Twin id; also the folder name under models/'),
-    title: z.string().min(1),
-    description: z.string().optional(),
+    title: z.string().min(1).describe('Display name of the twin'),
+    description: z.string().optional().describe('A sentence or two about the twin'),
     connection: connectionSchema,
-    assets: z.array(assetSchema).default([]),
-    signals: z.array(signalSchema).default([]),
-    bindings: z.array(bindingSchema).default([]),
-    rules: z.array(ruleSchema).default([]),
-    views: z.array(viewSchema).default([]),
-    panels: z.array(panelSchema).default([]),
-    commands: z.array(commandSchema).default([]),
+    assets: z.array(assetSchema).default([]).describe('glTF models placed in the scene'),
+    signals: z.array(signalSchema).default([]).describe('Values and the topics they come from'),
+    bindings: z.array(bindingSchema).default([]).describe('Signal -> scene node -> visual effect'),
+    rules: z.array(ruleSchema).default([]).describe('Conditions over signals that raise alarms'),
+    views: z.array(viewSchema).default([]).describe('Camera presets; the first is the initial view'),
+    panels: z.array(panelSchema).default([]).describe('Trend and value panels'),
+    commands: z.array(commandSchema).default([]).describe('Messages the operator may publish'),
   })
   .strict();
 

@@ -6,6 +6,7 @@
 import type { z } from 'zod';
 import { twinSchema, type Twin } from './schema';
 import { parseTopicPattern, captureNames, filterCovers } from '../lib/topicPattern';
+import { parseValuePath } from '../lib/valuePath';
 import { placeholders, templateMatcher } from './signalIds';
 import { parseCondition } from './condition';
 
@@ -29,6 +30,8 @@ export function jsonPath(segments: readonly PropertyKey[]): string {
 
 /** Parses and validates twin JSON text. */
 export function validateTwinText(text: string): TwinResult {
+  // A byte-order mark (some Windows editors write one) is not JSON; fetch() drops it, readFile does not.
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   let doc: unknown;
   try {
     doc = JSON.parse(text);
@@ -40,33 +43,231 @@ export function validateTwinText(text: string): TwinResult {
 
 /** Validates an already-parsed document. */
 export function validateTwin(doc: unknown): TwinResult {
-  const parsed = twinSchema.safeParse(doc);
+  const parsed = twinSchema.safeParse(doc, { error: issueMessage });
   if (!parsed.success) return { ok: false, problems: schemaProblems(parsed.error) };
   const problems = referenceProblems(parsed.data);
   return problems.length ? { ok: false, problems } : { ok: true, twin: parsed.data };
 }
 
+type Issue = z.core.$ZodIssue;
+
+/** Clearer wording than zod's defaults where those are generic; undefined keeps zod's own. */
+function issueMessage(issue: z.core.$ZodRawIssue): string | undefined {
+  if (issue.code === 'invalid_type' && issue.input === undefined) return 'required field is missing';
+  if (issue.code !== 'invalid_union') return undefined;
+  const raw = issue as z.core.$ZodRawIssue & { discriminator?: string; options?: unknown[] };
+  if (raw.discriminator !== undefined && Array.isArray(raw.options)) {
+    const tag = isRecord(issue.input) ? issue.input[raw.discriminator] : undefined;
+    const options = raw.options.map(String).join(', ');
+    return tag === undefined
+      ? `missing "${raw.discriminator}": expected one of ${options}`
+      : `unknown ${raw.discriminator} ${JSON.stringify(tag)}: expected one of ${options}`;
+  }
+  // A plain union where no option had the right type: name the types it takes.
+  const expected = new Set<string>();
+  for (const branch of issue.errors) {
+    const root = branch.length === 1 && branch[0].path.length === 0 ? branch[0] : null;
+    if (root?.code === 'invalid_type') expected.add(root.expected === 'tuple' ? 'array' : root.expected);
+    else if (root?.code === 'invalid_value') for (const v of root.values) expected.add(typeName(v));
+    else return undefined;
+  }
+  return `expected ${[...expected].join(' or ')}, received ${typeName(issue.input)}`;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function typeName(value: unknown): string {
+  return value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value;
+}
+
+/** An option of a union that failed only below its root: the value had its type, so its issues say what is wrong. */
+function typeMatched(branch: readonly Issue[]): boolean {
+  return (
+    branch.length > 0 &&
+    branch.every((i) => i.path.length > 0 || (i.code !== 'invalid_type' && i.code !== 'invalid_value'))
+  );
+}
+
 function schemaProblems(error: z.ZodError): TwinProblem[] {
   const out: TwinProblem[] = [];
-  for (const issue of error.issues) {
-    if (issue.code === 'unrecognized_keys') {
-      for (const key of issue.keys) out.push({ path: jsonPath([...issue.path, key]), message: 'unknown field' });
-    } else {
-      out.push({ path: jsonPath(issue.path), message: issue.message });
+  const seen = new Set<string>();
+  const add = (path: PropertyKey[], message: string) => {
+    const problem = { path: jsonPath(path), message };
+    const key = `${problem.path}\n${message}`;
+    if (!seen.has(key)) {
+      seen.add(key);
+      out.push(problem);
     }
-  }
+  };
+  const visit = (issue: Issue, prefix: PropertyKey[]) => {
+    const path = [...prefix, ...issue.path];
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) add([...path, key], `unknown field "${key}"`);
+      return;
+    }
+    if (issue.code === 'invalid_union') {
+      // When exactly one option of a union had the value's type, that option's problems are the useful ones.
+      const matched = issue.errors.filter(typeMatched);
+      if (matched.length === 1) {
+        for (const inner of matched[0]) visit(inner, path);
+        return;
+      }
+    }
+    add(path, issue.message);
+  };
+  for (const issue of error.issues) visit(issue, []);
   return out;
 }
 
 function describeJsonError(text: string, err: unknown): string {
+  // Engines word JSON errors differently and not all give a position (Node 20: "Unexpected token"),
+  // so the position and wording come from a small scanner; the engine's message is the fallback.
+  const found = findJsonError(text);
+  if (found) {
+    const { line, column } = lineColumn(text, found.position);
+    return `not valid JSON at line ${line}, column ${column}: ${found.message}`;
+  }
   const message = err instanceof Error ? err.message : String(err);
   const at = /position (\d+)/.exec(message);
   if (!at) return `not valid JSON: ${message}`;
-  const pos = Number(at[1]);
-  const before = text.slice(0, pos);
-  const line = before.split('\n').length;
-  const column = pos - before.lastIndexOf('\n');
+  const { line, column } = lineColumn(text, Number(at[1]));
   return `not valid JSON at line ${line}, column ${column}: ${message.replace(/ in JSON at position \d+.*$/, '')}`;
+}
+
+/** 1-based line and column of a character offset. */
+function lineColumn(text: string, position: number): { line: number; column: number } {
+  const before = text.slice(0, position);
+  return { line: before.split('\n').length, column: position - before.lastIndexOf('\n') };
+}
+
+class JsonSyntaxError {
+  constructor(
+    readonly message: string,
+    readonly position: number,
+  ) {}
+}
+
+/** The first syntax error in JSON text (RFC 8259) with its offset, or null when the scanner finds none. */
+function findJsonError(text: string): { message: string; position: number } | null {
+  let i = 0;
+  const fail = (message: string, position = i): never => {
+    throw new JsonSyntaxError(message, position);
+  };
+  const found = (position: number): string => {
+    if (position >= text.length) return 'the end of the text';
+    const word = /^[A-Za-z_$][\w$]*/.exec(text.slice(position, position + 40));
+    return word ? JSON.stringify(word[0]) : JSON.stringify(text[position]);
+  };
+  const unexpected = (expected: string): never => {
+    if (text[i] === '/' && (text[i + 1] === '/' || text[i + 1] === '*')) fail('comments are not allowed in JSON');
+    if (text[i] === "'") fail('strings must use double quotes');
+    return fail(`expected ${expected}, found ${found(i)}`);
+  };
+  const space = () => {
+    while (text[i] === ' ' || text[i] === '\t' || text[i] === '\n' || text[i] === '\r') i++;
+  };
+  const string = () => {
+    const start = i++;
+    for (;;) {
+      if (i >= text.length) fail('unterminated string', start);
+      const c = text.charCodeAt(i);
+      if (c === 0x22) {
+        i++;
+        return;
+      }
+      if (c === 0x0a) fail('unterminated string (a line break inside a string)', start);
+      if (c < 0x20) fail('control character in a string (write it as an escape such as \\t)');
+      if (c === 0x5c) {
+        const e = text[i + 1];
+        if (e === 'u') {
+          if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) fail('bad \\u escape: expected four hex digits');
+          i += 6;
+        } else if (e !== undefined && '"\\/bfnrt'.includes(e)) i += 2;
+        else fail(`bad escape "\\${e ?? ''}" in a string`);
+      } else i++;
+    }
+  };
+  const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
+  const value = (): void => {
+    space();
+    const c = text[i];
+    if (c === '{') {
+      i++;
+      space();
+      if (text[i] === '}') {
+        i++;
+        return;
+      }
+      for (;;) {
+        if (text[i] !== '"') unexpected('a property name in double quotes');
+        string();
+        space();
+        if (text[i] !== ':') unexpected('":" after the property name');
+        i++;
+        value();
+        space();
+        if (text[i] === '}') {
+          i++;
+          return;
+        }
+        if (text[i] !== ',') unexpected('"," or "}" after a property value');
+        const comma = i++;
+        space();
+        if (text[i] === '}') fail('trailing comma: JSON does not allow "," before "}"', comma);
+      }
+    }
+    if (c === '[') {
+      i++;
+      space();
+      if (text[i] === ']') {
+        i++;
+        return;
+      }
+      for (;;) {
+        value();
+        space();
+        if (text[i] === ']') {
+          i++;
+          return;
+        }
+        if (text[i] !== ',') unexpected('"," or "]" after an array element');
+        const comma = i++;
+        space();
+        if (text[i] === ']') fail('trailing comma: JSON does not allow "," before "]"', comma);
+      }
+    }
+    if (c === '"') return string();
+    for (const word of ['true', 'false', 'null']) {
+      if (text.startsWith(word, i) && !/[\w$]/.test(text[i + word.length] ?? '')) {
+        i += word.length;
+        return;
+      }
+    }
+    NUMBER.lastIndex = i;
+    const number = NUMBER.exec(text);
+    if (number && !/[\w.$]/.test(text[i + number[0].length] ?? '')) {
+      i += number[0].length;
+      return;
+    }
+    if (c === '-' || (c >= '0' && c <= '9')) fail(`invalid number "${/^[-+\w.]*/.exec(text.slice(i, i + 40))?.[0]}"`);
+    unexpected('a value');
+  };
+  try {
+    value();
+    space();
+    if (i < text.length) unexpected('the end of the text after the JSON value');
+    return null;
+  } catch (err) {
+    if (err instanceof JsonSyntaxError) return { message: err.message, position: err.position };
+    return null; // e.g. nested too deeply for the scanner: the engine's message stands
+  }
+}
+
+/** What three.js makes of a glTF node name (PropertyBinding.sanitizeNodeName): scene lookups see this. */
+function sanitizeNodeName(name: string): string {
+  return name.replace(/\s/g, '_').replace(/[[\].:/]/g, '');
 }
 
 function duplicateIds(items: readonly { id: string }[], where: string, problems: TwinProblem[]): void {
@@ -74,7 +275,10 @@ function duplicateIds(items: readonly { id: string }[], where: string, problems:
   items.forEach((item, i) => {
     const first = seen.get(item.id);
     if (first !== undefined) {
-      problems.push({ path: jsonPath([where, i, 'id']), message: `duplicate id "${item.id}" (first at $.${where}[${first}])` });
+      problems.push({
+        path: jsonPath([where, i, 'id']),
+        message: `duplicate id "${item.id}" (first at $.${where}[${first}])`,
+      });
     } else seen.set(item.id, i);
   });
 }
@@ -105,12 +309,14 @@ function referenceProblems(twin: Twin): TwinProblem[] {
       return;
     }
     const captured = new Set(captureNames(parsed.levels));
-    for (const name of placeholders(signal.id)) {
-      if (!captured.has(name)) {
-        problems.push({
-          path: jsonPath(['signals', i, 'id']),
-          message: `"{${name}}" is not captured by the topic (write "+${name}" in the topic)`,
-        });
+    for (const field of ['id', 'label'] as const) {
+      for (const name of placeholders(signal[field] ?? '')) {
+        if (!captured.has(name)) {
+          problems.push({
+            path: jsonPath(['signals', i, field]),
+            message: `"{${name}}" is not captured by the topic (write "+${name}" in the topic)`,
+          });
+        }
       }
     }
     if (!filters.some((f) => filterCovers(f, signal.topic))) {
@@ -120,7 +326,18 @@ function referenceProblems(twin: Twin): TwinProblem[] {
       });
     }
     if (signal.path !== undefined && signal.decoder !== 'json') {
-      problems.push({ path: jsonPath(['signals', i, 'path']), message: `a path needs the json decoder, not "${signal.decoder}"` });
+      problems.push({
+        path: jsonPath(['signals', i, 'path']),
+        message: `a path needs the json decoder, not "${signal.decoder}"`,
+      });
+    } else if (signal.path !== undefined) {
+      const path = parseValuePath(signal.path);
+      if (!path.ok) {
+        problems.push({
+          path: jsonPath(['signals', i, 'path']),
+          message: `${path.error} at character ${path.position + 1}`,
+        });
+      }
     }
     if (signal.range && signal.range[0] >= signal.range[1]) {
       problems.push({ path: jsonPath(['signals', i, 'range']), message: 'range must be [low, high] with low < high' });
@@ -131,9 +348,23 @@ function referenceProblems(twin: Twin): TwinProblem[] {
   const knownSignal = (idText: string) => matchers.some((m) => m(idText));
   const assetIds = new Set(twin.assets.map((a) => a.id));
   const checkNode = (node: string, path: PropertyKey[]) => {
-    const asset = node.split('/')[0];
+    const [asset, ...names] = node.split('/');
     if (!assetIds.has(asset)) {
-      problems.push({ path: jsonPath(path), message: `unknown asset "${asset}" (assets: ${[...assetIds].join(', ') || 'none'})` });
+      problems.push({
+        path: jsonPath(path),
+        message: `unknown asset "${asset}" (assets: ${[...assetIds].join(', ') || 'none'})`,
+      });
+    }
+    for (const name of names) {
+      if (name === '') {
+        problems.push({ path: jsonPath(path), message: 'empty node name (two "/" in a row, or a "/" at the end)' });
+      } else if (sanitizeNodeName(name) !== name) {
+        // three.js renames glTF nodes as it loads them, so a name written as in the modelling tool never matches.
+        problems.push({
+          path: jsonPath(path),
+          message: `node name "${name}" cannot match: three.js turns spaces into "_" and drops "[", "]", ".", ":" from glTF node names (write "${sanitizeNodeName(name)}")`,
+        });
+      }
     }
   };
 
@@ -146,19 +377,28 @@ function referenceProblems(twin: Twin): TwinProblem[] {
     if (effect.kind === 'colorThresholds' || effect.kind === 'colorRamp') {
       for (let s = 1; s < effect.stops.length; s++) {
         if (effect.stops[s][0] <= effect.stops[s - 1][0]) {
-          problems.push({ path: jsonPath(['bindings', i, 'effect', 'stops', s]), message: 'stops must be in increasing order of value' });
+          problems.push({
+            path: jsonPath(['bindings', i, 'effect', 'stops', s]),
+            message: 'stops must be in increasing order of value',
+          });
         }
       }
     }
     if (effect.kind === 'scale' && effect.range[0] === effect.range[1]) {
-      problems.push({ path: jsonPath(['bindings', i, 'effect', 'range']), message: 'range needs two different values' });
+      problems.push({
+        path: jsonPath(['bindings', i, 'effect', 'range']),
+        message: 'range needs two different values',
+      });
     }
   });
 
   twin.rules.forEach((rule, i) => {
     const parsed = parseCondition(rule.when);
     if (!parsed.ok) {
-      problems.push({ path: jsonPath(['rules', i, 'when']), message: `${parsed.error} at character ${parsed.position + 1}` });
+      problems.push({
+        path: jsonPath(['rules', i, 'when']),
+        message: `${parsed.error} at character ${parsed.position + 1}`,
+      });
     } else if (!knownSignal(parsed.condition.signal)) {
       problems.push({ path: jsonPath(['rules', i, 'when']), message: `unknown signal "${parsed.condition.signal}"` });
     }
@@ -167,7 +407,8 @@ function referenceProblems(twin: Twin): TwinProblem[] {
 
   twin.panels.forEach((panel, i) => {
     panel.signals.forEach((s, j) => {
-      if (!knownSignal(s)) problems.push({ path: jsonPath(['panels', i, 'signals', j]), message: `unknown signal "${s}"` });
+      if (!knownSignal(s))
+        problems.push({ path: jsonPath(['panels', i, 'signals', j]), message: `unknown signal "${s}"` });
     });
   });
 
