@@ -4,7 +4,17 @@ import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['dist', 'node_modules', 'public/draco', 'public/basis', 'test-results', 'playwright-report', 'bench/results'] },
+  {
+    ignores: [
+      'dist',
+      'node_modules',
+      'public/draco',
+      'public/basis',
+      'test-results',
+      'playwright-report',
+      'bench/results',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -22,7 +32,16 @@ export default tseslint.config(
     },
   },
   {
-    files: ['server/**/*.ts', 'models/**/*.ts', 'bench/**/*.ts', 'e2e/**/*.ts', 'tools/**/*.ts', '*.config.ts', '*.config.js'],
+    files: [
+      'server/**/*.ts',
+      'models/**/*.ts',
+      'bench/**/*.ts',
+      'e2e/**/*.ts',
+      'tools/**/*.ts',
+      'tools/**/*.mjs',
+      '*.config.ts',
+      '*.config.js',
+    ],
     languageOptions: { globals: { ...globals.node } },
   },
   {

@@ -1,6 +1,6 @@
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
-import { twinsPlugin } from './tools/vite-plugin-twins';
+import { twinsPlugin } from './tools/vite-plugin-twins.ts';
 
 // TWINVIEW_TWINS_DIRS: colon-separated folders of twins (default "models").
 // TWINVIEW_BROKER_URL: a broker URL that overrides the twins' connection.url.

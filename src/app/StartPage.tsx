@@ -12,7 +12,11 @@ export function StartPage() {
     <main className="start">
       <h1>Twinview</h1>
       <p className="lead">Live 3D digital twins. Choose a site:</p>
-      {error && <p role="alert" className="error">{error}</p>}
+      {error && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
       {twins === null && !error && <p>Loading the list of twins…</p>}
       {twins?.length === 0 && <p>No twins found. Add one as models/&lt;twin&gt;/twin.json.</p>}
       <ul className="twin-list">

@@ -18,7 +18,10 @@ export function TwinPage({ id, params }: { id: string; params: URLSearchParams }
       if (cancelled) return;
       if (!result.ok) {
         useApp.setState({
-          load: 'fatal' in result ? { state: 'failed', id, message: result.fatal } : { state: 'invalid', id, problems: result.problems },
+          load:
+            'fatal' in result
+              ? { state: 'failed', id, message: result.fatal }
+              : { state: 'invalid', id, problems: result.problems },
         });
         return;
       }

@@ -4,7 +4,9 @@ import type { TwinProblem } from '../twin/validate';
 export function TwinProblems({ id, problems }: { id: string; problems: TwinProblem[] }) {
   return (
     <main className="problems" role="alert" aria-labelledby="problems-title">
-      <h1 id="problems-title">The twin “{id}” has {problems.length === 1 ? 'a problem' : `${problems.length} problems`}</h1>
+      <h1 id="problems-title">
+        The twin “{id}” has {problems.length === 1 ? 'a problem' : `${problems.length} problems`}
+      </h1>
       <p>
         Nothing of it was loaded. Fix <code>models/{id}/twin.json</code> (check it with{' '}
         <code>npm run twin -- validate models/{id}/twin.json</code>) and reload.

@@ -19,6 +19,7 @@ export function currentSession(): Session | null {
 export function startSession(twin: Twin, brokerUrl: string): Session {
   current?.stop();
   telemetry.reset();
+  let lastStats: { at: number; messages: number } | null = null;
   const onMessage = (m: FromWorker) => {
     switch (m.type) {
       case 'signals':
@@ -33,9 +34,13 @@ export function startSession(twin: Twin, brokerUrl: string): Session {
       case 'alarms':
         useApp.setState({ alarms: m.alarms });
         break;
-      case 'stats':
-        useApp.setState({ stats: m.stats });
+      case 'stats': {
+        const now = Date.now();
+        const rate = lastStats ? ((m.stats.messages - lastStats.messages) * 1000) / Math.max(1, now - lastStats.at) : 0;
+        lastStats = { at: now, messages: m.stats.messages };
+        useApp.setState({ stats: m.stats, messageRate: rate });
         break;
+      }
       case 'error':
         useApp.setState({ engineError: m.message });
         break;

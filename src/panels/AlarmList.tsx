@@ -42,7 +42,11 @@ export function AlarmList() {
                 {STATE_TEXT[a.state]} · {new Date(a.raisedAt).toLocaleTimeString()} · value {formatValue(a.value)}
               </span>
               {a.state !== 'acknowledged' && (
-                <button type="button" onClick={() => currentSession()?.acknowledge(a.id)} aria-label={`Acknowledge: ${a.message}`}>
+                <button
+                  type="button"
+                  onClick={() => currentSession()?.acknowledge(a.id)}
+                  aria-label={`Acknowledge: ${a.message}`}
+                >
                   Ack
                 </button>
               )}

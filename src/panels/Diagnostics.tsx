@@ -1,15 +1,10 @@
-import { useRef } from 'react';
 import { useApp } from '../store/app';
 
 /** Message and reject counts from the engine; rejected samples shown as text, never as HTML. */
 export function Diagnostics() {
   const stats = useApp((s) => s.stats);
-  const prev = useRef<{ at: number; messages: number } | null>(null);
+  const rate = useApp((s) => s.messageRate);
   if (!stats) return null;
-  const now = Date.now();
-  let rate = 0;
-  if (prev.current && now > prev.current.at) rate = ((stats.messages - prev.current.messages) * 1000) / (now - prev.current.at);
-  prev.current = { at: now, messages: stats.messages };
   const rejected = Object.entries(stats.rejected).filter(([, n]) => (n ?? 0) > 0);
   return (
     <details className="panel diagnostics" data-testid="diagnostics">

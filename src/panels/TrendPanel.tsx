@@ -17,7 +17,17 @@ const SERIES = [
 const POINT_BUDGET = 240;
 
 /** A trend over a time window, redrawn once a second from the bounded history rings. */
-export function TrendPanel({ twin, title, signals, window }: { twin: Twin; title: string; signals: string[]; window: string | number }) {
+export function TrendPanel({
+  twin,
+  title,
+  signals,
+  window,
+}: {
+  twin: Twin;
+  title: string;
+  signals: string[];
+  window: string | number;
+}) {
   useTick(1000);
   const windowMs = parseDuration(window) ?? 300_000;
   const now = Date.now();

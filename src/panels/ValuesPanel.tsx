@@ -27,7 +27,9 @@ export function ValuesPanel({ twin, title, signals }: { twin: Twin; title: strin
                 <td className="value" data-testid={`value-${id}`}>
                   {formatValue(value, meta.unit)}
                 </td>
-                <td className="age">{Number.isNaN(value) ? 'no data' : stale ? `stale · ${formatAge(now - time)}` : formatAge(now - time)}</td>
+                <td className="age">
+                  {Number.isNaN(value) ? 'no data' : stale ? `stale · ${formatAge(now - time)}` : formatAge(now - time)}
+                </td>
               </tr>
             );
           })}

@@ -8,7 +8,10 @@ import { Bindings } from './Bindings';
 import { CameraRig } from './CameraRig';
 import { SceneProbe } from './SceneProbe';
 
-const FALLBACK_VIEW = { position: [12, 9, 12] as [number, number, number], target: [0, 1, 0] as [number, number, number] };
+const FALLBACK_VIEW = {
+  position: [12, 9, 12] as [number, number, number],
+  target: [0, 1, 0] as [number, number, number],
+};
 
 /** The 3D view of a twin: its assets, bindings applied per frame, orbit controls and view presets. */
 export function TwinScene({ twin }: { twin: Twin }) {
@@ -46,9 +49,17 @@ function LoadingBar() {
   const { active, progress, item } = useProgress();
   if (!active) return null;
   return (
-    <div className="loading" role="progressbar" aria-valuenow={Math.round(progress)} aria-valuemin={0} aria-valuemax={100}>
+    <div
+      className="loading"
+      role="progressbar"
+      aria-valuenow={Math.round(progress)}
+      aria-valuemin={0}
+      aria-valuemax={100}
+    >
       <div className="loading-bar" style={{ width: `${progress}%` }} />
-      <span>Loading {item.split('/').pop()} … {Math.round(progress)}%</span>
+      <span>
+        Loading {item.split('/').pop()} … {Math.round(progress)}%
+      </span>
     </div>
   );
 }

@@ -22,7 +22,8 @@ describe('rampPosition', () => {
     expect(rampPosition(stops, -5)).toEqual({ from: 0, to: 0, t: 0 });
     expect(rampPosition(stops, 500)).toEqual({ from: 2, to: 2, t: 0 });
   });
-  it('interpolates between the surrounding stops', () => expect(rampPosition(stops, 75)).toEqual({ from: 1, to: 2, t: 0.5 }));
+  it('interpolates between the surrounding stops', () =>
+    expect(rampPosition(stops, 75)).toEqual({ from: 1, to: 2, t: 0.5 }));
 });
 
 describe('scaleFraction', () => {
@@ -35,7 +36,8 @@ describe('scaleFraction', () => {
 
 describe('spinRadians', () => {
   it('turns one revolution per second at 60 rpm', () => expect(spinRadians(60, 1, 120, 1)).toBeCloseTo(2 * Math.PI));
-  it('caps the drawn speed so fast rotors stay readable', () => expect(spinRadians(1e6, 1, 90, 1)).toBeCloseTo(3 * Math.PI));
+  it('caps the drawn speed so fast rotors stay readable', () =>
+    expect(spinRadians(1e6, 1, 90, 1)).toBeCloseTo(3 * Math.PI));
 });
 
 describe('resolveColor', () => {

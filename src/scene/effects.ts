@@ -9,13 +9,20 @@ export function thresholdIndex(stops: readonly (readonly [number, ColorSpec])[],
 }
 
 /** The colour of a thresholds effect for a value: the last stop at or below it, else `below`. */
-export function thresholdColor(stops: readonly (readonly [number, ColorSpec])[], below: ColorSpec, value: number): ColorSpec {
+export function thresholdColor(
+  stops: readonly (readonly [number, ColorSpec])[],
+  below: ColorSpec,
+  value: number,
+): ColorSpec {
   const k = thresholdIndex(stops, value);
   return k < 0 ? below : stops[k][1];
 }
 
 /** Position of a value in a ramp: the stop pair around it and the fraction between them. */
-export function rampPosition(stops: readonly (readonly [number, ColorSpec])[], value: number): { from: number; to: number; t: number } {
+export function rampPosition(
+  stops: readonly (readonly [number, ColorSpec])[],
+  value: number,
+): { from: number; to: number; t: number } {
   if (value <= stops[0][0]) return { from: 0, to: 0, t: 0 };
   const last = stops.length - 1;
   if (value >= stops[last][0]) return { from: last, to: last, t: 0 };

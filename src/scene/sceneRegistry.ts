@@ -20,7 +20,8 @@ export function registryGeneration(): number {
   return generation;
 }
 
-export type NodeLookup = { ok: true; node: Object3D } | { ok: false; reason: 'no-asset' } | { ok: false; reason: 'no-node'; names: string[] };
+export type NodeLookup =
+  { ok: true; node: Object3D } | { ok: false; reason: 'no-asset' } | { ok: false; reason: 'no-node'; names: string[] };
 
 /**
  * Finds "<asset id>/<node>" or "<asset id>/<parent>/.../<node>": the last segment is the glTF node

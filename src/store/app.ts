@@ -19,6 +19,8 @@ export interface AppState {
   connection: ConnectionStatus | null;
   alarms: AlarmSnapshot[];
   stats: EngineStats | null;
+  /** Messages per second over the last stats interval. */
+  messageRate: number;
   engineError: string | null;
   /** Scene node path ("station/Pump1") of the selected part, if any. */
   selected: string | null;
@@ -35,6 +37,7 @@ export const useApp = create<AppState>(() => ({
   connection: null,
   alarms: [],
   stats: null,
+  messageRate: 0,
   engineError: null,
   selected: null,
   modelErrors: {},

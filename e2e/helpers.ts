@@ -1,0 +1,43 @@
+import mqtt, { type MqttClient } from 'mqtt';
+import type { Page } from '@playwright/test';
+import { E2E } from './ports';
+
+/** A publisher for the test itself, over MQTT/TCP to the same broker the dashboard reads. */
+export async function connectPublisher(): Promise<MqttClient> {
+  return mqtt.connectAsync(E2E.brokerTcpUrl, {
+    protocolVersion: 4,
+    clientId: `e2e-${Math.random().toString(16).slice(2)}`,
+  });
+}
+
+export async function publishJson(client: MqttClient, topic: string, payload: unknown, retain = false): Promise<void> {
+  await client.publishAsync(topic, JSON.stringify(payload), { qos: 1, retain });
+}
+
+export function pumpTelemetry(temp: number, rpm = 1450) {
+  return { ts: Date.now(), running: rpm > 0, rpm, flow: 50, bearing: { temp }, motor: { current: 40 } };
+}
+
+/** Opens a twin and waits until its models are in the scene and the engine is online. */
+export async function openTwin(page: Page, id: string): Promise<void> {
+  await page.goto(`/?twin=${id}`);
+  await page.getByTestId('connection').and(page.locator('[data-state="online"]')).waitFor({ timeout: 20_000 });
+  await page.waitForFunction(
+    () => (window as unknown as { twinview?: { ready(): boolean } }).twinview?.ready() === true,
+    null,
+    {
+      timeout: 30_000,
+    },
+  );
+}
+
+/** The RGB colour of the canvas pixel where a scene node is drawn (its bounding-box centre). */
+export async function nodePixel(page: Page, node: string): Promise<[number, number, number]> {
+  return page.evaluate((path) => {
+    const api = (window as unknown as { twinview: { pixelAt(path: string): [number, number, number] | null } })
+      .twinview;
+    const px = api.pixelAt(path);
+    if (!px) throw new Error(`node ${path} is not on screen`);
+    return px;
+  }, node);
+}

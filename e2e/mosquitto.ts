@@ -1,0 +1,74 @@
+/**
+ * Runs a real Mosquitto for the end-to-end tests: a TCP listener for the test's own publisher and a
+ * WebSocket listener for the dashboard, both on loopback.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { createConnection } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export interface Mosquitto {
+  stop(): Promise<void>;
+  readonly pid: number;
+}
+
+export function findMosquitto(): string {
+  for (const p of ['/usr/sbin/mosquitto', '/usr/bin/mosquitto', '/usr/local/sbin/mosquitto'])
+    if (existsSync(p)) return p;
+  throw new Error('mosquitto is not installed: install it with  sudo apt-get install -y mosquitto');
+}
+
+function portOpen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = createConnection({ host: '127.0.0.1', port });
+    s.once('connect', () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.once('error', () => resolve(false));
+  });
+}
+
+export async function startMosquitto(opts: { tcpPort: number; wsPort: number }): Promise<Mosquitto> {
+  if ((await portOpen(opts.tcpPort)) || (await portOpen(opts.wsPort))) {
+    throw new Error(`port ${opts.tcpPort} or ${opts.wsPort} is already in use on 127.0.0.1 (a previous test broker?)`);
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'twinview-mosquitto-'));
+  const conf = join(dir, 'mosquitto.conf');
+  writeFileSync(
+    conf,
+    [
+      'allow_anonymous true',
+      'persistence false',
+      `listener ${opts.tcpPort} 127.0.0.1`,
+      `listener ${opts.wsPort} 127.0.0.1`,
+      'protocol websockets',
+      'socket_domain ipv4',
+      '',
+    ].join('\n'),
+  );
+  const child: ChildProcess = spawn(findMosquitto(), ['-c', conf], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+  const deadline = Date.now() + 10_000;
+  while (!((await portOpen(opts.tcpPort)) && (await portOpen(opts.wsPort)))) {
+    if (child.exitCode !== null || Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`mosquitto did not start: ${stderr.trim() || `exit ${child.exitCode}`}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return {
+    pid: child.pid ?? -1,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => {
+          rmSync(dir, { recursive: true, force: true });
+          resolve();
+        });
+        child.kill('SIGTERM');
+      }),
+  };
+}

@@ -1,0 +1,14 @@
+/** Ports the end-to-end run uses; apart from the demo's defaults so a running `npm start` is no obstacle. */
+const base = Number(process.env.TWINVIEW_E2E_PORT_BASE ?? 19000);
+
+export const E2E = {
+  webPort: base + 174,
+  brokerTcpPort: base + 883,
+  brokerWsPort: base + 1,
+  get brokerWsUrl() {
+    return `ws://127.0.0.1:${this.brokerWsPort}`;
+  },
+  get brokerTcpUrl() {
+    return `mqtt://127.0.0.1:${this.brokerTcpPort}`;
+  },
+};

@@ -1,0 +1,29 @@
+import { defineConfig } from '@playwright/test';
+import { E2E } from './e2e/ports';
+
+// Debian's Chromium: Playwright cannot download its own browser here. Software WebGL (SwiftShader).
+export default defineConfig({
+  testDir: 'e2e',
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  globalSetup: './e2e/global-setup.ts',
+  use: {
+    baseURL: `http://127.0.0.1:${E2E.webPort}`,
+    viewport: { width: 1400, height: 860 },
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: ['--disable-quic', '--use-angle=swiftshader', '--enable-unsafe-swiftshader'],
+    },
+    trace: 'retain-on-failure',
+  },
+  webServer: {
+    command: `npx vite preview --port ${E2E.webPort} --strictPort`,
+    url: `http://127.0.0.1:${E2E.webPort}/twins/index.json`,
+    reuseExistingServer: false,
+    timeout: 60_000,
+    env: { TWINVIEW_TWINS_DIRS: 'models:e2e/twins', TWINVIEW_BROKER_URL: E2E.brokerWsUrl },
+  },
+});
