@@ -46,7 +46,7 @@ test('the dashboard draws the 3D scene (the canvas is not blank)', async ({ page
 
 test('a value published to the broker appears in the dashboard within 2 s', async ({ page }) => {
   await openTwin(page, 'pump-station');
-  await publishJson(publisher, 'plant/north/pump2/telemetry', pumpTelemetry(61, 1234));
+  await publishJson(publisher, 'plant/north/pumps/pump2/telemetry', pumpTelemetry(61, 1234));
   await expect(page.getByTestId('value-pump2.rpm')).toHaveText('1234 rpm', { timeout: 2_000 });
 });
 
@@ -54,20 +54,20 @@ test('a value over a rule limit raises an alarm in the list, and acknowledging i
   page,
 }) => {
   await openTwin(page, 'pump-station');
-  await publishJson(publisher, 'plant/north/pump3/telemetry', pumpTelemetry(99));
+  await publishJson(publisher, 'plant/north/pumps/pump3/telemetry', pumpTelemetry(99));
   // The rule has a 3 s on-delay.
   const alarm = page.getByTestId('alarm-list').locator('[data-alarm-id="pump3.overheat"]');
   await expect(alarm).toContainText('Pump 3 bearing overheating', { timeout: 6_000 });
   await expect(alarm).toHaveAttribute('data-state', 'active');
   await alarm.getByRole('button', { name: /Acknowledge/ }).click();
   await expect(alarm).toHaveAttribute('data-state', 'acknowledged');
-  await publishJson(publisher, 'plant/north/pump3/telemetry', pumpTelemetry(60));
+  await publishJson(publisher, 'plant/north/pumps/pump3/telemetry', pumpTelemetry(60));
   await expect(alarm).toHaveCount(0);
 });
 
 test('a bound part changes colour on screen when its value crosses a threshold', async ({ page }) => {
   await openTwin(page, 'pump-station');
-  await publishJson(publisher, 'plant/north/pump1/telemetry', pumpTelemetry(60));
+  await publishJson(publisher, 'plant/north/pumps/pump1/telemetry', pumpTelemetry(60));
   await expect
     .poll(() =>
       page.evaluate(() =>
@@ -78,7 +78,7 @@ test('a bound part changes colour on screen when its value crosses a threshold',
   const [r0, g0, b0] = await nodePixel(page, 'station/Pump1_Motor');
   // Grey equipment: channels close together.
   expect(Math.max(r0, g0, b0) - Math.min(r0, g0, b0)).toBeLessThan(40);
-  await publishJson(publisher, 'plant/north/pump1/telemetry', pumpTelemetry(97));
+  await publishJson(publisher, 'plant/north/pumps/pump1/telemetry', pumpTelemetry(97));
   await expect
     .poll(async () => {
       const [r, g, b] = await nodePixel(page, 'station/Pump1_Motor');

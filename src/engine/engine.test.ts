@@ -3,7 +3,7 @@ import { Engine } from './engine';
 import { SAMPLE_STRIDE, type TelemetryBatch } from './protocol';
 import { demoTwin, makeTwin } from './testTwins';
 
-const PUMP_TOPIC = 'plant/north/pump1/telemetry';
+const PUMP_TOPIC = 'plant/north/pumps/pump1/telemetry';
 const pumpPayload = (temp: number, extra = '') =>
   `{"ts":1732540000000,"running":true,"rpm":1480,"flow":52.3,"bearing":{"temp":${temp}},"motor":{"current":41}${extra}}`;
 const bytes = (text: string) => new TextEncoder().encode(text);
@@ -45,7 +45,7 @@ describe('Engine with the demo twin', () => {
     expect(out.batch?.samples.length).toBe(4 * SAMPLE_STRIDE);
 
     c.advance(100);
-    engine.handleMessage('plant/north/pump2/telemetry', pumpPayload(70));
+    engine.handleMessage('plant/north/pumps/pump2/telemetry', pumpPayload(70));
     engine.handleMessage(PUMP_TOPIC, pumpPayload(62));
     const next = engine.takeBatch();
     expect(next.added.map((s) => [s.index, s.id])).toEqual([

@@ -4,7 +4,7 @@ import type { ConnectionOptions } from './connection';
 import type { FromWorker } from './protocol';
 import { demoTwin, makeTwin } from './testTwins';
 
-const PUMP_TOPIC = 'plant/north/pump1/telemetry';
+const PUMP_TOPIC = 'plant/north/pumps/pump1/telemetry';
 const payload = (temp: number) =>
   new TextEncoder().encode(`{"running":true,"rpm":1480,"flow":52.3,"bearing":{"temp":${temp}}}`);
 

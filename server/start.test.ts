@@ -1,0 +1,152 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer, type Server } from 'node:net';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { connectAsync } from 'mqtt';
+import { afterEach, describe, expect, it } from 'vitest';
+import { freePort } from './test/ports';
+
+const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+// tsx itself rather than `npx tsx`: npm's wrapper neither forwards a SIGINT sent to it alone nor survives one
+// sent to the whole group (it dies of the signal), so the exit status of start.ts would be lost. tsx relays
+// signals to the script and exits with its status, as `npm start` does from a terminal.
+const TSX = resolve(REPO, 'node_modules/tsx/dist/cli.mjs');
+
+interface Run {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+const running: ChildProcess[] = [];
+afterEach(() => {
+  for (const c of running.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+});
+
+function start(args: string[]): Run {
+  const child = spawn(process.execPath, [TSX, 'server/start.ts', ...args], {
+    cwd: REPO,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, TWINVIEW_BROKER_URL: '' },
+  });
+  running.push(child);
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
+  return { child, output: () => out, exited };
+}
+
+async function waitFor(run: Run, text: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!run.output().includes(text)) {
+    if (run.child.exitCode !== null) throw new Error(`exited early:\n${run.output()}`);
+    if (Date.now() > deadline) throw new Error(`no "${text}" within ${timeoutMs} ms:\n${run.output()}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+function occupy(port: number): Promise<Server> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.listen(port, '127.0.0.1', () => resolve(server));
+  });
+}
+
+describe('npm start (server/start.ts)', () => {
+  it('runs broker, simulator and dashboard, and stops cleanly on Ctrl-C', { timeout: 60_000 }, async () => {
+    const port = await freePort();
+    const brokerPort = await freePort();
+    const run = start(['--port', String(port), '--broker-port', String(brokerPort)]);
+    await waitFor(run, 'Press Ctrl-C to stop.', 50_000);
+
+    const out = run.output();
+    expect(out).toContain('Twinview is running');
+    expect(out).toContain(`Dashboard:  http://127.0.0.1:${port}/?twin=pump-station`);
+    expect(out).toContain(`Broker:     ws://127.0.0.1:${brokerPort} (embedded)`);
+    expect(out).toContain('Simulator:  publishing plant/north/# every 1000 ms, faults every 180 s');
+
+    const index = (await (await fetch(`http://127.0.0.1:${port}/twins/index.json`)).json()) as { id: string }[];
+    expect(index.map((t) => t.id)).toContain('pump-station');
+    // The dashboard is told to use the embedded broker rather than the twin's own URL.
+    const config = (await (await fetch(`http://127.0.0.1:${port}/config.json`)).json()) as { brokerUrl?: string };
+    expect(config.brokerUrl).toBe(`ws://127.0.0.1:${brokerPort}`);
+
+    const client = await connectAsync(`ws://127.0.0.1:${brokerPort}`, { protocolVersion: 4, reconnectPeriod: 0 });
+    const retained = new Promise<{ topic: string; retain: boolean; body: { ts: number } }>((resolve) =>
+      client.on('message', (topic, payload, packet) =>
+        resolve({ topic, retain: packet.retain, body: JSON.parse(payload.toString()) as { ts: number } }),
+      ),
+    );
+    await client.subscribeAsync('plant/north/+/telemetry');
+    const first = await retained;
+    await client.endAsync(true);
+    expect(first.retain).toBe(true);
+    expect(first.topic).toMatch(/^plant\/north\/(pumps\/pump[123]|tank1|fan1|valve1)\/telemetry$/);
+    expect(first.body.ts).toBeGreaterThan(Date.now() - 60_000);
+
+    const before = Date.now();
+    run.child.kill('SIGINT');
+    expect(await run.exited).toEqual({ code: 0, signal: null });
+    expect(Date.now() - before).toBeLessThan(3000);
+    // Ports are free again.
+    await (await occupy(port)).close();
+    await (await occupy(brokerPort)).close();
+  });
+
+  it('says in one line that the broker port is taken, and exits 1', { timeout: 30_000 }, async () => {
+    const brokerPort = await freePort();
+    const blocker = await occupy(brokerPort);
+    try {
+      const run = start(['--port', String(await freePort()), '--broker-port', String(brokerPort)]);
+      const { code } = await run.exited;
+      expect(code).toBe(1);
+      expect(run.output().trim()).toBe(
+        `Twinview could not start: port ${brokerPort} on 127.0.0.1 is already in use (another broker or a previous Twinview?) — choose another with --broker-port`,
+      );
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it('says in one line that the dashboard port is taken, and exits 1', { timeout: 30_000 }, async () => {
+    const port = await freePort();
+    const blocker = await occupy(port);
+    try {
+      const run = start(['--port', String(port), '--broker-port', String(await freePort()), '--no-simulator']);
+      const { code } = await run.exited;
+      expect(code).toBe(1);
+      const lines = run.output().trim().split('\n');
+      expect(lines.at(-1)).toBe(
+        `Twinview could not start: port ${port} on 127.0.0.1 is already in use — choose another with --port`,
+      );
+      expect(run.output()).not.toMatch(/\n\s+at /); // no stack trace
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it('documents its flags in --help', { timeout: 30_000 }, async () => {
+    const run = start(['--help']);
+    expect((await run.exited).code).toBe(0);
+    for (const flag of [
+      '--port',
+      '--broker-port',
+      '--broker',
+      '--no-simulator',
+      '--interval',
+      '--faults',
+      '--fault-every',
+    ]) {
+      expect(run.output()).toContain(flag);
+    }
+  });
+
+  it('rejects an unknown flag as a usage error', { timeout: 30_000 }, async () => {
+    const run = start(['--prot', '8080']);
+    expect((await run.exited).code).toBe(2);
+    expect(run.output()).toMatch(/--prot/);
+  });
+});

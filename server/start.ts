@@ -1,0 +1,203 @@
+/**
+ * `npm start`: the whole demo in one process — embedded MQTT broker, pump-station simulator, dashboard
+ * (Vite dev server) — with nothing else to install. Ctrl-C stops all three.
+ */
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { createServer, type ViteDevServer } from 'vite';
+import { DEFAULT_BROKER_PORT, startBroker, type RunningBroker } from './broker';
+import { brokerUrlFlag, intFlag, isUsageError, onOffFlag } from './flags';
+import { DEFAULT_FAULT_EVERY_SEC, DEFAULT_INTERVAL_MS, startSimulator, type RunningSimulator } from './sim/runner';
+
+const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const HOST = '127.0.0.1';
+const DEFAULT_PORT = 5173;
+
+const HELP = `Twinview demo: embedded MQTT broker + pump-station simulator + dashboard, all on ${HOST}.
+
+Usage: npm start -- [options]        (or: npx tsx server/start.ts [options])
+
+Options:
+  --port <n>            dashboard (HTTP) port (default ${DEFAULT_PORT})
+  --broker-port <n>     embedded broker's WebSocket port (default ${DEFAULT_BROKER_PORT})
+  --broker <ws-url>     use this broker (ws:// or wss://) instead of the embedded one; the dashboard
+                        connects there, and the simulator publishes there unless --no-simulator.
+                        Also from the environment: TWINVIEW_BROKER_URL
+  --no-simulator        do not run the simulator (live data must come from elsewhere)
+  --interval <ms>       simulator: milliseconds between publishes (default ${DEFAULT_INTERVAL_MS})
+  --faults on|off       simulator: scripted faults (default on)
+  --fault-every <s>     simulator: seconds between fault starts (default ${DEFAULT_FAULT_EVERY_SEC})
+  -h, --help            this text
+
+Exit status: 0 after Ctrl-C or SIGTERM, 1 when something cannot start (such as a port in use),
+2 for a mistake on the command line.`;
+
+interface Settings {
+  port: number;
+  brokerPort: number;
+  externalBroker: string | undefined;
+  simulator: boolean;
+  intervalMs: number;
+  faults: boolean;
+  faultEverySec: number;
+}
+
+function readSettings(argv: string[]): Settings | undefined {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      port: { type: 'string' },
+      'broker-port': { type: 'string' },
+      broker: { type: 'string' },
+      'no-simulator': { type: 'boolean' },
+      interval: { type: 'string' },
+      faults: { type: 'string' },
+      'fault-every': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    console.log(HELP);
+    return undefined;
+  }
+  const external = values.broker ?? (process.env.TWINVIEW_BROKER_URL || undefined);
+  return {
+    port: intFlag('port', values.port, DEFAULT_PORT, 0, 65535),
+    brokerPort: intFlag('broker-port', values['broker-port'], DEFAULT_BROKER_PORT, 0, 65535),
+    // The dashboard is a browser: it can only reach a broker over WebSocket.
+    externalBroker: external === undefined ? undefined : brokerUrlFlag('broker', external, ['ws', 'wss']),
+    simulator: !values['no-simulator'],
+    intervalMs: intFlag('interval', values.interval, DEFAULT_INTERVAL_MS, 50, 600_000),
+    faults: onOffFlag('faults', values.faults, true),
+    faultEverySec: intFlag('fault-every', values['fault-every'], DEFAULT_FAULT_EVERY_SEC, 10, 86_400),
+  };
+}
+
+let broker: RunningBroker | undefined;
+let sim: RunningSimulator | undefined;
+let vite: ViteDevServer | undefined;
+let stopping = false;
+
+/** Stops in reverse order of start: the simulator first, so it does not log the broker going away. */
+async function stopAll(): Promise<void> {
+  const s = sim;
+  const v = vite;
+  const b = broker;
+  sim = vite = broker = undefined;
+  await s?.stop().catch(() => {});
+  await v?.close().catch(() => {});
+  await b?.close().catch(() => {});
+}
+
+function onSignal(): void {
+  // A terminal's Ctrl-C reaches npm, tsx and us alike, and the wrappers forward it again: act once.
+  if (stopping) return;
+  stopping = true;
+  // Should Vite have put back its own SIGTERM handler (it does on a config-change restart), it exits with
+  // `process.exitCode ??= 143`: settle the status first.
+  process.exitCode = 0;
+  console.log('\nStopping Twinview...');
+  // Should a part hang, still go within a couple of seconds.
+  setTimeout(() => {
+    console.error('Twinview: a part did not stop in time; exiting anyway');
+    process.exit(0);
+  }, 3000).unref();
+  void stopAll().then(() => {
+    console.log('Twinview stopped.');
+    process.exit(0);
+  });
+}
+
+/** Vite installs its own SIGTERM (and stdin end) handlers that exit at once; the broker deserves a clean stop. */
+async function createViteWithoutItsSignalHandlers(port: number): Promise<ViteDevServer> {
+  const sigterm = new Set(process.listeners('SIGTERM'));
+  const stdinEnd = new Set(process.stdin.listeners('end'));
+  const server = await createServer({
+    configFile: resolve(REPO, 'vite.config.ts'),
+    root: REPO,
+    clearScreen: false,
+    server: { port, host: HOST, strictPort: true },
+  });
+  for (const l of process.listeners('SIGTERM')) if (!sigterm.has(l)) process.off('SIGTERM', l);
+  for (const l of process.stdin.listeners('end')) {
+    if (!stdinEnd.has(l)) process.stdin.off('end', l as (...args: unknown[]) => void);
+  }
+  return server;
+}
+
+async function main(): Promise<void> {
+  const settings = readSettings(process.argv.slice(2));
+  if (!settings) return;
+  // The twins folder in vite.config.ts is relative ("models"): run from the repository wherever we started.
+  process.chdir(REPO);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  let brokerUrl: string;
+  if (settings.externalBroker) {
+    brokerUrl = settings.externalBroker;
+  } else {
+    broker = await startBroker({ wsPort: settings.brokerPort, host: HOST });
+    brokerUrl = broker.url;
+  }
+  if (stopping) return;
+
+  if (settings.simulator) {
+    sim = startSimulator({
+      brokerUrl,
+      intervalMs: settings.intervalMs,
+      faults: settings.faults,
+      faultEverySec: settings.faultEverySec,
+    });
+    // Wait briefly so the first retained values are on the broker before the dashboard opens; an external
+    // broker that is down is not fatal (the simulator keeps retrying and says so).
+    await sim.connected(settings.externalBroker ? 3000 : 5000);
+  }
+  if (stopping) return;
+
+  // vite.config.ts hands this to the dashboard (/config.json), overriding each twin's connection.url.
+  process.env.TWINVIEW_BROKER_URL = brokerUrl;
+  vite = await createViteWithoutItsSignalHandlers(settings.port);
+  try {
+    await vite.listen();
+  } catch (err) {
+    if (err instanceof Error && /already in use/.test(err.message)) {
+      throw new Error(`port ${settings.port} on ${HOST} is already in use — choose another with --port`, {
+        cause: err,
+      });
+    }
+    throw err;
+  }
+  if (stopping) return;
+  const address = vite.httpServer?.address();
+  const port = typeof address === 'object' && address ? address.port : settings.port;
+  const dashboard = `http://${HOST}:${port}`;
+
+  console.log(
+    [
+      '',
+      'Twinview is running',
+      `  Dashboard:  ${dashboard}/?twin=pump-station`,
+      `  All twins:  ${dashboard}/`,
+      `  Broker:     ${brokerUrl} (${settings.externalBroker ? 'external' : 'embedded'})`,
+      `  Simulator:  ${
+        settings.simulator
+          ? `publishing plant/north/# every ${settings.intervalMs} ms, ` +
+            (settings.faults ? `faults every ${settings.faultEverySec} s` : 'faults off')
+          : 'off (--no-simulator)'
+      }`,
+      'Press Ctrl-C to stop.',
+      '',
+    ].join('\n'),
+  );
+}
+
+main().catch(async (err: unknown) => {
+  const message = err instanceof Error ? err.message : String(err);
+  console.error(isUsageError(err) ? `${message} (see --help)` : `Twinview could not start: ${message}`);
+  stopping = true;
+  await stopAll();
+  process.exit(isUsageError(err) ? 2 : 1);
+});
