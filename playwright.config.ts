@@ -20,7 +20,7 @@ export default defineConfig({
     trace: 'retain-on-failure',
   },
   webServer: {
-    command: `npx vite preview --port ${E2E.webPort} --strictPort`,
+    command: `npx vite preview --outDir ${process.env.TWINVIEW_DIST ?? 'dist'} --port ${E2E.webPort} --strictPort`,
     url: `http://127.0.0.1:${E2E.webPort}/twins/index.json`,
     reuseExistingServer: false,
     timeout: 60_000,

@@ -28,6 +28,8 @@ export interface AppState {
   modelErrors: Record<string, string>;
   /** Bindings that point at nodes the loaded models do not have. */
   sceneWarnings: string[];
+  /** A request to fly the camera to a scene node ("station/Pump1"); seq re-triggers the same path. */
+  focus: { path: string; seq: number } | null;
   /** Requested camera view id, and a counter so picking the same view again re-applies it. */
   view: { id: string; seq: number } | null;
 }
@@ -43,4 +45,10 @@ export const useApp = create<AppState>(() => ({
   modelErrors: {},
   sceneWarnings: [],
   view: null,
+  focus: null,
 }));
+
+/** Asks the scene to fly the camera to a node. */
+export function requestFocus(path: string): void {
+  useApp.setState((s) => ({ focus: { path, seq: (s.focus?.seq ?? 0) + 1 } }));
+}
