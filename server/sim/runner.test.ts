@@ -72,7 +72,10 @@ describe('simulator runner', () => {
     const ack = nextMessage<CommandAck>(c, (t) => t === `plant/north/pumps/${id}/cmd/ack`);
     await c.publishAsync(`plant/north/pumps/${id}/cmd`, JSON.stringify({ action: 'start' }));
     expect(await ack).toMatchObject({ action: 'start', ok: true });
-    const running = await nextMessage<PumpTelemetry>(c, (t, p) => t === `plant/north/pumps/${id}/telemetry` && p.rpm > 0);
+    const running = await nextMessage<PumpTelemetry>(
+      c,
+      (t, p) => t === `plant/north/pumps/${id}/telemetry` && p.rpm > 0,
+    );
     expect(running.running).toBe(true);
   });
 

@@ -5,7 +5,7 @@ import { useApp } from '../store/app';
 import { currentSession } from '../app/session';
 import { formatValue } from '../lib/format';
 
-const PRIORITY_RANK: Record<Priority, number> = { urgent: 0, high: 1, medium: 2, low: 3 };
+import { PRIORITY_RANK } from '../lib/alarmRollup';
 const PRIORITY_ICON: Record<Priority, string> = { urgent: '◆', high: '▲', medium: '■', low: '●' };
 const STATE_TEXT: Record<AlarmSnapshot['state'], string> = {
   active: 'Unacknowledged',
