@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fillTemplate, placeholders, templateMatcher } from './signalIds';
+import { fillTemplate, placeholders, templateCaptures, templateMatcher } from './signalIds';
 
 describe('placeholders', () => {
   it('lists the {name} placeholders in order', () => {
@@ -50,5 +50,16 @@ describe('templateMatcher', () => {
     const matches = templateMatcher('{site}.{pump}.temp');
     expect(matches('north.pump1.temp')).toBe(true);
     expect(matches('north.temp')).toBe(false);
+  });
+});
+
+describe('templateCaptures', () => {
+  it('reads the captured names back out of a concrete id', () => {
+    expect(templateCaptures('{pump}.temp')('pump2.temp')).toEqual({ pump: 'pump2' });
+    expect(templateCaptures('{site}.{pump}.temp')('north.pump1.temp')).toEqual({ site: 'north', pump: 'pump1' });
+  });
+  it('returns null for an id the template cannot produce, and {} for a plain id', () => {
+    expect(templateCaptures('{pump}.temp')('pump2.rpm')).toBeNull();
+    expect(templateCaptures('tank1.level')('tank1.level')).toEqual({});
   });
 });

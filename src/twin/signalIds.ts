@@ -12,11 +12,24 @@ export function fillTemplate(template: string, captures: Readonly<Record<string,
 
 /** A test for concrete ids that a template can produce. */
 export function templateMatcher(template: string): (id: string) => boolean {
-  if (!template.includes('{')) return (id) => id === template;
+  const captures = templateCaptures(template);
+  return (id) => captures(id) !== null;
+}
+
+/** Reads the captures back out of a concrete id ("pump2.temp" with "{pump}.temp" gives {pump: "pump2"}). */
+export function templateCaptures(template: string): (id: string) => Record<string, string> | null {
+  if (!template.includes('{')) return (id) => (id === template ? {} : null);
+  const names = placeholders(template);
   const source = template
     .split(PLACEHOLDER)
     .map((part, i) => (i % 2 === 1 ? '([^/]+?)' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
     .join('');
   const re = new RegExp(`^${source}$`);
-  return (id) => re.test(id);
+  return (id) => {
+    const m = re.exec(id);
+    if (!m) return null;
+    const out: Record<string, string> = {};
+    names.forEach((n, i) => (out[n] = m[i + 1]));
+    return out;
+  };
 }
