@@ -2,8 +2,8 @@
  * Runs a real Mosquitto for the end-to-end tests: a TCP listener for the test's own publisher and a
  * WebSocket listener for the dashboard, both on loopback.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, chownSync, existsSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,7 +30,17 @@ function portOpen(port: number): Promise<boolean> {
   });
 }
 
-export async function startMosquitto(opts: { tcpPort: number; wsPort: number }): Promise<Mosquitto> {
+/**
+ * `persistenceDir`: keep sessions and queued messages on disk there (the folder outlives stop(), so a
+ * restart with the same folder resumes the sessions; the caller removes it).
+ */
+export async function startMosquitto(opts: {
+  tcpPort: number;
+  wsPort: number;
+  persistenceDir?: string;
+  /** Require these username → password pairs (no anonymous clients). */
+  users?: Record<string, string>;
+}): Promise<Mosquitto> {
   if ((await portOpen(opts.tcpPort)) || (await portOpen(opts.wsPort))) {
     throw new Error(`port ${opts.tcpPort} or ${opts.wsPort} is already in use on 127.0.0.1 (a previous test broker?)`);
   }
@@ -39,8 +49,10 @@ export async function startMosquitto(opts: { tcpPort: number; wsPort: number }):
   writeFileSync(
     conf,
     [
-      'allow_anonymous true',
-      'persistence false',
+      ...(opts.users ? ['allow_anonymous false', `password_file ${join(dir, 'passwd')}`] : ['allow_anonymous true']),
+      ...(opts.persistenceDir
+        ? ['persistence true', `persistence_location ${opts.persistenceDir.replace(/\/?$/, '/')}`]
+        : ['persistence false']),
       `listener ${opts.tcpPort} 127.0.0.1`,
       `listener ${opts.wsPort} 127.0.0.1`,
       'protocol websockets',
@@ -48,6 +60,8 @@ export async function startMosquitto(opts: { tcpPort: number; wsPort: number }):
       '',
     ].join('\n'),
   );
+  if (opts.persistenceDir) ownByMosquitto(opts.persistenceDir);
+  if (opts.users) writePasswords(dir, opts.users);
   const child: ChildProcess = spawn(findMosquitto(), ['-c', conf], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
@@ -71,4 +85,25 @@ export async function startMosquitto(opts: { tcpPort: number; wsPort: number }):
         child.kill('SIGTERM');
       }),
   };
+}
+
+/** Run as root, Mosquitto drops to the user "mosquitto", which must be able to write its persistence folder. */
+function ownByMosquitto(dir: string): void {
+  if (process.getuid?.() !== 0) return;
+  try {
+    const uid = Number(execFileSync('id', ['-u', 'mosquitto']).toString().trim());
+    const gid = Number(execFileSync('id', ['-g', 'mosquitto']).toString().trim());
+    chownSync(dir, uid, gid);
+  } catch {
+    // No such user: Mosquitto then stays root and can write anyway.
+  }
+}
+
+/** A Mosquitto password file (hashed by mosquitto_passwd), readable by the user Mosquitto runs as. */
+function writePasswords(dir: string, users: Record<string, string>): void {
+  const file = join(dir, 'passwd');
+  writeFileSync(file, '');
+  for (const [user, password] of Object.entries(users)) execFileSync('mosquitto_passwd', ['-b', file, user, password]);
+  chmodSync(dir, 0o755);
+  chmodSync(file, 0o644);
 }

@@ -9,6 +9,7 @@ import { createServer, type ViteDevServer } from 'vite';
 import { DEFAULT_BROKER_PORT, startBroker, type RunningBroker } from './broker';
 import { brokerUrlFlag, intFlag, isUsageError, onOffFlag } from './flags';
 import { DEFAULT_FAULT_EVERY_SEC, DEFAULT_INTERVAL_MS, startSimulator, type RunningSimulator } from './sim/runner';
+import { startSolarFarm, type RunningSolarFarm } from './sim/solarFarm';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const HOST = '127.0.0.1';
@@ -28,6 +29,7 @@ Options:
   --interval <ms>       simulator: milliseconds between publishes (default ${DEFAULT_INTERVAL_MS})
   --faults on|off       simulator: scripted faults (default on)
   --fault-every <s>     simulator: seconds between fault starts (default ${DEFAULT_FAULT_EVERY_SEC})
+  --solar on|off        solar-farm simulator: 10,000 panels, 100,000 readings/s (default on)
   -h, --help            this text
 
 Exit status: 0 after Ctrl-C or SIGTERM, 1 when something cannot start (such as a port in use),
@@ -41,6 +43,7 @@ interface Settings {
   intervalMs: number;
   faults: boolean;
   faultEverySec: number;
+  solar: boolean;
 }
 
 function readSettings(argv: string[]): Settings | undefined {
@@ -54,6 +57,7 @@ function readSettings(argv: string[]): Settings | undefined {
       interval: { type: 'string' },
       faults: { type: 'string' },
       'fault-every': { type: 'string' },
+      solar: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -72,20 +76,24 @@ function readSettings(argv: string[]): Settings | undefined {
     intervalMs: intFlag('interval', values.interval, DEFAULT_INTERVAL_MS, 50, 600_000),
     faults: onOffFlag('faults', values.faults, true),
     faultEverySec: intFlag('fault-every', values['fault-every'], DEFAULT_FAULT_EVERY_SEC, 10, 86_400),
+    solar: onOffFlag('solar', values.solar, true),
   };
 }
 
 let broker: RunningBroker | undefined;
 let sim: RunningSimulator | undefined;
+let solar: RunningSolarFarm | undefined;
 let vite: ViteDevServer | undefined;
 let stopping = false;
 
 /** Stops in reverse order of start: the simulator first, so it does not log the broker going away. */
 async function stopAll(): Promise<void> {
   const s = sim;
+  const f = solar;
   const v = vite;
   const b = broker;
-  sim = vite = broker = undefined;
+  sim = vite = broker = solar = undefined;
+  await f?.stop().catch(() => {});
   await s?.stop().catch(() => {});
   await v?.close().catch(() => {});
   await b?.close().catch(() => {});
@@ -154,6 +162,7 @@ async function main(): Promise<void> {
     // Wait briefly so the first retained values are on the broker before the dashboard opens; an external
     // broker that is down is not fatal (the simulator keeps retrying and says so).
     await sim.connected(settings.externalBroker ? 3000 : 5000);
+    if (settings.solar) solar = startSolarFarm({ brokerUrl });
   }
   if (stopping) return;
 
@@ -188,6 +197,7 @@ async function main(): Promise<void> {
             (settings.faults ? `faults every ${settings.faultEverySec} s` : 'faults off')
           : 'off (--no-simulator)'
       }`,
+      `  Solar farm: ${settings.simulator && settings.solar ? `${dashboard}/?twin=solar-farm (100,000 readings/s)` : 'off'}`,
       'Press Ctrl-C to stop.',
       '',
     ].join('\n'),

@@ -8,8 +8,17 @@ import { isUsageError } from '../flags';
 import { EXIT_OK, EXIT_USAGE, processIo, type CliCommand, type CliIo } from './command';
 import { validateCommand } from './validate';
 import { schemaCommand } from './schema';
+import { backtestCommand } from './backtest';
+import { watchCommand } from './watch';
+import { fromSparkplugCommand } from './from-sparkplug';
 
-export const commands: readonly CliCommand[] = [validateCommand, schemaCommand];
+export const commands: readonly CliCommand[] = [
+  validateCommand,
+  schemaCommand,
+  watchCommand,
+  backtestCommand,
+  fromSparkplugCommand,
+];
 
 export function usage(): string {
   const width = Math.max(...commands.map((c) => `${c.name} ${c.synopsis}`.length));

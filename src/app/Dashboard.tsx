@@ -6,6 +6,8 @@ import { AlarmList } from '../panels/AlarmList';
 import { TrendPanel } from '../panels/TrendPanel';
 import { ValuesPanel } from '../panels/ValuesPanel';
 import { Diagnostics } from '../panels/Diagnostics';
+import { Inspector } from '../panels/Inspector';
+import { AssetTree } from '../panels/AssetTree';
 
 /** The operator layout: header with views and connection, the scene, and panels beside it. */
 export function Dashboard({ twin }: { twin: Twin; brokerUrl: string }) {
@@ -46,6 +48,8 @@ export function Dashboard({ twin }: { twin: Twin; brokerUrl: string }) {
         </div>
         <aside className="side">
           <AlarmList />
+          <Inspector twin={twin} />
+          <AssetTree twin={twin} />
           {twin.panels.map((p, i) =>
             p.kind === 'trend' ? (
               <TrendPanel key={i} twin={twin} title={p.title} signals={p.signals} window={p.window} />

@@ -1,17 +1,28 @@
-import { useEffect } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useApp } from '../store/app';
 import { chooseBrokerUrl, fetchTwin } from './loadTwin';
 import { startSession } from './session';
 import { TwinProblems } from './TwinProblems';
 import { Dashboard } from './Dashboard';
+import { LoginPrompt } from '../panels/LoginPrompt';
+import { allowedHostOrigins, listenForHostCredentials } from './hostCredentials';
+import type { Credentials } from '../engine/protocol';
 
 /** Loads, validates and connects one twin; shows its problems instead of a blank page. */
 export function TwinPage({ id, params }: { id: string; params: URLSearchParams }) {
   const load = useApp((s) => s.load);
+  const connection = useApp((s) => s.connection);
+  // Credentials: asked for (prompt) or awaited from the host page, before connecting.
+  const [auth, setAuth] = useState<{ mode: 'prompt' | 'host'; error: string | null } | null>(null);
+  const session = useRef<{ stop(): void } | null>(null);
 
   useEffect(() => {
     let cancelled = false;
-    let stop: (() => void) | null = null;
+    let stopListening: (() => void) | null = null;
+    const stop = () => {
+      session.current?.stop();
+      session.current = null;
+    };
     useApp.setState({ load: { state: 'loading', id } });
     void (async () => {
       const result = await fetchTwin(id);
@@ -29,13 +40,56 @@ export function TwinPage({ id, params }: { id: string; params: URLSearchParams }
       if (cancelled) return;
       document.title = `${result.twin.title} · Twinview`;
       useApp.setState({ load: { state: 'ready', id, twin: result.twin, brokerUrl } });
-      stop = startSession(result.twin, brokerUrl).stop;
+      const mode = result.twin.connection.credentials;
+      if (mode === 'none') session.current = startSession(result.twin, brokerUrl);
+      else if (mode === 'prompt') setAuth({ mode, error: null });
+      else {
+        const allowed = allowedHostOrigins(params);
+        setAuth({
+          mode,
+          error: allowed.length ? null : 'No host page is allowed to sign in: add ?hostOrigin=<origin> to the URL.',
+        });
+        stopListening = listenForHostCredentials(allowed, (credentials) => {
+          stopListening?.();
+          setAuth(null);
+          stop();
+          session.current = startSession(result.twin, brokerUrl, credentials);
+        });
+      }
     })();
     return () => {
       cancelled = true;
-      stop?.();
+      stopListening?.();
+      setAuth(null);
+      stop();
     };
   }, [id, params]);
+
+  // The broker refused the credentials: ask again, saying why.
+  const refused = connection?.state === 'offline' && connection.reason !== 'stopped' ? connection.reason : null;
+  useEffect(() => {
+    if (refused === null || load.state !== 'ready' || load.twin.connection.credentials !== 'prompt') return;
+    if (!session.current) return;
+    session.current.stop();
+    session.current = null;
+    setAuth({ mode: 'prompt', error: refused });
+  }, [refused, load]);
+
+  const connectWith = (credentials: Credentials) => {
+    if (load.state !== 'ready') return;
+    session.current?.stop();
+    setAuth(null);
+    session.current = startSession(load.twin, load.brokerUrl, credentials);
+  };
+
+  if (load.state === 'ready' && auth?.mode === 'prompt')
+    return <LoginPrompt title={load.twin.title} brokerUrl={load.brokerUrl} error={auth.error} onSubmit={connectWith} />;
+  if (load.state === 'ready' && auth?.mode === 'host')
+    return (
+      <main className="center" role="status" data-testid="waiting-for-host">
+        {auth.error ?? 'Waiting for the host page to sign in…'}
+      </main>
+    );
 
   switch (load.state) {
     case 'idle':

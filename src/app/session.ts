@@ -1,12 +1,21 @@
 /** Connects a loaded twin to the engine worker and routes what it sends into the stores. */
-import type { Twin } from '../twin/schema';
-import type { FromWorker } from '../engine/protocol';
+import { HTTP_TOPIC_PREFIX, type Twin } from '../twin/schema';
+import type { AlarmAction, Credentials, FromWorker } from '../engine/protocol';
 import { startEngine } from '../engine/engineClient';
 import { telemetry } from '../store/telemetry';
 import { useApp } from '../store/app';
+import { isAnnunciated, openAlarmStore, receiveAlarms, receiveAudit, useAlarms } from '../store/alarms';
+import { parseDuration } from '../lib/duration';
+import { browserClientId } from './browserClientId';
+import { requestSceneFrame } from '../scene/sceneFrames';
+
+/** An alarm action; the session adds the operator's name. */
+export type OperatorAlarmAction = WithoutOperator<AlarmAction>;
+type WithoutOperator<A> = A extends AlarmAction ? Omit<A, 'operator'> : never;
 
 export interface Session {
-  acknowledge(alarmId: string): void;
+  acknowledge(alarmId: string, comment?: string): void;
+  alarmAction(action: OperatorAlarmAction): void;
   stop(): void;
 }
 
@@ -16,10 +25,15 @@ export function currentSession(): Session | null {
   return current;
 }
 
-export function startSession(twin: Twin, brokerUrl: string): Session {
+/** `credentials` (asked for, or handed over by the host page) go to the worker only. */
+export function startSession(twin: Twin, brokerUrl: string, credentials?: Credentials): Session {
   current?.stop();
   telemetry.reset();
-  let lastStats: { at: number; messages: number } | null = null;
+  telemetry.setDefinitionPeriods(
+    twin.signals.map((s) => (s.period !== undefined ? parseDuration(s.period) : null)),
+    twin.signals.map((s) => s.topic.startsWith(HTTP_TOPIC_PREFIX)),
+  );
+  let lastStats: { at: number; messages: number; bytes: number } | null = null;
   const onMessage = (m: FromWorker) => {
     switch (m.type) {
       case 'signals':
@@ -27,20 +41,35 @@ export function startSession(twin: Twin, brokerUrl: string): Session {
         break;
       case 'batch':
         telemetry.applyBatch(m);
+        requestSceneFrame(); // the scene renders on demand: one frame per batch at most
         break;
       case 'connection':
+        telemetry.online = m.status.state === 'online';
+        // The broker lost the session while we were away: the outage is a gap, not a flat line.
+        if (m.status.state === 'online' && m.status.gapSince !== undefined)
+          telemetry.markGap(m.status.gapSince, m.status.since);
         useApp.setState({ connection: m.status });
         break;
       case 'alarms':
-        useApp.setState({ alarms: m.alarms });
+        receiveAlarms(m.alarms);
+        // The scene and the roll-up show only what is annunciated (not shelved, suppressed, out of service).
+        useApp.setState({ alarms: m.alarms.filter(isAnnunciated) });
+        break;
+      case 'audit':
+        receiveAudit(m.entries);
         break;
       case 'stats': {
         const now = Date.now();
-        const rate = lastStats ? ((m.stats.messages - lastStats.messages) * 1000) / Math.max(1, now - lastStats.at) : 0;
-        lastStats = { at: now, messages: m.stats.messages };
-        useApp.setState({ stats: m.stats, messageRate: rate });
+        const span = lastStats ? Math.max(1, now - lastStats.at) : 0;
+        const rate = lastStats ? ((m.stats.messages - lastStats.messages) * 1000) / span : 0;
+        const byteRate = lastStats ? ((m.stats.bytes - lastStats.bytes) * 1000) / span : 0;
+        lastStats = { at: now, messages: m.stats.messages, bytes: m.stats.bytes };
+        useApp.setState({ stats: m.stats, messageRate: rate, byteRate });
         break;
       }
+      case 'quality':
+        for (const c of m.changes) telemetry.setQuality(c.index, c.bits, c.on);
+        break;
       case 'error':
         useApp.setState({ engineError: m.message });
         break;
@@ -50,9 +79,24 @@ export function startSession(twin: Twin, brokerUrl: string): Session {
       }
     }
   };
-  const engine = startEngine(twin, { brokerUrl }, onMessage);
+  const clientId = twin.connection.session === 'persistent' ? browserClientId(twin.id) : undefined;
+  const saved = openAlarmStore(twin.id);
+  useApp.setState({ alarms: saved.filter(isAnnunciated) });
+  const engine = startEngine(
+    twin,
+    {
+      brokerUrl,
+      clientId,
+      credentials,
+      // Every (re)start gets the alarms saved here; a restart also keeps the signal indices.
+      restoreState: () => ({ alarms: useAlarms.getState().all, signals: telemetry.signals.filter(Boolean) }),
+      onRestart: (reason) => useApp.setState({ engineError: `${reason}; restarted with alarm state kept` }),
+    },
+    onMessage,
+  );
   const session: Session = {
-    acknowledge: (id) => engine.acknowledge(id, 'operator'),
+    acknowledge: (id, comment) => engine.acknowledge(id, useAlarms.getState().operator, comment),
+    alarmAction: (action) => engine.alarmAction({ ...action, operator: useAlarms.getState().operator } as AlarmAction),
     stop: () => {
       engine.stop();
       if (current === session) current = null;

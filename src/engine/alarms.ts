@@ -1,17 +1,20 @@
 /**
- * The alarm state machine, one alarm per rule (ISA-18.2 style):
+ * The alarm state machine, one alarm per rule (ISA-18.2 / IEC 62682):
  *
  *   normal --raise--> active --ack--> acknowledged --clear--> normal
- *                       |
+ *                       |                  (latched: stays until reset)
  *                       +--clear--> cleared-unacknowledged --ack--> normal
- *                                          |
- *                                          +--raise--> active (re-raised)
+ *                                          +--raise--> active (a new occurrence)
+ *
+ * Over that sit three operator or design states that take an alarm out of annunciation: shelved
+ * (until an expiry), suppressed by design (while the rule's suppressWhen holds) and out of service.
+ * Leaving one brings the alarm back unacknowledged if its condition still holds.
  *
  * An alarm leaves the list only when it has both cleared and been acknowledged, so an operator never
- * misses one that came and went. Every change sets a flag; the worker posts the list only then.
+ * misses one that came and went. Every transition goes to a bounded audit log.
  */
-import type { Priority } from '../twin/schema';
-import type { AlarmSnapshot, AlarmState } from './protocol';
+import type { Guidance, Priority } from '../twin/schema';
+import type { AlarmAuditEntry, AlarmEvent, AlarmSnapshot, AlarmState } from './protocol';
 
 /** What an alarm is, independent of its state: from the rule. */
 export interface AlarmDef {
@@ -21,95 +24,280 @@ export interface AlarmDef {
   asset?: string;
   /** The signal id the rule watches. */
   signal: string;
+  latch?: boolean;
+  /** A forecast: its alarms are predictions. */
+  predicted?: boolean;
+  guidance?: Guidance;
 }
+
+type Annunciation = 'normal' | 'active' | 'acknowledged' | 'cleared-unacknowledged';
+type Overlay = 'shelved' | 'suppressed' | 'out-of-service';
+
+/** Chattering: this many raises within CHATTER_MS. */
+export const CHATTER_RAISES = 3;
+export const CHATTER_MS = 60_000;
+/** Audit entries kept until taken (the main thread keeps the long log). */
+export const AUDIT_CAPACITY = 1000;
 
 interface AlarmRecord {
   def: AlarmDef;
-  state: AlarmState | 'normal';
+  state: Annunciation;
+  overlay: Overlay | null;
+  /** Does the rule's condition hold now (whatever the operator did)? */
+  condition: boolean;
+  message: string;
   value: number;
   raisedAt: number;
   acknowledgedAt?: number;
   acknowledgedBy?: string;
+  comment?: string;
   clearedAt?: number;
+  shelvedAt?: number;
+  shelvedUntil?: number;
+  shelvedBy?: string;
+  /** Times of the last CHATTER_RAISES raises, a ring. */
+  raises: number[];
+  chattering: boolean;
+}
+
+export interface OperatorAction {
+  operator?: string;
+  comment?: string;
 }
 
 export class AlarmBook {
   private readonly records: AlarmRecord[];
   private readonly byId = new Map<string, AlarmRecord>();
   private dirty = false;
+  private audit: AlarmAuditEntry[] = [];
 
   constructor(defs: readonly AlarmDef[]) {
-    this.records = defs.map((def) => ({ def, state: 'normal', value: Number.NaN, raisedAt: 0 }));
+    this.records = defs.map((def) => ({
+      def,
+      state: 'normal',
+      overlay: null,
+      condition: false,
+      message: def.message,
+      value: Number.NaN,
+      raisedAt: 0,
+      raises: [],
+      chattering: false,
+    }));
     for (const r of this.records) this.byId.set(r.def.id, r);
   }
 
   /** The condition of alarm `id` started (after its on-delay). Returns whether anything changed. */
   raise(id: string, value: number, now: number): boolean {
     const r = this.byId.get(id);
-    if (!r || r.state === 'active' || r.state === 'acknowledged') return false;
-    // From normal, or a re-raise of a cleared-unacknowledged alarm: a new occurrence.
-    r.state = 'active';
+    if (!r || r.condition) return false;
+    r.condition = true;
     r.value = value;
-    r.raisedAt = now;
-    r.acknowledgedAt = undefined;
-    r.acknowledgedBy = undefined;
-    r.clearedAt = undefined;
+    r.raises.push(now);
+    if (r.raises.length > CHATTER_RAISES) r.raises.shift();
+    r.chattering = isChattering(r, now);
+    if (r.overlay === null && (r.state === 'normal' || r.state === 'cleared-unacknowledged')) this.annunciate(r, now);
+    this.log(r, now, 'raise', { value });
     return (this.dirty = true);
   }
 
   /** The condition of alarm `id` ended. Returns whether anything changed. */
   clear(id: string, now: number): boolean {
     const r = this.byId.get(id);
-    if (!r) return false;
-    if (r.state === 'active') {
-      r.state = 'cleared-unacknowledged';
-      r.clearedAt = now;
-    } else if (r.state === 'acknowledged') {
-      r.state = 'normal';
-    } else return false;
+    if (!r || !r.condition) return false;
+    r.condition = false;
+    r.clearedAt = now;
+    if (r.overlay === null && !r.def.latch) {
+      if (r.state === 'active') r.state = 'cleared-unacknowledged';
+      else if (r.state === 'acknowledged') r.state = 'normal';
+    }
+    this.log(r, now, 'clear', {});
     return (this.dirty = true);
   }
 
   /** An operator acknowledges alarm `id`. Returns false when there was nothing to acknowledge. */
-  acknowledge(id: string, now: number, operator?: string): boolean {
+  acknowledge(id: string, now: number, action: OperatorAction = {}): boolean {
     const r = this.byId.get(id);
-    if (!r) return false;
+    if (!r || r.overlay !== null) return false;
     if (r.state === 'active') {
       r.state = 'acknowledged';
       r.acknowledgedAt = now;
-      r.acknowledgedBy = operator;
+      r.acknowledgedBy = action.operator;
     } else if (r.state === 'cleared-unacknowledged') {
       r.state = 'normal';
     } else return false;
+    if (action.comment) r.comment = action.comment;
+    this.log(r, now, 'acknowledge', action);
     return (this.dirty = true);
+  }
+
+  /** Resets a latched alarm whose condition has cleared. */
+  reset(id: string, now: number, action: OperatorAction = {}): boolean {
+    const r = this.byId.get(id);
+    if (!r || !r.def.latch || r.condition || r.overlay !== null) return false;
+    if (r.state !== 'active' && r.state !== 'acknowledged') return false;
+    r.state = 'normal';
+    this.log(r, now, 'reset', action);
+    return (this.dirty = true);
+  }
+
+  /** Shelves alarm `id` until `until` (ms); shelving again moves the expiry. */
+  shelve(id: string, now: number, until: number, action: OperatorAction = {}): boolean {
+    const r = this.byId.get(id);
+    if (!r || until <= now || (r.overlay !== null && r.overlay !== 'shelved')) return false;
+    r.overlay = 'shelved';
+    r.state = 'normal';
+    r.shelvedAt = now;
+    r.shelvedUntil = until;
+    r.shelvedBy = action.operator;
+    this.log(r, now, 'shelve', action);
+    return (this.dirty = true);
+  }
+
+  /** Ends a shelve early. */
+  unshelve(id: string, now: number, action: OperatorAction = {}): boolean {
+    const r = this.byId.get(id);
+    if (!r || r.overlay !== 'shelved') return false;
+    this.leave(r, now, 'unshelve', action);
+    return true;
+  }
+
+  /** Takes alarm `id` out of service (maintenance), or puts it back. */
+  setOutOfService(id: string, outOfService: boolean, now: number, action: OperatorAction = {}): boolean {
+    const r = this.byId.get(id);
+    if (!r) return false;
+    if (outOfService) {
+      if (r.overlay === 'out-of-service') return false;
+      r.overlay = 'out-of-service';
+      r.state = 'normal';
+      this.log(r, now, 'out-of-service', action);
+      return (this.dirty = true);
+    }
+    if (r.overlay !== 'out-of-service') return false;
+    this.leave(r, now, 'return-to-service', action);
+    return true;
+  }
+
+  /** Suppression by design follows the rule's suppressWhen; operator states take precedence. */
+  setSuppressed(id: string, suppressed: boolean, now: number): boolean {
+    const r = this.byId.get(id);
+    if (!r) return false;
+    if (suppressed) {
+      if (r.overlay !== null) return false;
+      r.overlay = 'suppressed';
+      r.state = 'normal';
+      this.log(r, now, 'suppress', {});
+      return (this.dirty = true);
+    }
+    if (r.overlay !== 'suppressed') return false;
+    this.leave(r, now, 'unsuppress', {});
+    return true;
+  }
+
+  /** Adds an operator's comment to the alarm and the audit log. */
+  comment(id: string, now: number, action: OperatorAction): boolean {
+    const r = this.byId.get(id);
+    if (!r || !action.comment) return false;
+    r.comment = action.comment;
+    this.log(r, now, 'comment', action);
+    return (this.dirty = true);
+  }
+
+  /** Replaces the text of an alarm (a forecast's ETA); changes only when the text does. */
+  setMessage(id: string, message: string): void {
+    const r = this.byId.get(id);
+    if (!r || r.message === message) return;
+    r.message = message;
+    if (r.state !== 'normal') this.dirty = true;
+  }
+
+  /** Lets time pass: shelves expire, chattering flags fall. */
+  tick(now: number): void {
+    for (const r of this.records) {
+      if (r.overlay === 'shelved' && r.shelvedUntil !== undefined && now >= r.shelvedUntil) {
+        this.leave(r, now, 'shelve-expired', {});
+      }
+      if (r.chattering && !isChattering(r, now)) {
+        r.chattering = false;
+        this.dirty = true;
+      }
+    }
   }
 
   /** State of one alarm; undefined for an unknown id. */
   state(id: string): AlarmState | 'normal' | undefined {
-    return this.byId.get(id)?.state;
+    const r = this.byId.get(id);
+    return r && stateOf(r);
   }
 
-  /** The alarms that are not normal, in the twin's rule order; fresh objects the caller may keep. */
+  /** Does alarm `id`'s condition hold (as last reported by its rule)? */
+  conditionHolds(id: string): boolean {
+    return this.byId.get(id)?.condition ?? false;
+  }
+
+  /**
+   * The alarms the operator should see or can act on (not normal; suppressed ones only while their
+   * condition holds), in the twin's rule order; fresh objects the caller may keep.
+   */
   snapshot(): AlarmSnapshot[] {
     const out: AlarmSnapshot[] = [];
     for (const r of this.records) {
-      if (r.state === 'normal') continue;
+      const state = stateOf(r);
+      if (state === 'normal' || (state === 'suppressed' && !r.condition)) continue;
       const s: AlarmSnapshot = {
         id: r.def.id,
-        message: r.def.message,
+        message: r.message,
         priority: r.def.priority,
         signal: r.def.signal,
-        state: r.state,
+        state,
         value: r.value,
         raisedAt: r.raisedAt,
+        conditionActive: r.condition,
       };
       if (r.def.asset !== undefined) s.asset = r.def.asset;
       if (r.acknowledgedAt !== undefined) s.acknowledgedAt = r.acknowledgedAt;
       if (r.acknowledgedBy !== undefined) s.acknowledgedBy = r.acknowledgedBy;
+      if (r.comment !== undefined) s.comment = r.comment;
       if (r.clearedAt !== undefined) s.clearedAt = r.clearedAt;
+      if (r.overlay === 'shelved') {
+        s.shelvedAt = r.shelvedAt;
+        s.shelvedUntil = r.shelvedUntil;
+        if (r.shelvedBy !== undefined) s.shelvedBy = r.shelvedBy;
+      }
+      if (r.def.latch) s.latched = true;
+      if (r.def.predicted) s.predicted = true;
+      if (r.chattering) s.chattering = true;
+      if (r.def.guidance) s.guidance = r.def.guidance;
       out.push(s);
     }
     return out;
+  }
+
+  /**
+   * Restores alarm state saved before a reload or a worker crash. Unknown ids (a rule removed from
+   * the twin) are ignored. Returns the ids whose condition held, so their rules can be marked raised.
+   */
+  restore(saved: readonly AlarmSnapshot[]): string[] {
+    const holding: string[] = [];
+    for (const s of saved) {
+      const r = this.byId.get(s.id);
+      if (!r) continue;
+      r.overlay = s.state === 'shelved' || s.state === 'suppressed' || s.state === 'out-of-service' ? s.state : null;
+      r.state = r.overlay === null ? (s.state as Annunciation) : 'normal';
+      r.condition = s.conditionActive ?? (s.state === 'active' || s.state === 'acknowledged');
+      r.value = s.value;
+      r.raisedAt = s.raisedAt;
+      r.acknowledgedAt = s.acknowledgedAt;
+      r.acknowledgedBy = s.acknowledgedBy;
+      r.comment = s.comment;
+      r.clearedAt = s.clearedAt;
+      r.shelvedAt = s.shelvedAt;
+      r.shelvedUntil = s.shelvedUntil;
+      r.shelvedBy = s.shelvedBy;
+      if (s.predicted) r.message = s.message;
+      if (r.condition) holding.push(s.id);
+    }
+    this.dirty = true;
+    return holding;
   }
 
   /** Has anything changed since the last takeChanges()? */
@@ -123,4 +311,47 @@ export class AlarmBook {
     this.dirty = false;
     return this.snapshot();
   }
+
+  /** Audit entries since the last call (oldest first; at most AUDIT_CAPACITY are held). */
+  takeAudit(): AlarmAuditEntry[] {
+    const out = this.audit;
+    if (out.length > 0) this.audit = [];
+    return out;
+  }
+
+  private annunciate(r: AlarmRecord, now: number): void {
+    r.state = 'active';
+    r.raisedAt = now;
+    r.acknowledgedAt = undefined;
+    r.acknowledgedBy = undefined;
+    r.comment = undefined;
+    r.clearedAt = undefined;
+  }
+
+  /** Leaves an overlay state: back unacknowledged when the condition still holds, else normal. */
+  private leave(r: AlarmRecord, now: number, event: AlarmEvent, action: OperatorAction): void {
+    r.overlay = null;
+    r.shelvedAt = r.shelvedUntil = r.shelvedBy = undefined;
+    if (r.condition) this.annunciate(r, now);
+    else r.state = 'normal';
+    this.log(r, now, event, action);
+    this.dirty = true;
+  }
+
+  private log(r: AlarmRecord, t: number, event: AlarmEvent, extra: OperatorAction & { value?: number }): void {
+    const entry: AlarmAuditEntry = { t, alarmId: r.def.id, event, state: stateOf(r), priority: r.def.priority };
+    if (extra.operator !== undefined) entry.operator = extra.operator;
+    if (extra.comment) entry.comment = extra.comment;
+    if (extra.value !== undefined) entry.value = extra.value;
+    this.audit.push(entry);
+    if (this.audit.length > AUDIT_CAPACITY) this.audit.shift();
+  }
+}
+
+function stateOf(r: AlarmRecord): AlarmState | 'normal' {
+  return r.overlay ?? r.state;
+}
+
+function isChattering(r: AlarmRecord, now: number): boolean {
+  return r.raises.length >= CHATTER_RAISES && now - r.raises[0] <= CHATTER_MS;
 }

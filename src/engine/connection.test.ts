@@ -3,7 +3,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Aedes, type AedesOptions } from 'aedes';
 import { WebSocketServer, createWebSocketStream } from 'ws';
-import { clientOptions, openConnection, subscriptions, type BrokerConnection } from './connection';
+import { backoffFor, clientOptions, openConnection, subscriptions, type BrokerConnection } from './connection';
+import { DEFAULT_BACKOFF } from './backoff';
 import type { ConnectionStatus } from './protocol';
 import type { Connection } from '../twin/schema';
 
@@ -17,9 +18,9 @@ const connection = (extra: Partial<Connection> = {}): Connection => ({
 });
 
 describe('clientOptions', () => {
-  it('maps the twin connection to mqtt.js options', () => {
-    const o = clientOptions(connection(), undefined, 1000);
-    expect(o).toMatchObject({ protocolVersion: 4, keepalive: 30, reconnectPeriod: 1000, clean: true });
+  it('maps the twin connection to mqtt.js options, reconnecting being ours', () => {
+    const o = clientOptions(connection());
+    expect(o).toMatchObject({ protocolVersion: 4, keepalive: 30, reconnectPeriod: 0, clean: true, resubscribe: false });
     expect(o.clientId).toMatch(/^twinview-[0-9a-f]{16}$/);
     expect(o.username).toBeUndefined();
     expect(o.password).toBeUndefined();
@@ -32,6 +33,39 @@ describe('clientOptions', () => {
       password: 'pw',
     });
     expect(o).toMatchObject({ protocolVersion: 5, clientId: 'wall-1', keepalive: 10, username: 'op', password: 'pw' });
+  });
+
+  it('a clean session ignores the browser id (a random id per page)', () => {
+    expect(clientOptions(connection(), undefined, 'twinview-browser1').clientId).not.toBe('twinview-browser1');
+  });
+
+  it('a persistent session turns clean start off and uses the browser id', () => {
+    const o = clientOptions(connection({ session: 'persistent' }), undefined, 'twinview-browser1');
+    expect(o).toMatchObject({ clean: false, clientId: 'twinview-browser1' });
+    expect(o.properties).toBeUndefined();
+    // The twin's own id wins over the browser's.
+    expect(clientOptions(connection({ session: 'persistent', clientId: 'wall-2' }), undefined, 'b').clientId).toBe(
+      'wall-2',
+    );
+  });
+
+  it('MQTT 5 persistent sessions ask the broker to keep the session (default one hour)', () => {
+    expect(clientOptions(connection({ mqtt: 5, session: 'persistent' })).properties).toEqual({
+      sessionExpiryInterval: 3600,
+    });
+    expect(clientOptions(connection({ mqtt: 5, session: 'persistent', sessionExpiry: '10m' })).properties).toEqual({
+      sessionExpiryInterval: 600,
+    });
+  });
+});
+
+describe('backoffFor', () => {
+  it('reads the twin reconnect section over the defaults', () => {
+    expect(backoffFor(connection())).toEqual(DEFAULT_BACKOFF);
+    expect(backoffFor(connection({ reconnect: { initial: '250ms', max: '5s' } }))).toMatchObject({
+      initialMs: 250,
+      maxMs: 5000,
+    });
   });
 });
 
@@ -94,15 +128,23 @@ afterEach(async () => {
   while (cleanups.length) await cleanups.pop()!();
 });
 
-function open(url: string, extra: { credentials?: { username: string; password: string } } = {}) {
+function open(
+  url: string,
+  extra: {
+    credentials?: { username: string; password: string };
+    connection?: Partial<Connection>;
+    clientId?: string;
+  } = {},
+) {
   const statuses: ConnectionStatus[] = [];
   const messages: [string, string][] = [];
   const problems: string[] = [];
   const conn: BrokerConnection = openConnection({
-    connection: connection(),
+    connection: connection(extra.connection),
     brokerUrl: url,
+    clientId: extra.clientId,
     credentials: extra.credentials,
-    reconnectPeriodMs: 100,
+    backoff: { initialMs: 50, maxMs: 200, factor: 2, jitter: 0 },
     onMessage: (topic, payload) => messages.push([topic, new TextDecoder().decode(payload)]),
     onStatus: (s) => statuses.push(s),
     onProblem: (p) => problems.push(p),
@@ -190,4 +232,76 @@ describe('openConnection with a broker', () => {
     await waitFor(() => c.statuses.some((s) => s.state === 'reconnecting'));
     expect(c.statuses[1]).toMatchObject({ state: 'reconnecting', attempt: 1 });
   });
+
+  it('waits longer before each attempt (backoff) and says when the next try is', async () => {
+    const broker = await startBroker();
+    const url = broker.url;
+    await broker.close();
+    const c = open(url);
+    await waitFor(() => c.statuses.some((s) => s.state === 'reconnecting' && s.attempt >= 3), 3000);
+    const tries = c.statuses.filter((s) => s.state === 'reconnecting');
+    // initial 50 ms, doubling, no jitter: each attempt is announced at least 50, 100, 200 ms ahead,
+    // and an attempt is reported only after the previous announced time has come.
+    const next = tries.map((s) => (s.state === 'reconnecting' ? s.nextRetryAt : 0));
+    expect(next[1] - next[0]).toBeGreaterThanOrEqual(100);
+    expect(next[2] - next[1]).toBeGreaterThanOrEqual(200);
+  });
+
+  it('a clean session marks the outage as a gap when it comes back', async () => {
+    const broker = await startBroker();
+    cleanups.push(() => broker.close());
+    const c = open(broker.url, { clientId: 'ignored-for-clean' });
+    await waitFor(() => c.statuses.some((s) => s.state === 'online'));
+    expect(c.statuses[1]).toMatchObject({ state: 'online', resumed: false });
+    expect(c.statuses[1]).not.toHaveProperty('gapSince');
+    dropClients(broker);
+    await waitFor(() => c.statuses.filter((s) => s.state === 'online').length === 2);
+    const back = c.statuses.filter((s) => s.state === 'online')[1];
+    expect(back).toMatchObject({ resumed: false, gapSince: expect.any(Number) });
+    if (back.state === 'online') expect(back.gapSince!).toBeLessThanOrEqual(back.since);
+    // Subscribed again: messages flow.
+    await waitFor(() => {
+      void publish(broker, 'plant/north/pump9/telemetry', '9');
+      return c.messages.some(([t]) => t === 'plant/north/pump9/telemetry');
+    });
+  });
+
+  it('a persistent session resumes without a gap and receives the QoS 1 messages sent while away', async () => {
+    const broker = await startBroker();
+    cleanups.push(() => broker.close());
+    const c = open(broker.url, {
+      connection: { session: 'persistent', subscribe: [{ topic: 'plant/#', qos: 1 }], reconnect: { initial: '300ms' } },
+      clientId: 'twinview-test-persistent',
+    });
+    await waitFor(() => c.statuses.some((s) => s.state === 'online'));
+    await waitFor(() => {
+      void publishQos1(broker, 'plant/warmup', 'w');
+      return c.messages.length > 0;
+    });
+    dropClients(broker);
+    await waitFor(() => c.statuses.some((s) => s.state === 'reconnecting'));
+    for (let i = 1; i <= 20; i++) await publishQos1(broker, 'plant/counter', String(i));
+    await waitFor(() => c.statuses.filter((s) => s.state === 'online').length === 2);
+    const back = c.statuses.filter((s) => s.state === 'online')[1];
+    expect(back).toMatchObject({ resumed: true });
+    expect(back).not.toHaveProperty('gapSince');
+    await waitFor(() => c.messages.filter(([t]) => t === 'plant/counter').length === 20);
+    expect(c.messages.filter(([t]) => t === 'plant/counter').map(([, p]) => Number(p))).toEqual(
+      Array.from({ length: 20 }, (_, i) => i + 1),
+    );
+  });
 });
+
+/** Closes every client connection from the broker's side, as a network drop would. */
+function dropClients(broker: TestBroker): void {
+  const clients = (broker.aedes as unknown as { clients: Record<string, { conn: { destroy(): void } }> }).clients;
+  for (const client of Object.values(clients)) client.conn.destroy();
+}
+
+const publishQos1 = (broker: TestBroker, topic: string, payload: string) =>
+  new Promise<void>((resolve) =>
+    broker.aedes.publish(
+      { cmd: 'publish', topic, payload: Buffer.from(payload), qos: 1, retain: false, dup: false, messageId: 1 },
+      () => resolve(),
+    ),
+  );

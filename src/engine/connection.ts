@@ -1,16 +1,19 @@
 /**
  * The broker connection (mqtt.js over WebSocket), made from the twin's `connection` section. It
  * reports every state change as a ConnectionStatus and hands messages on untouched; decoding is the
- * engine's job. mqtt.js reconnects and resubscribes by itself; this module only names what happens.
+ * engine's job. Reconnection is ours, not mqtt.js's (its fixed one-second retry would hammer a
+ * restarting broker from every dashboard at once): capped exponential backoff with jitter.
  */
 import mqtt from 'mqtt';
-import type { IClientOptions, MqttClient } from 'mqtt';
+import type { IClientOptions, IConnackPacket, MqttClient } from 'mqtt';
 import type { Connection } from '../twin/schema';
 import type { ConnectionStatus, Credentials } from './protocol';
 import { toMqttFilter } from '../lib/topicPattern';
+import { parseDuration } from '../lib/duration';
+import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff';
 
-/** Pause between reconnect attempts. A later change brings backoff. */
-export const DEFAULT_RECONNECT_PERIOD_MS = 1500;
+/** MQTT 5 persistent sessions: how long the broker keeps the session after a disconnect, by default. */
+export const DEFAULT_SESSION_EXPIRY_S = 3600;
 
 export interface ConnectionOptions {
   /** The twin's connection section. */
@@ -18,12 +21,17 @@ export interface ConnectionOptions {
   /** Overrides connection.url (e.g. a deployment's broker). */
   brokerUrl?: string;
   credentials?: Credentials;
+  /** The browser's own fixed client id, used for persistent sessions when the twin names none. */
+  clientId?: string;
   onMessage(topic: string, payload: Uint8Array): void;
   /** Called on every change of state, never twice with the same status. */
   onStatus(status: ConnectionStatus): void;
   /** Problems that do not end the connection but lose data, e.g. a refused subscription. */
   onProblem?(message: string): void;
-  reconnectPeriodMs?: number;
+  /** The reconnect schedule; default from the twin's `connection.reconnect`, else DEFAULT_BACKOFF. */
+  backoff?: BackoffOptions;
+  /** Random numbers in [0, 1) for the jitter; tests pass a fixed one. */
+  random?: () => number;
   now?: () => number;
   /** The connect function; tests pass a fake. Default mqtt.connect. */
   connect?: (url: string, options: IClientOptions) => MqttClient;
@@ -35,23 +43,46 @@ export interface BrokerConnection {
   close(): Promise<void>;
 }
 
-/** The mqtt.js options for a twin connection. */
+/** The reconnect schedule a twin asks for (`connection.reconnect`), over the defaults. */
+export function backoffFor(connection: Connection): BackoffOptions {
+  const initial = connection.reconnect?.initial;
+  const max = connection.reconnect?.max;
+  return {
+    ...DEFAULT_BACKOFF,
+    initialMs: (initial !== undefined ? parseDuration(initial) : null) ?? DEFAULT_BACKOFF.initialMs,
+    maxMs: (max !== undefined ? parseDuration(max) : null) ?? DEFAULT_BACKOFF.maxMs,
+  };
+}
+
+/**
+ * The mqtt.js options for a twin connection. `browserClientId` is the browser's own fixed id, used
+ * by persistent sessions when the twin names no clientId (a session belongs to one client id).
+ */
 export function clientOptions(
   connection: Connection,
   credentials?: Credentials,
-  reconnectPeriodMs: number = DEFAULT_RECONNECT_PERIOD_MS,
+  browserClientId?: string,
 ): IClientOptions {
+  const persistent = connection.session === 'persistent';
   const options: IClientOptions = {
     protocolVersion: connection.mqtt === 5 ? 5 : 4,
-    clientId: connection.clientId ?? `twinview-${randomHex(8)}`,
+    clientId: connection.clientId ?? (persistent ? browserClientId : undefined) ?? `twinview-${randomHex(8)}`,
     keepalive: connection.keepalive,
-    clean: true,
-    reconnectPeriod: reconnectPeriodMs,
+    clean: !persistent,
+    // We reconnect ourselves (backoff with jitter) and subscribe ourselves when the session is new.
+    reconnectPeriod: 0,
+    resubscribe: false,
     connectTimeout: 10_000,
     // Refusals are sorted below: permanent ones (bad credentials) stop, transient ones retry.
     reconnectOnConnackError: true,
-    resubscribe: true,
   };
+  if (persistent && connection.mqtt === 5) {
+    // MQTT 5 ends a session at disconnect unless told to keep it.
+    const expiryMs = connection.sessionExpiry !== undefined ? parseDuration(connection.sessionExpiry) : null;
+    options.properties = {
+      sessionExpiryInterval: Math.round((expiryMs ?? DEFAULT_SESSION_EXPIRY_S * 1000) / 1000),
+    };
+  }
   if (credentials) {
     options.username = credentials.username;
     options.password = credentials.password;
@@ -81,6 +112,8 @@ const PERMANENT_REFUSALS = new Set([
 export function openConnection(o: ConnectionOptions): BrokerConnection {
   const url = o.brokerUrl ?? o.connection.url;
   const now = o.now ?? Date.now;
+  const backoff = o.backoff ?? backoffFor(o.connection);
+  const random = o.random ?? Math.random;
   let last: ConnectionStatus | null = null;
   const report = (status: ConnectionStatus) => {
     if (last && sameStatus(last, status)) return;
@@ -89,43 +122,58 @@ export function openConnection(o: ConnectionOptions): BrokerConnection {
   };
 
   let online = false;
+  let everOnline = false;
   let reachedSinceClose = false;
   let attempt = 0;
   let lastError: string | null = null;
   let stopped = false;
   let fatal: string | null = null;
-  let subscribed = false;
+  /** When the last good connection was lost; null while online or before the first connection. */
+  let lostAt: number | null = null;
+  let retryTimer: ReturnType<typeof setTimeout> | null = null;
 
   report({ state: 'connecting', url });
   let client: MqttClient;
   try {
-    client = (o.connect ?? mqtt.connect)(url, clientOptions(o.connection, o.credentials, o.reconnectPeriodMs));
+    client = (o.connect ?? mqtt.connect)(url, clientOptions(o.connection, o.credentials, o.clientId));
   } catch (err) {
     // mqtt.connect throws synchronously for URLs it cannot use.
     report({ state: 'offline', url, reason: describe(err) });
     return { url, close: async () => {} };
   }
 
-  client.on('connect', () => {
-    online = true;
-    reachedSinceClose = true;
-    attempt = 0;
-    lastError = null;
-    report({ state: 'online', url, since: now() });
-    // Once: after that mqtt.js resubscribes on every reconnect that has no session.
-    if (subscribed) return;
-    subscribed = true;
-    // One SUBSCRIBE per filter: mqtt.js forgets every filter of a SUBSCRIBE for resubscription
-    // when the broker refuses one of them, and each refusal deserves its own report.
+  const subscribeAll = () => {
+    // One SUBSCRIBE per filter: mqtt.js forgets every filter of a SUBSCRIBE when the broker refuses
+    // one of them, and each refusal deserves its own report.
     for (const [filter, options] of Object.entries(subscriptions(o.connection))) {
       client.subscribe(filter, options, (err, _granted, packet) => {
         // A refusal is a SUBACK code from 0x80 up (3.1.1: 128). An error without a SUBACK is a
-        // connection that closed first: mqtt.js resubscribes on reconnect, nothing to report.
+        // connection that closed first: we subscribe again on the next connect.
         const suback = (packet ?? (err as { packet?: unknown } | null)?.packet) as { granted?: unknown[] } | undefined;
         const rc = suback?.granted?.find((g): g is number => typeof g === 'number' && g >= 0x80);
         if (rc !== undefined) o.onProblem?.(`the broker refused the subscription "${filter}" (${reasonText(rc)})`);
       });
     }
+  };
+
+  client.on('connect', (connack: IConnackPacket) => {
+    const at = now();
+    online = true;
+    reachedSinceClose = true;
+    attempt = 0;
+    lastError = null;
+    // The broker kept our session only with clean start off; a clean session is always new.
+    const resumed = o.connection.session === 'persistent' && connack.sessionPresent === true;
+    const first = !everOnline;
+    const status: ConnectionStatus = { state: 'online', url, since: at, resumed };
+    // A reconnect into a new session lost whatever was published meanwhile: say so, do not bridge it.
+    if (everOnline && !resumed && lostAt !== null) status.gapSince = lostAt;
+    everOnline = true;
+    lostAt = null;
+    report(status);
+    // A resumed session still has its subscriptions; a new one has none. The first connection
+    // subscribes anyway, in case the twin's filters changed since the session was made.
+    if (first || !connack.sessionPresent) subscribeAll();
   });
 
   client.on('message', (topic, payload) => o.onMessage(topic, payload));
@@ -136,6 +184,7 @@ export function openConnection(o: ConnectionOptions): BrokerConnection {
     // Before CONNACK, a numeric code is the broker's refusal of the connection.
     if (!online && typeof code === 'number' && PERMANENT_REFUSALS.has(code)) {
       fatal = lastError;
+      clearRetry();
       client.end(true);
       report({ state: 'offline', url, reason: fatal });
     }
@@ -150,13 +199,24 @@ export function openConnection(o: ConnectionOptions): BrokerConnection {
   client.on('close', () => {
     const wasOnline = online;
     online = false;
-    if (stopped || fatal) return;
+    if (wasOnline) lostAt = now();
+    if (stopped || fatal || retryTimer !== null) return;
     attempt++;
     const reason = lastError ?? (wasOnline || reachedSinceClose ? 'connection lost' : 'broker not reachable');
     lastError = null;
     reachedSinceClose = false;
-    report({ state: 'reconnecting', url, attempt, reason });
+    const delay = backoffDelay(attempt, backoff, random);
+    report({ state: 'reconnecting', url, attempt, reason, nextRetryAt: now() + delay });
+    retryTimer = setTimeout(() => {
+      retryTimer = null;
+      if (!stopped && !fatal) client.reconnect();
+    }, delay);
   });
+
+  function clearRetry() {
+    if (retryTimer !== null) clearTimeout(retryTimer);
+    retryTimer = null;
+  }
 
   return {
     url,
@@ -164,6 +224,7 @@ export function openConnection(o: ConnectionOptions): BrokerConnection {
       new Promise<void>((resolve) => {
         if (stopped) return resolve();
         stopped = true;
+        clearRetry();
         report({ state: 'offline', url, reason: 'stopped' });
         const force = setTimeout(() => client.end(true, {}, () => resolve()), 1000);
         client.end(false, {}, () => {
@@ -188,7 +249,12 @@ function sameStatus(a: ConnectionStatus, b: ConnectionStatus): boolean {
     case 'online':
       return false; // a new session each time
     case 'reconnecting':
-      return a.state === 'reconnecting' && a.attempt === b.attempt && a.reason === b.reason;
+      return (
+        a.state === 'reconnecting' &&
+        a.attempt === b.attempt &&
+        a.reason === b.reason &&
+        a.nextRetryAt === b.nextRetryAt
+      );
     case 'offline':
       return a.state === 'offline' && a.reason === b.reason;
   }

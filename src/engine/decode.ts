@@ -10,6 +10,9 @@
 import type { SignalDef } from '../twin/schema';
 import type { RejectReason } from './protocol';
 import { parseValuePath, readValuePath, MISSING, type PathStep } from '../lib/valuePath';
+import { linearTransform } from './units';
+import { parseTimestamp } from './timestamps';
+import type { MetricValue } from './sparkplug';
 
 /** Payloads larger than this are rejected before they are decoded. */
 export const DEFAULT_MAX_PAYLOAD_BYTES = 256 * 1024;
@@ -17,8 +20,14 @@ export const DEFAULT_MAX_PAYLOAD_BYTES = 256 * 1024;
 /** A decoded value, or why there is none. */
 export type Decoded = number | RejectReason;
 
+/**
+ * A decoder's result: a value, why there is none, or null when the message simply does not carry
+ * this signal (a Sparkplug DATA message holds only the metrics that changed): not an error.
+ */
+export type DecodeResult = Decoded | null;
+
 /** Reads one signal's value from the message in a reader. */
-export type ValueDecoder = (reader: PayloadReader) => Decoded;
+export type ValueDecoder = (reader: PayloadReader) => DecodeResult;
 
 // One decoder for the whole engine: TextDecoder construction is not free.
 const utf8 = new TextDecoder('utf-8');
@@ -39,6 +48,8 @@ export class PayloadReader {
   private jsonValue: unknown = undefined;
   /** Size of the payload in bytes (UTF-8 for string payloads). */
   byteLength = 0;
+  /** The metrics of a Sparkplug message, by name (set by the engine before decoding), else null. */
+  sparkplug: Map<string, MetricValue> | null = null;
 
   constructor(readonly maxBytes: number = DEFAULT_MAX_PAYLOAD_BYTES) {}
 
@@ -49,11 +60,17 @@ export class PayloadReader {
     this.decodedText = typeof payload === 'string' ? payload : null;
     this.jsonState = JSON_NOT_PARSED;
     this.jsonValue = undefined;
+    this.sparkplug = null;
     return this;
   }
 
   get tooLarge(): boolean {
     return this.byteLength > this.maxBytes;
+  }
+
+  /** The payload as bytes (binary formats such as Sparkplug). */
+  bytes(): Uint8Array {
+    return typeof this.payload === 'string' ? new TextEncoder().encode(this.payload) : this.payload;
   }
 
   /** The payload as text (decoded once). */
@@ -139,7 +156,22 @@ export function compilePath(path: string | undefined): PathStep[] {
 }
 
 /** The decoder for one signal definition. Throws only for a malformed `path` in the twin. */
-export function compileDecoder(signal: Pick<SignalDef, 'decoder' | 'path'>): ValueDecoder {
+export function compileDecoder(
+  signal: Pick<SignalDef, 'decoder' | 'path' | 'map' | 'convert' | 'scale' | 'offset' | 'metric'>,
+): ValueDecoder {
+  const raw = compileRawDecoder(signal);
+  const [factor, offset] = linearTransform(signal);
+  if (factor === 1 && offset === 0) return raw;
+  return (reader) => {
+    const v = raw(reader);
+    if (typeof v !== 'number') return v;
+    const out = v * factor + offset;
+    return Number.isFinite(out) ? out : 'not-finite';
+  };
+}
+
+function compileRawDecoder(signal: Pick<SignalDef, 'decoder' | 'path' | 'map' | 'metric'>): ValueDecoder {
+  const states = signal.map ? stateTable(signal.map) : null;
   switch (signal.decoder) {
     case 'json': {
       const steps = compilePath(signal.path);
@@ -147,14 +179,79 @@ export function compileDecoder(signal: Pick<SignalDef, 'decoder' | 'path'>): Val
         if (reader.tooLarge) return 'too-large';
         const doc = reader.json();
         if (doc === MISSING) return 'bad-json';
-        return jsonToNumber(steps.length === 0 ? doc : readValuePath(doc, steps));
+        const value = steps.length === 0 ? doc : readValuePath(doc, steps);
+        if (states !== null && typeof value === 'string') return lookupState(states, value);
+        return jsonToNumber(value);
       };
     }
     case 'number':
     case 'text':
-      // The text decoder maps numeric text for now; named states (e.g. "RUN") come with enums.
-      return (reader) => (reader.tooLarge ? 'too-large' : decodeNumberText(reader.text()));
+      return (reader) => {
+        if (reader.tooLarge) return 'too-large';
+        const text = reader.text();
+        if (states !== null) {
+          const state = lookupState(states, text);
+          if (state !== 'wrong-type') return state;
+        }
+        return decodeNumberText(text);
+      };
     case 'boolean':
       return (reader) => (reader.tooLarge ? 'too-large' : decodeBooleanText(reader.text()));
+    case 'sparkplug': {
+      const name = signal.metric ?? '';
+      return (reader) => {
+        if (reader.tooLarge) return 'too-large';
+        if (reader.sparkplug === null) return 'bad-payload'; // not a Sparkplug message
+        const metric = reader.sparkplug.get(name);
+        if (metric === undefined) return null;
+        if (typeof metric.value === 'string') return states !== null ? lookupState(states, metric.value) : 'wrong-type';
+        return Number.isFinite(metric.value) ? metric.value : 'not-finite';
+      };
+    }
   }
+}
+
+/** Named states, matched exactly first and then ignoring case and surrounding spaces. */
+interface StateTable {
+  exact: Map<string, number>;
+  folded: Map<string, number>;
+}
+
+function stateTable(map: Record<string, number>): StateTable {
+  const exact = new Map<string, number>();
+  const folded = new Map<string, number>();
+  for (const [name, value] of Object.entries(map)) {
+    exact.set(name, value);
+    folded.set(name.trim().toLowerCase(), value);
+  }
+  return { exact, folded };
+}
+
+/** A state name's number, or 'wrong-type' for a name the twin does not list. */
+export function lookupState(table: StateTable, text: string): Decoded {
+  const value = table.exact.get(text) ?? table.folded.get(text.trim().toLowerCase());
+  if (value === undefined) return 'wrong-type';
+  return Number.isFinite(value) ? value : 'not-finite';
+}
+
+/**
+ * The reader of a signal's payload timestamp, or null when the signal uses arrival time. It returns
+ * epoch ms, or NaN when the payload has no usable timestamp (the engine then uses arrival time).
+ */
+export function compileTimestamp(
+  signal: Pick<SignalDef, 'decoder' | 'timestamp' | 'timestampFormat' | 'metric'>,
+): ((reader: PayloadReader) => number) | null {
+  if (signal.decoder === 'sparkplug') {
+    // Sparkplug carries its own timestamps (per metric, else per payload).
+    const name = signal.metric ?? '';
+    return (reader) => reader.sparkplug?.get(name)?.timestamp ?? NaN;
+  }
+  if (signal.timestamp === undefined || signal.decoder !== 'json') return null;
+  const steps = compilePath(signal.timestamp);
+  const format = signal.timestampFormat ?? 'auto';
+  return (reader) => {
+    const doc = reader.json();
+    if (doc === MISSING) return NaN;
+    return parseTimestamp(readValuePath(doc, steps), format);
+  };
 }

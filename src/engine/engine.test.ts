@@ -62,7 +62,7 @@ describe('Engine with the demo twin', () => {
   it('hands out nothing when nothing happened', () => {
     const engine = new Engine(demoTwin());
     expect(engine.hasOutput).toBe(false);
-    expect(engine.takeBatch()).toEqual({ added: [], batch: null, alarms: null });
+    expect(engine.takeBatch()).toEqual({ added: [], batch: null, alarms: null, quality: null });
   });
 
   it('leaves the latest value unchanged on bad payloads and counts them by reason', () => {
@@ -225,5 +225,87 @@ describe('Engine rules and alarms', () => {
   it('refuses a twin whose path does not parse, naming the signal', () => {
     const twin = makeTwin({ signals: [{ id: 'a', topic: 'a', path: 'x..y' }] });
     expect(() => new Engine(twin)).toThrow(/signals\[0\] "a"/);
+  });
+});
+
+describe('Engine rule kinds and alarm actions', () => {
+  const twin = () =>
+    makeTwin({
+      signals: [
+        { id: '{dev}.v', topic: 'd/+dev/v', decoder: 'number' },
+        { id: '{dev}.on', topic: 'd/+dev/on', decoder: 'number' },
+      ],
+      rules: [
+        { id: 'low', when: 'd1.v < 5', suppressWhen: 'd1.on == 0', message: 'low flow', priority: 'high' },
+        {
+          id: 'fill',
+          kind: 'forecast',
+          signal: 'd2.v',
+          limit: 100,
+          window: '60s',
+          horizon: '10m',
+          message: 'Tank overflows in {eta}',
+        },
+        { id: 'hot', when: 'd3.v > 10', message: 'hot' },
+      ],
+    });
+
+  it('suppresses by design: no alarm while the condition of suppressWhen holds', () => {
+    const c = clock(0);
+    const engine = new Engine(twin(), { now: c.now });
+    engine.handleMessage('d/d1/on', '0');
+    engine.handleMessage('d/d1/v', '1');
+    expect(engine.alarms()).toMatchObject([{ id: 'low', state: 'suppressed' }]);
+    engine.handleMessage('d/d1/on', '1');
+    expect(engine.alarms()).toMatchObject([{ id: 'low', state: 'active' }]);
+  });
+
+  it('raises a predicted alarm whose message says when the limit is reached', () => {
+    const c = clock(0);
+    const engine = new Engine(twin(), { now: c.now });
+    // +1 per 10 s from 40: 100 is reached ~10 min after the start.
+    for (let t = 0; t <= 40_000; t += 5000) {
+      c.set(t);
+      engine.handleMessage('d/d2/v', String(40 + t / 10_000));
+      engine.tick(t);
+    }
+    const [alarm] = engine.alarms();
+    expect(alarm).toMatchObject({ id: 'fill', predicted: true, state: 'active' });
+    expect(alarm.message).toMatch(/^Tank overflows in ~\d+ min$/);
+  });
+
+  it('shelves an alarm and brings it back unacknowledged when the shelve expires', () => {
+    const c = clock(0);
+    const engine = new Engine(twin(), { now: c.now });
+    engine.handleMessage('d/d3/v', '11');
+    expect(engine.alarmAction({ kind: 'shelve', alarmId: 'hot', durationMs: 5000, operator: 'ana' })).toBe(true);
+    expect(engine.alarms()).toMatchObject([{ id: 'hot', state: 'shelved', shelvedUntil: 5000 }]);
+    c.set(5000);
+    engine.tick();
+    expect(engine.alarms()).toMatchObject([{ id: 'hot', state: 'active', raisedAt: 5000 }]);
+    expect(engine.takeAudit().map((e) => e.event)).toEqual(['raise', 'shelve', 'shelve-expired']);
+  });
+
+  it('restores alarms and signal indices into a new engine, so a restart loses and acknowledges nothing', () => {
+    const c = clock(0);
+    const first = new Engine(twin(), { now: c.now });
+    first.handleMessage('d/d1/on', '1');
+    first.handleMessage('d/d3/v', '11');
+    first.acknowledge('hot', 'ana', 'checking');
+    first.handleMessage('d/d1/v', '2');
+    const saved = { alarms: first.alarms(), signals: [...first.signals()] };
+
+    const second = new Engine(twin(), { now: c.now });
+    second.restore(saved);
+    expect(second.alarms()).toEqual(saved.alarms);
+    expect(second.signal('d3.v')?.index).toBe(first.signal('d3.v')?.index);
+    expect(second.takeBatch().added).toEqual([]);
+    // Time without values clears nothing; still over the limit raises nothing new; back in range clears.
+    second.tick(c.advance(1000));
+    expect(second.alarms()).toEqual(saved.alarms);
+    second.handleMessage('d/d3/v', '12');
+    expect(second.alarms().find((a) => a.id === 'hot')).toMatchObject({ state: 'acknowledged', acknowledgedBy: 'ana' });
+    second.handleMessage('d/d3/v', '3');
+    expect(second.alarms().find((a) => a.id === 'hot')).toBeUndefined();
   });
 });

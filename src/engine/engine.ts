@@ -7,11 +7,28 @@
  * decode/parse of the payload, and writes into preallocated typed arrays.
  */
 import type { Twin } from '../twin/schema';
-import type { AlarmSnapshot, EngineStats, RejectReason, SignalInfo, TelemetryBatch } from './protocol';
+import type {
+  AlarmAction,
+  AlarmAuditEntry,
+  AlarmSnapshot,
+  EngineRestore,
+  EngineStats,
+  RejectReason,
+  SignalInfo,
+  TelemetryBatch,
+  QualityChange,
+} from './protocol';
 import { SAMPLE_STRIDE } from './protocol';
 import { TopicRouter, type ResolvedSignal } from './topicTrie';
-import { PayloadReader, compileDecoder, DEFAULT_MAX_PAYLOAD_BYTES, type ValueDecoder } from './decode';
-import { ThresholdRule, type RuleChange } from './rules';
+import {
+  PayloadReader,
+  compileDecoder,
+  compileTimestamp,
+  DEFAULT_MAX_PAYLOAD_BYTES,
+  type ValueDecoder,
+} from './decode';
+import { SparkplugIngest } from './sparkplugIngest';
+import { RuleSet, type CompiledRule, type RuleChange } from './rules';
 import { AlarmBook } from './alarms';
 
 export interface EngineOptions {
@@ -28,7 +45,15 @@ export interface EngineOptions {
    * batches for a long time). Default 1,048,576 (24 MiB).
    */
   maxSamples?: number;
+  /**
+   * Concrete signals at most. A `+name` pattern makes a signal per name it sees, so a device (or an
+   * attacker) inventing names could otherwise grow every table and history without end. Messages for
+   * new names beyond it are rejected as 'too-many-signals'. Default DEFAULT_MAX_SIGNALS.
+   */
+  maxSignals?: number;
 }
+
+export const DEFAULT_MAX_SIGNALS = 10_000;
 
 /** What accumulated since the last takeBatch(). */
 export interface EngineOutput {
@@ -38,6 +63,8 @@ export interface EngineOutput {
   batch: TelemetryBatch | null;
   /** The full alarm list when it changed, else null. */
   alarms: AlarmSnapshot[] | null;
+  /** Signal quality changes (Sparkplug deaths, births, sequence gaps), else null. */
+  quality: QualityChange[] | null;
 }
 
 /** Rejected payload samples kept for diagnostics. */
@@ -50,21 +77,28 @@ export class Engine {
   private readonly now: () => number;
   private readonly router: TopicRouter;
   private readonly decoders: ValueDecoder[];
+  /** Sparkplug state, when some signal uses the sparkplug decoder. */
+  private readonly sparkplug: SparkplugIngest | null;
+  /** Per definition: the payload timestamp reader, or null for arrival time. */
+  private readonly timestamps: (((reader: PayloadReader) => number) | null)[];
   private readonly reader: PayloadReader;
-  private readonly rules: ThresholdRule[];
-  private readonly rulesBySignalId = new Map<string, ThresholdRule[]>();
+  private readonly ruleSet: RuleSet;
   private readonly alarmBook: AlarmBook;
+  /** Forecast rules, whose message carries the predicted time. */
+  private readonly forecasts: CompiledRule[];
 
   // Concrete signals, by index.
   private readonly infos: SignalInfo[] = [];
   private readonly indexById = new Map<string, number>();
-  private readonly rulesByIndex: (ThresholdRule[] | null)[] = [];
+  /** Per signal index: its slot in the rule set, or -1 when no rule reads it. */
+  private readonly ruleSlotByIndex: number[] = [];
   private latest = new Float64Array(64);
   private added: SignalInfo[] = [];
 
   // The batch: triples [signal index, value, ts] in a buffer that grows by doubling.
   private readonly initialSamples: number;
   private readonly maxSamples: number;
+  private readonly maxSignals: number;
   private samples: Float64Array;
   private count = 0;
   private growths = 0;
@@ -90,24 +124,34 @@ export class Engine {
         });
       }
     });
+    this.timestamps = twin.signals.map((signal, i) => {
+      try {
+        return compileTimestamp(signal);
+      } catch (err) {
+        throw new Error(`signals[${i}] "${signal.id}" timestamp: ${err instanceof Error ? err.message : String(err)}`, {
+          cause: err,
+        });
+      }
+    });
     this.reader = new PayloadReader(options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES);
-    this.rules = twin.rules.map((rule) => new ThresholdRule(rule));
-    for (const rule of this.rules) {
-      const list = this.rulesBySignalId.get(rule.condition.signal);
-      if (list) list.push(rule);
-      else this.rulesBySignalId.set(rule.condition.signal, [rule]);
-    }
+    this.sparkplug = twin.signals.some((s) => s.decoder === 'sparkplug') ? new SparkplugIngest() : null;
+    this.ruleSet = new RuleSet(twin.rules, this.now());
     this.alarmBook = new AlarmBook(
-      this.rules.map((r) => ({
+      this.ruleSet.rules.map((r) => ({
         id: r.id,
         message: r.rule.message,
         priority: r.rule.priority,
         asset: r.rule.asset,
-        signal: r.condition.signal,
+        signal: r.signal,
+        latch: r.rule.latch,
+        predicted: r.rule.kind === 'forecast',
+        guidance: r.rule.guidance,
       })),
     );
+    this.forecasts = this.ruleSet.rules.filter((r) => r.rule.kind === 'forecast');
     this.initialSamples = Math.max(1, options.initialSamples ?? 1024);
     this.maxSamples = Math.max(this.initialSamples, options.maxSamples ?? 1 << 20);
+    this.maxSignals = Math.max(1, options.maxSignals ?? DEFAULT_MAX_SIGNALS);
     this.samples = new Float64Array(this.initialSamples * SAMPLE_STRIDE);
   }
 
@@ -119,17 +163,36 @@ export class Engine {
     this.bytes += reader.byteLength;
     this.lastMessageAt = now;
 
+    if (this.sparkplug !== null) {
+      // Deaths and births concern a node's signals whatever their topic patterns match.
+      const step = this.sparkplug.prepare(topic, reader);
+      if (step === 'done') return;
+      if (step === 'bad-payload') return this.reject('bad-payload', topic, now);
+    }
     const routes = this.router.resolve(topic);
-    if (routes.length === 0) return this.reject('unknown-topic', topic, now);
+    // A Sparkplug message no signal reads (a node's own NBIRTH, say) still served the node's state.
+    if (routes.length === 0) return reader.sparkplug === null ? this.reject('unknown-topic', topic, now) : undefined;
     if (reader.tooLarge) return this.reject('too-large', topic, now);
 
     let badJson = false;
     for (let i = 0; i < routes.length; i++) {
       const route = routes[i];
-      const index = this.indexById.get(route.id) ?? this.addSignal(route);
+      let index = this.indexById.get(route.id);
+      if (index === undefined) {
+        if (this.infos.length >= this.maxSignals) {
+          this.reject('too-many-signals', topic, now, route.id);
+          continue;
+        }
+        index = this.addSignal(route);
+      }
       const result = this.decoders[route.def](reader);
+      if (result === null) continue; // this message does not carry the signal
       if (typeof result === 'number') {
-        this.record(index, result, now);
+        const stamp = this.timestamps[route.def];
+        const at = stamp === null ? now : stamp(reader);
+        // A payload without a usable timestamp keeps its value, stamped with arrival time.
+        this.record(index, result, now, Number.isFinite(at) ? at : now);
+        this.sparkplug?.noteRecorded(index);
       } else if (result !== 'bad-json') {
         this.reject(result, topic, now, route.id);
       } else if (!badJson) {
@@ -140,18 +203,23 @@ export class Engine {
     }
   }
 
-  /** Lets time pass: on-delays that ran out raise their alarms without waiting for a new message. */
+  /**
+   * Lets time pass: every rule is evaluated (on-delays and off-delays run out, stale and windowed
+   * conditions change without a new message), suppression is updated and shelves expire.
+   */
   tick(now: number = this.now()): void {
-    for (let i = 0; i < this.rules.length; i++) {
-      const rule = this.rules[i];
-      const change = rule.tick(now);
-      if (change) this.applyRule(rule, change, now);
+    const rules = this.ruleSet.rules;
+    for (let i = 0; i < rules.length; i++) this.evaluate(rules[i], now);
+    for (let i = 0; i < this.forecasts.length; i++) {
+      const rule = this.forecasts[i];
+      this.alarmBook.setMessage(rule.id, forecastMessage(rule.rule.message, rule.etaMs));
     }
+    this.alarmBook.tick(now);
   }
 
   /** Is there anything for takeBatch() to hand out? */
   get hasOutput(): boolean {
-    return this.count > 0 || this.added.length > 0 || this.alarmBook.changed;
+    return this.count > 0 || this.added.length > 0 || this.alarmBook.changed || this.sparkplug?.hasOutput === true;
   }
 
   /**
@@ -169,12 +237,55 @@ export class Engine {
       this.samples = new Float64Array(next * SAMPLE_STRIDE);
       this.count = 0;
     }
-    return { added: added.length > 0 ? added : [], batch, alarms: this.alarmBook.takeChanges() };
+    return {
+      added: added.length > 0 ? added : [],
+      batch,
+      alarms: this.alarmBook.takeChanges(),
+      quality: this.sparkplug?.takeQuality() ?? null,
+    };
   }
 
   /** An operator acknowledges an alarm (by rule id). Returns false when there was nothing to acknowledge. */
-  acknowledge(alarmId: string, operator?: string): boolean {
-    return this.alarmBook.acknowledge(alarmId, this.now(), operator);
+  acknowledge(alarmId: string, operator?: string, comment?: string): boolean {
+    return this.alarmBook.acknowledge(alarmId, this.now(), { operator, comment });
+  }
+
+  /** Shelve, unshelve, out of service, reset, comment. Returns false when it did not apply. */
+  alarmAction(action: AlarmAction): boolean {
+    const now = this.now();
+    const who = { operator: action.operator, comment: 'comment' in action ? action.comment : undefined };
+    switch (action.kind) {
+      case 'shelve':
+        return this.alarmBook.shelve(action.alarmId, now, now + action.durationMs, who);
+      case 'unshelve':
+        return this.alarmBook.unshelve(action.alarmId, now, who);
+      case 'out-of-service':
+        return this.alarmBook.setOutOfService(action.alarmId, action.outOfService, now, who);
+      case 'reset':
+        return this.alarmBook.reset(action.alarmId, now, who);
+      case 'comment':
+        return this.alarmBook.comment(action.alarmId, now, who);
+    }
+  }
+
+  /**
+   * Restores what a previous worker knew: its signals first (same indices, so the telemetry store's
+   * history stays valid), then the alarm state; rules whose alarm condition held are marked raised,
+   * so a value back in range clears them and one still out of range raises nothing new.
+   */
+  restore(state: EngineRestore): void {
+    for (const info of state.signals ?? []) {
+      if (this.indexById.has(info.id) || info.index !== this.infos.length) continue;
+      this.addSignal({ id: info.id, def: info.def, label: info.label, unit: info.unit } as ResolvedSignal);
+    }
+    this.added = [];
+    const holding = new Set(this.alarmBook.restore(state.alarms));
+    for (const rule of this.ruleSet.rules) if (holding.has(rule.id)) rule.restoreRaised();
+  }
+
+  /** Alarm transitions since the last call, for the audit log. */
+  takeAudit(): AlarmAuditEntry[] {
+    return this.alarmBook.takeAudit();
   }
 
   /** The alarms that are not normal, now. */
@@ -224,7 +335,7 @@ export class Engine {
     const info: SignalInfo = { index, id: route.id, def: route.def, label: route.label, unit: route.unit };
     this.infos.push(info);
     this.indexById.set(route.id, index);
-    this.rulesByIndex.push(this.rulesBySignalId.get(route.id) ?? null);
+    this.ruleSlotByIndex.push(this.ruleSet.slotOf(route.id));
     if (index >= this.latest.length) {
       const grown = new Float64Array(this.latest.length * 2);
       grown.set(this.latest);
@@ -235,20 +346,19 @@ export class Engine {
     return index;
   }
 
-  private record(index: number, value: number, now: number): void {
+  /** `sampleTime` is the reading's own time (payload timestamp); rules run on arrival time `now`. */
+  private record(index: number, value: number, now: number, sampleTime: number = now): void {
     if ((this.count + 1) * SAMPLE_STRIDE > this.samples.length) this.makeRoom();
     const at = this.count * SAMPLE_STRIDE;
     this.samples[at] = index;
     this.samples[at + 1] = value;
-    this.samples[at + 2] = now;
+    this.samples[at + 2] = sampleTime;
     this.count++;
     this.latest[index] = value;
-    const rules = this.rulesByIndex[index];
-    if (rules === null) return;
-    for (let i = 0; i < rules.length; i++) {
-      const change = rules[i].update(value, now);
-      if (change) this.applyRule(rules[i], change, now);
-    }
+    const slot = this.ruleSlotByIndex[index];
+    if (slot < 0) return;
+    const rules = this.ruleSet.push(slot, value, now);
+    for (let i = 0; i < rules.length; i++) this.evaluate(rules[i], now);
   }
 
   private makeRoom(): void {
@@ -284,9 +394,14 @@ export class Engine {
     }
   }
 
-  private applyRule(rule: ThresholdRule, change: NonNullable<RuleChange>, now: number): void {
-    if (change === 'raise') this.alarmBook.raise(rule.id, rule.lastValue, now);
-    else this.alarmBook.clear(rule.id, now);
+  private evaluate(rule: CompiledRule, now: number): void {
+    if (rule.suppressTest !== null) this.alarmBook.setSuppressed(rule.id, rule.suppressed(now), now);
+    const change: RuleChange = rule.evaluate(now);
+    if (change === 'raise') {
+      if (rule.rule.kind === 'forecast')
+        this.alarmBook.setMessage(rule.id, forecastMessage(rule.rule.message, rule.etaMs));
+      this.alarmBook.raise(rule.id, rule.valueOf(now), now);
+    } else if (change === 'clear') this.alarmBook.clear(rule.id, now);
   }
 
   private reject(reason: RejectReason, topic: string, now: number, signal?: string): void {
@@ -303,6 +418,18 @@ export class Engine {
     this.lastRejects.push(entry);
     if (this.lastRejects.length > LAST_REJECTS) this.lastRejects.shift();
   }
+}
+
+/** "{eta}" in a forecast's message becomes "~12 min" (or "now"). */
+export function forecastMessage(template: string, etaMs: number): string {
+  if (!template.includes('{eta}')) return template;
+  return template.replaceAll('{eta}', Number.isFinite(etaMs) ? formatEta(etaMs) : 'soon');
+}
+
+function formatEta(ms: number): string {
+  if (ms < 60_000) return ms < 1000 ? 'now' : `~${Math.round(ms / 1000)} s`;
+  if (ms < 2 * 3_600_000) return `~${Math.round(ms / 60_000)} min`;
+  return `~${Math.round(ms / 3_600_000)} h`;
 }
 
 function nextPowerOfTwo(n: number): number {

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { startEngine } from './engineClient';
+import { MAX_RESTARTS, SILENCE_LIMIT_MS, startEngine } from './engineClient';
 import type { FromWorker, ToWorker } from './protocol';
 import { demoTwin } from './testTwins';
 
@@ -46,21 +46,60 @@ describe('startEngine', () => {
     ]);
   });
 
-  it('forwards worker messages and reports worker errors as error messages', () => {
+  it('forwards worker messages and reports errors of a worker that never ran without restarting it', () => {
     const received: FromWorker[] = [];
     startEngine(demoTwin(), {}, (m) => received.push(m));
     const worker = FakeWorker.last!;
-    worker.emit({ type: 'connection', status: { state: 'connecting', url: 'ws://x' } });
     // Node has no ErrorEvent: an Event with a message is what the listener reads.
-    worker.dispatchEvent(Object.assign(new Event('error'), { message: 'boom' }));
     worker.dispatchEvent(Object.assign(new Event('error'), { message: '' }));
     worker.dispatchEvent(new Event('messageerror'));
+    worker.emit({ type: 'connection', status: { state: 'connecting', url: 'ws://x' } });
     expect(received).toEqual([
-      { type: 'connection', status: { state: 'connecting', url: 'ws://x' } },
-      { type: 'error', message: 'boom' },
       { type: 'error', message: 'the engine worker failed to load' },
       { type: 'error', message: expect.stringMatching(/could not be read/) },
+      { type: 'connection', status: { state: 'connecting', url: 'ws://x' } },
     ]);
+    expect(FakeWorker.last).toBe(worker);
+  });
+
+  it('replaces a worker that failed after it ran, starting the new one with the saved alarm state', () => {
+    const received: FromWorker[] = [];
+    const restarts: string[] = [];
+    const saved = { alarms: [], signals: [] };
+    const twin = demoTwin();
+    startEngine(twin, { restoreState: () => saved, onRestart: (r) => restarts.push(r) }, (m) => received.push(m));
+    const first = FakeWorker.last!;
+    expect(first.sent[0]).toEqual({ type: 'start', twin, restore: saved });
+    first.emit({ type: 'stats', stats: { messages: 0, bytes: 0, rejected: {}, lastRejects: [], lastMessageAt: null } });
+    first.dispatchEvent(Object.assign(new Event('error'), { message: 'boom' }));
+    const second = FakeWorker.last!;
+    expect(second).not.toBe(first);
+    expect(first.terminated).toBe(true);
+    expect(second.sent).toEqual([{ type: 'start', twin, restore: saved }]);
+    expect(restarts).toEqual(['the engine worker failed: boom']);
+    first.emit({ type: 'error', message: 'late message of the dead worker' });
+    expect(received.map((m) => m.type)).toEqual(['stats', 'error']);
+  });
+
+  it('replaces a worker that went silent, and gives up after too many restarts in a minute', () => {
+    const received: FromWorker[] = [];
+    startEngine(demoTwin(), {}, (m) => received.push(m));
+    const stats: FromWorker = {
+      type: 'stats',
+      stats: { messages: 0, bytes: 0, rejected: {}, lastRejects: [], lastMessageAt: null },
+    };
+    const workers = new Set<FakeWorker>();
+    for (let i = 0; i <= MAX_RESTARTS; i++) {
+      const w = FakeWorker.last!;
+      workers.add(w);
+      w.emit(stats);
+      vi.advanceTimersByTime(SILENCE_LIMIT_MS + 1000);
+    }
+    expect(workers.size).toBe(MAX_RESTARTS + 1);
+    expect(received[received.length - 1]).toEqual({
+      type: 'error',
+      message: expect.stringMatching(/not restarted again/),
+    });
   });
 
   it('sends acknowledgements, then stop; forwards nothing after stop and terminates the worker', () => {

@@ -1,25 +1,40 @@
 /**
  * The main thread's side of the engine: starts the worker, forwards what it sends, and sends the
- * operator's actions. Deliberately tiny; the stores decide what to do with the messages.
+ * operator's actions. When the worker dies (an uncaught error, or silence: it posts stats every
+ * second) it is replaced by a new one started with the state the main thread saved, so a crash
+ * loses no alarm and acknowledges nothing.
  */
 import type { Twin } from '../twin/schema';
-import type { Credentials, FromWorker, ToWorker } from './protocol';
+import type { AlarmAction, Credentials, EngineRestore, FromWorker, ToWorker } from './protocol';
 
 export interface EngineClientOptions {
   /** Overrides the twin's connection.url. */
   brokerUrl?: string;
   credentials?: Credentials;
+  /** The browser's fixed MQTT client id. */
+  clientId?: string;
+  /** Alarm state (and known signals) to hand to each worker on start, including restarts. */
+  restoreState?: () => EngineRestore | undefined;
+  /** Called when a dead worker was replaced. */
+  onRestart?: (reason: string) => void;
 }
 
 export interface EngineHandle {
   /** Acknowledges an alarm (by rule id) on behalf of an operator. */
-  acknowledge(alarmId: string, operator?: string): void;
+  acknowledge(alarmId: string, operator?: string, comment?: string): void;
+  /** Shelve, unshelve, out of service, reset, comment. */
+  alarmAction(action: AlarmAction): void;
   /** Disconnects and ends the worker; no message is forwarded after this. */
   stop(): void;
 }
 
 /** After `stop`, the worker gets this long to disconnect cleanly before it is terminated. */
 const STOP_GRACE_MS = 1500;
+/** A worker that has said nothing for this long is taken for dead (it posts stats every second). */
+export const SILENCE_LIMIT_MS = 5000;
+/** At most this many restarts per RESTART_WINDOW_MS; beyond that a worker that cannot live is reported. */
+export const MAX_RESTARTS = 5;
+const RESTART_WINDOW_MS = 60_000;
 
 /** Starts the engine worker for a twin; every message it sends goes to `onMessage`. */
 export function startEngine(
@@ -27,40 +42,87 @@ export function startEngine(
   opts: EngineClientOptions,
   onMessage: (message: FromWorker) => void,
 ): EngineHandle {
-  const worker = new Worker(new URL('./engine.worker.ts', import.meta.url), { type: 'module' });
   let stopped = false;
+  let worker: Worker;
+  let lastHeard = Date.now();
+  let started = false;
+  const restarts: number[] = [];
   const send = (message: ToWorker) => worker.postMessage(message);
 
-  worker.addEventListener('message', (event: MessageEvent<FromWorker>) => {
-    if (!stopped) onMessage(event.data);
-  });
-  worker.addEventListener('error', (event: ErrorEvent) => {
-    if (stopped) return;
-    // A load failure (bad chunk, CSP) gives an ErrorEvent without a message.
-    onMessage({ type: 'error', message: event.message || 'the engine worker failed to load' });
-  });
-  worker.addEventListener('messageerror', () => {
-    if (!stopped) onMessage({ type: 'error', message: 'a message from the engine worker could not be read' });
-  });
+  const spawn = () => {
+    const w = new Worker(new URL('./engine.worker.ts', import.meta.url), { type: 'module' });
+    worker = w;
+    lastHeard = Date.now();
+    w.addEventListener('message', (event: MessageEvent<FromWorker>) => {
+      if (stopped || w !== worker) return;
+      lastHeard = Date.now();
+      started = true;
+      onMessage(event.data);
+    });
+    w.addEventListener('error', (event: ErrorEvent) => {
+      if (stopped || w !== worker) return;
+      // A load failure (bad chunk, CSP) gives an ErrorEvent without a message.
+      const message = event.message || 'the engine worker failed to load';
+      onMessage({ type: 'error', message });
+      // A worker that ran and then threw is replaced; one that never ran would only fail again.
+      if (started) restart(`the engine worker failed: ${message}`);
+    });
+    w.addEventListener('messageerror', () => {
+      if (!stopped && w === worker) {
+        onMessage({ type: 'error', message: 'a message from the engine worker could not be read' });
+      }
+    });
+    const start: ToWorker = { type: 'start', twin };
+    if (opts.brokerUrl !== undefined) start.brokerUrl = opts.brokerUrl;
+    if (opts.credentials !== undefined) start.credentials = opts.credentials;
+    if (opts.clientId !== undefined) start.clientId = opts.clientId;
+    const restore = opts.restoreState?.();
+    if (restore !== undefined) start.restore = restore;
+    send(start);
+  };
 
-  const start: ToWorker = { type: 'start', twin };
-  if (opts.brokerUrl !== undefined) start.brokerUrl = opts.brokerUrl;
-  if (opts.credentials !== undefined) start.credentials = opts.credentials;
-  send(start);
+  const restart = (reason: string) => {
+    const now = Date.now();
+    while (restarts.length > 0 && now - restarts[0] > RESTART_WINDOW_MS) restarts.shift();
+    if (restarts.length >= MAX_RESTARTS) {
+      onMessage({ type: 'error', message: `${reason}; not restarted again (${MAX_RESTARTS} restarts in a minute)` });
+      clearInterval(watchdog);
+      return;
+    }
+    restarts.push(now);
+    worker.terminate();
+    started = false;
+    spawn();
+    opts.onRestart?.(reason);
+  };
+
+  const watchdog = setInterval(() => {
+    if (!stopped && started && Date.now() - lastHeard > SILENCE_LIMIT_MS) {
+      restart(`the engine worker stopped responding for ${SILENCE_LIMIT_MS / 1000} s`);
+    }
+  }, 1000);
+
+  spawn();
 
   return {
-    acknowledge(alarmId, operator) {
+    acknowledge(alarmId, operator, comment) {
       if (stopped) return;
       const message: ToWorker = { type: 'acknowledge', alarmId };
       if (operator !== undefined) message.operator = operator;
+      if (comment) message.comment = comment;
       send(message);
+    },
+    alarmAction(action) {
+      if (!stopped) send({ type: 'alarm-action', action });
     },
     stop() {
       if (stopped) return;
       stopped = true;
+      clearInterval(watchdog);
       send({ type: 'stop' });
       // The worker closes itself after disconnecting; terminate in case it cannot.
-      setTimeout(() => worker.terminate(), STOP_GRACE_MS);
+      const w = worker;
+      setTimeout(() => w.terminate(), STOP_GRACE_MS);
     },
   };
 }

@@ -2,7 +2,7 @@
  * The one typed protocol between the engine worker and the main thread. Telemetry crosses as
  * transferable typed arrays, one batch per frame at most, never a postMessage per MQTT message.
  */
-import type { Twin, Priority } from '../twin/schema';
+import type { Twin, Priority, Guidance } from '../twin/schema';
 
 /** Credentials are handed over at run time; they never live in the twin file or the URL. */
 export interface Credentials {
@@ -11,9 +11,36 @@ export interface Credentials {
 }
 
 export type ToWorker =
-  | { type: 'start'; twin: Twin; brokerUrl?: string; credentials?: Credentials }
+  | {
+      type: 'start';
+      twin: Twin;
+      brokerUrl?: string;
+      credentials?: Credentials;
+      /** The browser's fixed client id for persistent sessions (kept in localStorage by the main thread). */
+      clientId?: string;
+      /** Alarm state saved on the main thread, restored after a reload or a worker crash. */
+      restore?: EngineRestore;
+    }
   | { type: 'stop' }
-  | { type: 'acknowledge'; alarmId: string; operator?: string };
+  | { type: 'acknowledge'; alarmId: string; operator?: string; comment?: string }
+  | { type: 'alarm-action'; action: AlarmAction };
+
+/** Operator actions on alarms besides acknowledge (see docs/rules-and-alarms.md). */
+export type AlarmAction =
+  | { kind: 'shelve'; alarmId: string; durationMs: number; operator?: string; comment?: string }
+  | { kind: 'unshelve'; alarmId: string; operator?: string }
+  | { kind: 'out-of-service'; alarmId: string; outOfService: boolean; operator?: string; comment?: string }
+  | { kind: 'reset'; alarmId: string; operator?: string }
+  | { kind: 'comment'; alarmId: string; operator?: string; comment: string };
+
+/**
+ * State handed to a (re)started worker: the alarms saved on the main thread, and the signals it knew
+ * so their indices stay the same for the telemetry store.
+ */
+export interface EngineRestore {
+  alarms: AlarmSnapshot[];
+  signals?: SignalInfo[];
+}
 
 /** A concrete signal, created the first time a topic produces its id (templates expand here). */
 export interface SignalInfo {
@@ -28,11 +55,61 @@ export interface SignalInfo {
 
 export type ConnectionStatus =
   | { state: 'connecting'; url: string }
-  | { state: 'online'; url: string; since: number }
-  | { state: 'reconnecting'; url: string; attempt: number; reason: string }
+  | {
+      state: 'online';
+      url: string;
+      since: number;
+      /** The broker still had our session (persistent sessions): nothing was lost while away. */
+      resumed: boolean;
+      /**
+       * Set on a reconnect whose session the broker did not keep: when the previous connection was
+       * lost. Data between then and `since` is missing and is marked as a gap, not bridged.
+       */
+      gapSince?: number;
+    }
+  | {
+      state: 'reconnecting';
+      url: string;
+      attempt: number;
+      reason: string;
+      /** When the next attempt starts (ms since the epoch); the backoff grows with each attempt. */
+      nextRetryAt: number;
+    }
   | { state: 'offline'; url: string; reason: string };
 
-export type AlarmState = 'active' | 'acknowledged' | 'cleared-unacknowledged';
+/**
+ * 'active' is unacknowledged with its condition present (latched: possibly gone); shelved,
+ * suppressed (by design) and out-of-service alarms are not annunciated.
+ */
+export type AlarmState =
+  'active' | 'acknowledged' | 'cleared-unacknowledged' | 'shelved' | 'suppressed' | 'out-of-service';
+
+/** What happened to an alarm, as the audit log records it. */
+export type AlarmEvent =
+  | 'raise'
+  | 'clear'
+  | 'acknowledge'
+  | 'reset'
+  | 'shelve'
+  | 'unshelve'
+  | 'shelve-expired'
+  | 'suppress'
+  | 'unsuppress'
+  | 'out-of-service'
+  | 'return-to-service'
+  | 'comment';
+
+export interface AlarmAuditEntry {
+  t: number;
+  alarmId: string;
+  event: AlarmEvent;
+  /** The state after the event. */
+  state: AlarmState | 'normal';
+  priority: Priority;
+  operator?: string;
+  comment?: string;
+  value?: number;
+}
 
 export interface AlarmSnapshot {
   /** The rule id: one alarm per rule. */
@@ -48,9 +125,44 @@ export interface AlarmSnapshot {
   acknowledgedAt?: number;
   acknowledgedBy?: string;
   clearedAt?: number;
+  /** Does the rule's condition hold now? */
+  conditionActive?: boolean;
+  comment?: string;
+  shelvedAt?: number;
+  shelvedUntil?: number;
+  shelvedBy?: string;
+  /** Stays until reset by an operator after it cleared. */
+  latched?: boolean;
+  /** A forecast ("overflows in ~12 min"), not a present condition. */
+  predicted?: boolean;
+  /** Raised 3 or more times within a minute. */
+  chattering?: boolean;
+  guidance?: Guidance;
 }
 
-export type RejectReason = 'too-large' | 'bad-json' | 'missing-path' | 'wrong-type' | 'not-finite' | 'unknown-topic';
+export type RejectReason =
+  | 'too-large'
+  | 'bad-json'
+  | 'bad-payload'
+  | 'missing-path'
+  | 'wrong-type'
+  | 'not-finite'
+  | 'unknown-topic'
+  | 'too-many-signals';
+
+/** Quality bits of a signal (0 is good). A gap: the broker lost our session while we were away. */
+export const QUALITY_GAP = 1;
+/** The source said the value is no longer valid (a Sparkplug death certificate). */
+export const QUALITY_DEAD = 2;
+/** Messages from the source were lost (a Sparkplug sequence gap): the value may be out of date. */
+export const QUALITY_SUSPECT = 4;
+
+/** Quality bits of one signal set (`on`) or cleared. */
+export interface QualityChange {
+  index: number;
+  bits: number;
+  on: boolean;
+}
 
 export interface EngineStats {
   messages: number;
@@ -85,7 +197,9 @@ export type FromWorker =
   | TelemetryBatch
   | { type: 'connection'; status: ConnectionStatus }
   | { type: 'alarms'; alarms: AlarmSnapshot[] }
+  | { type: 'audit'; entries: AlarmAuditEntry[] }
   | { type: 'stats'; stats: EngineStats }
+  | { type: 'quality'; changes: QualityChange[] }
   | { type: 'error'; message: string };
 
 /** Fields per sample in a TelemetryBatch. */

@@ -1,36 +1,193 @@
 /**
- * Threshold rules ("pump1.temp > 95" with deadband and on-delay). A rule only decides when its
- * condition starts and stops; the alarm state machine (alarms.ts) decides what the operator sees.
- * Time is passed in, never read, so rules run the same live, in tests and when replaying a recording.
+ * The rules of a twin, compiled: conditions (expressions), anomaly bands and forecasts, each with
+ * on-delay, off-delay and deadband. A rule only decides when its condition starts and stops (and
+ * whether it is suppressed by design); the alarm state machine (alarms.ts) decides what the
+ * operator sees. Time is passed in, never read, so rules run the same live, in tests and when
+ * replaying a recording. Memory is fixed per rule: windows are bucketed (expr/window.ts).
  */
 import type { Rule } from '../twin/schema';
-import { parseCondition, compare, type Condition } from '../twin/condition';
+import { parseExpr, signalsOf, type Expr } from './expr/parse';
+import { compileExpr, truthy, type Evaluator, type ExprEnv } from './expr/evaluate';
+import { SignalWindow } from './expr/window';
 import { parseDuration } from '../lib/duration';
 
 /** What a new value or the passing of time did to a rule. */
 export type RuleChange = 'raise' | 'clear' | null;
 
-export class ThresholdRule {
-  readonly id: string;
-  readonly condition: Condition;
-  /** On-delay: the condition must hold this long, uninterrupted, before the rule raises. */
-  readonly delayMs: number;
-  /** Hysteresis: how far back past the limit a value must go before the rule clears. */
-  readonly deadband: number;
-  private raised = false;
-  private pendingSince: number | null = null;
-  private last = Number.NaN;
+/** Signal values as the rules see them, by slot (one slot per signal id any rule reads). */
+class SignalTable implements ExprEnv {
+  readonly ids: string[] = [];
+  private readonly slots = new Map<string, number>();
+  values = new Float64Array(16).fill(Number.NaN);
+  times = new Float64Array(16);
+  /** Windows and anomaly detectors fed by each slot. */
+  readonly windows: SignalWindow[][] = [];
+  readonly detectors: EwmaDetector[][] = [];
 
-  /** Throws when the condition or the delay does not parse (a validated twin has neither). */
-  constructor(readonly rule: Rule) {
-    const parsed = parseCondition(rule.when);
-    if (!parsed.ok) throw new Error(`rule "${rule.id}": ${parsed.error} at character ${parsed.position + 1}`);
-    const delay = rule.for === undefined ? 0 : parseDuration(rule.for);
-    if (delay === null) throw new Error(`rule "${rule.id}": "for" is not a duration`);
+  constructor(private readonly startedAt: number) {
+    this.times.fill(startedAt);
+  }
+
+  slot(id: string): number {
+    const known = this.slots.get(id);
+    if (known !== undefined) return known;
+    const slot = this.ids.length;
+    this.ids.push(id);
+    this.slots.set(id, slot);
+    this.windows.push([]);
+    this.detectors.push([]);
+    if (slot >= this.values.length) {
+      const values = new Float64Array(this.values.length * 2).fill(Number.NaN);
+      values.set(this.values);
+      const times = new Float64Array(this.times.length * 2).fill(this.startedAt);
+      times.set(this.times);
+      this.values = values;
+      this.times = times;
+    }
+    return slot;
+  }
+
+  find(id: string): number | undefined {
+    return this.slots.get(id);
+  }
+
+  value(slot: number): number {
+    return this.values[slot];
+  }
+
+  time(slot: number): number {
+    return this.times[slot];
+  }
+
+  window(id: string, ms: number): SignalWindow {
+    const list = this.windows[this.slot(id)];
+    let w = list.find((x) => x.windowMs === ms);
+    if (!w) list.push((w = new SignalWindow(ms)));
+    return w;
+  }
+}
+
+/**
+ * An EWMA band: mean and variance smoothed with `alpha`; after `warmup` samples, the z-score of each
+ * new value against the band so far. NaN during warm-up (never raises).
+ */
+export class EwmaDetector {
+  private mean = 0;
+  private variance = 0;
+  private n = 0;
+  z = Number.NaN;
+
+  constructor(
+    readonly alpha: number,
+    readonly warmup: number,
+  ) {}
+
+  push(x: number): void {
+    if (this.n === 0) {
+      this.mean = x;
+      this.variance = 0;
+    } else {
+      const sd = Math.sqrt(this.variance);
+      // A perfectly flat signal has no spread; any change from it is then an anomaly.
+      this.z = this.n < this.warmup ? Number.NaN : sd > 0 ? (x - this.mean) / sd : x === this.mean ? 0 : Infinity;
+      const d = x - this.mean;
+      this.mean += this.alpha * d;
+      this.variance = (1 - this.alpha) * (this.variance + this.alpha * d * d);
+    }
+    this.n++;
+  }
+}
+
+/** One compiled rule: a raise test, a (deadband-relaxed) hold test and the delays between them. */
+export class CompiledRule {
+  readonly id: string;
+  readonly delayMs: number;
+  readonly offDelayMs: number;
+  /** The signal whose value is reported with the alarm. */
+  readonly signal: string;
+  /** Every signal the rule reads (its condition and its suppression). */
+  readonly signals: string[];
+  readonly raiseTest: Evaluator;
+  readonly holdTest: Evaluator;
+  readonly valueOf: Evaluator;
+  readonly suppressTest: Evaluator | null;
+  /** Forecast rules: predicted ms until the limit (NaN when none); kept for the message. */
+  etaMs = Number.NaN;
+  private raised = false;
+  /** Restored as raised: hold until a value arrives, since the new engine has none of the old values. */
+  awaitingData = false;
+  private pendingSince: number | null = null;
+  private clearingSince: number | null = null;
+
+  /** Throws with the rule id and the position when an expression or duration does not parse. */
+  constructor(
+    readonly rule: Rule,
+    table: SignalTable,
+  ) {
     this.id = rule.id;
-    this.condition = parsed.condition;
-    this.delayMs = delay;
-    this.deadband = rule.deadband;
+    this.delayMs = duration(rule, 'for', rule.for, 0);
+    this.offDelayMs = duration(rule, 'offDelay', rule.offDelay, 0);
+    const suppress = rule.suppressWhen === undefined ? null : parse(rule, 'suppressWhen', rule.suppressWhen);
+    this.suppressTest = suppress ? compileExpr(suppress, table) : null;
+    switch (rule.kind) {
+      case 'condition': {
+        if (rule.when === undefined) throw new Error(`rule "${rule.id}": a condition rule needs "when"`);
+        const expr = parse(rule, 'when', rule.when);
+        this.raiseTest = compileExpr(expr, table);
+        this.holdTest = compileExpr(expr, table, { deadband: rule.deadband });
+        const shown = reportedSide(expr);
+        this.valueOf = compileExpr(shown, table);
+        this.signals = signalsOf(expr);
+        this.signal = signalsOf(shown)[0] ?? this.signals[0] ?? '';
+        break;
+      }
+      case 'anomaly': {
+        const signal = needSignal(rule);
+        const slot = table.slot(signal);
+        const detector = new EwmaDetector(rule.alpha, rule.warmup);
+        table.detectors[slot].push(detector);
+        const k = rule.sigmas;
+        const hold = Math.max(0, k - rule.deadband);
+        this.raiseTest = () => (Math.abs(detector.z) > k ? 1 : 0);
+        this.holdTest = () => (Math.abs(detector.z) > hold ? 1 : 0);
+        this.valueOf = () => table.value(slot);
+        this.signals = [signal];
+        this.signal = signal;
+        break;
+      }
+      case 'forecast': {
+        const signal = needSignal(rule);
+        if (rule.limit === undefined) throw new Error(`rule "${rule.id}": a forecast needs "limit"`);
+        const windowMs = duration(rule, 'window', rule.window, 10 * 60_000);
+        const horizonMs = duration(rule, 'horizon', rule.horizon, 30 * 60_000);
+        const w = table.window(signal, windowMs);
+        const slot = table.slot(signal);
+        const limit = rule.limit;
+        const dir = rule.direction === 'falling' ? -1 : 1;
+        const fit = { slope: 0, at: 0 };
+        const forecast = (now: number, horizon: number): number => {
+          this.etaMs = Number.NaN;
+          // A window that is not yet half full gives no trend worth an alarm.
+          if (w.coverage(now) < 0.5 || !w.trend(now, fit)) return 0;
+          const current = table.value(slot);
+          if ((limit - current) * dir <= 0) {
+            this.etaMs = 0;
+            return 1;
+          }
+          if (fit.slope * dir <= 0) return 0;
+          this.etaMs = (limit - current) / fit.slope;
+          return this.etaMs <= horizon ? 1 : 0;
+        };
+        this.raiseTest = (now) => forecast(now, horizonMs);
+        // Deadband for a forecast: hold while within the horizon plus 10 %, so the ETA's jitter does not chatter.
+        this.holdTest = (now) => forecast(now, horizonMs * 1.1);
+        this.valueOf = () => table.value(slot);
+        this.signals = [signal];
+        this.signal = signal;
+        break;
+      }
+    }
+    if (suppress) for (const s of signalsOf(suppress)) if (!this.signals.includes(s)) this.signals.push(s);
   }
 
   /** The rule has raised and not cleared since. */
@@ -43,67 +200,112 @@ export class ThresholdRule {
     return !this.raised && this.pendingSince !== null;
   }
 
-  /** The latest value seen (NaN before the first). */
-  get lastValue(): number {
-    return this.last;
+  /** Is the rule suppressed by design at `now`? */
+  suppressed(now: number): boolean {
+    return this.suppressTest !== null && truthy(this.suppressTest(now));
   }
 
-  /** Does a value meet the raise condition? */
-  holds(value: number): boolean {
-    return compare(value, this.condition.op, this.condition.limit);
+  /** Marks the rule raised without an event: restoring alarm state after a restart. */
+  restoreRaised(): void {
+    this.raised = true;
+    this.awaitingData = true;
+    this.pendingSince = this.clearingSince = null;
   }
 
-  /**
-   * Has a value gone far enough back to clear? For ">" that is value <= limit - deadband; for "<",
-   * value >= limit + deadband; ">=" and "<=" likewise with the limit itself still counting as raised
-   * (so with deadband 0 every comparison clears exactly on its inverse); "==" and "!=" on the inverse.
-   */
-  clears(value: number): boolean {
-    const { op, limit } = this.condition;
-    switch (op) {
-      case '>':
-        return value <= limit - this.deadband;
-      case '>=':
-        return value < limit - this.deadband;
-      case '<':
-        return value >= limit + this.deadband;
-      case '<=':
-        return value > limit + this.deadband;
-      case '==':
-      case '!=':
-        return !compare(value, op, limit);
-    }
-  }
-
-  /** Feeds a new value of the rule's signal, received at `now` (ms). */
-  update(value: number, now: number): RuleChange {
-    this.last = value;
-    if (this.raised) {
-      if (!this.clears(value)) return null;
-      this.raised = false;
+  /** Evaluates the rule at `now` (after a new value, or as time passes). */
+  evaluate(now: number): RuleChange {
+    if (!this.raised) {
+      if (!truthy(this.raiseTest(now))) {
+        // Interrupted: the on-delay starts again from the next time the condition holds.
+        this.pendingSince = null;
+        return null;
+      }
+      this.pendingSince ??= now;
+      if (now - this.pendingSince < this.delayMs) return null;
+      this.raised = true;
       this.pendingSince = null;
-      return 'clear';
+      return 'raise';
     }
-    if (!this.holds(value)) {
-      // Interrupted: the on-delay starts again from the next value that holds.
-      this.pendingSince = null;
+    if (this.awaitingData || truthy(this.holdTest(now))) {
+      this.clearingSince = null;
       return null;
     }
-    this.pendingSince ??= now;
-    return this.expire(now);
+    this.clearingSince ??= now;
+    if (now - this.clearingSince < this.offDelayMs) return null;
+    this.raised = false;
+    this.clearingSince = null;
+    return 'clear';
+  }
+}
+
+/** The compiled rules of a twin and the signal values they read. */
+export class RuleSet {
+  readonly rules: CompiledRule[];
+  private readonly table: SignalTable;
+  /** Rules to re-evaluate when a slot gets a value. */
+  private readonly dependents: CompiledRule[][] = [];
+
+  /** Throws (naming the rule) when a rule does not compile; a validated twin has none that fail. */
+  constructor(rules: readonly Rule[], startedAt: number) {
+    this.table = new SignalTable(startedAt);
+    this.rules = rules.map((r) => new CompiledRule(r, this.table));
+    for (const rule of this.rules) {
+      for (const id of rule.signals) {
+        const slot = this.table.slot(id);
+        while (this.dependents.length <= slot) this.dependents.push([]);
+        this.dependents[slot].push(rule);
+      }
+    }
+    while (this.dependents.length < this.table.ids.length) this.dependents.push([]);
   }
 
-  /**
-   * Lets time pass without a new value: the last value is taken to still hold, so an on-delay runs
-   * out even when the signal stops changing (or stops arriving).
-   */
-  tick(now: number): RuleChange {
-    return this.raised || this.pendingSince === null ? null : this.expire(now);
+  /** The slot of a signal id that some rule reads, or -1. */
+  slotOf(id: string): number {
+    return this.table.find(id) ?? -1;
   }
 
-  private expire(now: number): RuleChange {
-    if (this.pendingSince === null || now - this.pendingSince < this.delayMs) return null;
-    this.raised = true;
-    return 'raise';
+  /** Feeds a value into its slot (windows and detectors included); returns the rules to evaluate. */
+  push(slot: number, value: number, now: number): readonly CompiledRule[] {
+    const t = this.table;
+    t.values[slot] = value;
+    t.times[slot] = now;
+    const windows = t.windows[slot];
+    for (let i = 0; i < windows.length; i++) windows[i].push(value, now);
+    const detectors = t.detectors[slot];
+    for (let i = 0; i < detectors.length; i++) detectors[i].push(value);
+    const rules = this.dependents[slot];
+    for (let i = 0; i < rules.length; i++) rules[i].awaitingData = false;
+    return rules;
   }
+}
+
+function parse(rule: Rule, field: string, text: string): Expr {
+  try {
+    return parseExpr(text);
+  } catch (err) {
+    throw new Error(`rule "${rule.id}" ${field}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+  }
+}
+
+function duration(rule: Rule, field: string, value: string | number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const ms = parseDuration(value);
+  if (ms === null) throw new Error(`rule "${rule.id}": "${field}" is not a duration`);
+  return ms;
+}
+
+function needSignal(rule: Rule): string {
+  if (rule.signal === undefined) throw new Error(`rule "${rule.id}": a ${rule.kind} rule needs "signal"`);
+  return rule.signal;
+}
+
+/**
+ * The value an alarm reports: for "x > 95" (or "95 < x") the side that is not a constant, for a
+ * logic expression the first comparison's; else the expression's value.
+ */
+function reportedSide(e: Expr): Expr {
+  if (e.kind === 'cmp') return e.right.kind === 'num' ? e.left : e.left.kind === 'num' ? e.right : e.left;
+  if (e.kind === 'and' || e.kind === 'or') return reportedSide(e.left);
+  if (e.kind === 'not') return reportedSide(e.arg);
+  return e;
 }

@@ -130,3 +130,47 @@ describe('EngineSession', () => {
     ]);
   });
 });
+
+describe('EngineSession alarm state', () => {
+  const twin = () =>
+    makeTwin({
+      signals: [{ id: 'v', topic: 'v', decoder: 'number' }],
+      rules: [{ id: 'hot', when: 'v > 10', message: 'hot' }],
+    });
+  const alarmMessages = (posted: { message: FromWorker }[]) =>
+    posted.map((p) => p.message).filter((m) => m.type === 'alarms' || m.type === 'audit');
+
+  it('starts with the restored alarm list and posts it without waiting for data', () => {
+    const s = setup();
+    const saved = {
+      id: 'hot',
+      message: 'hot',
+      priority: 'medium' as const,
+      signal: 'v',
+      state: 'acknowledged' as const,
+      value: 12,
+      raisedAt: 5,
+      acknowledgedBy: 'ana',
+      conditionActive: true,
+    };
+    s.session.handle({ type: 'start', twin: twin(), restore: { alarms: [saved] } });
+    vi.advanceTimersByTime(FLUSH_INTERVAL_MS);
+    expect(alarmMessages(s.posted)).toEqual([{ type: 'alarms', alarms: [saved] }]);
+  });
+
+  it('applies operator actions and posts the new list and the audit entries', () => {
+    const s = setup();
+    s.session.handle({ type: 'start', twin: twin() });
+    s.deliver('v', new TextEncoder().encode('11'));
+    vi.advanceTimersByTime(FLUSH_INTERVAL_MS);
+    s.posted.length = 0;
+    s.session.handle({
+      type: 'alarm-action',
+      action: { kind: 'shelve', alarmId: 'hot', durationMs: 60_000, operator: 'ana' },
+    });
+    vi.advanceTimersByTime(FLUSH_INTERVAL_MS);
+    const [alarms, audit] = alarmMessages(s.posted);
+    expect(alarms).toMatchObject({ type: 'alarms', alarms: [{ id: 'hot', state: 'shelved', shelvedBy: 'ana' }] });
+    expect(audit).toMatchObject({ type: 'audit', entries: [{ alarmId: 'hot', event: 'shelve', operator: 'ana' }] });
+  });
+});

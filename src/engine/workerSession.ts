@@ -5,6 +5,7 @@
  */
 import type { FromWorker, ToWorker } from './protocol';
 import { Engine } from './engine';
+import { startHttpPolling, type HttpPoller } from './httpPoller';
 import { openConnection as defaultOpenConnection, type BrokerConnection, type ConnectionOptions } from './connection';
 
 /** At most one batch per this many ms (~one animation frame); the worker may have no rAF. */
@@ -22,12 +23,15 @@ export interface WorkerHost {
 
 export interface SessionDeps {
   openConnection?: (options: ConnectionOptions) => BrokerConnection;
+  /** fetch for HTTP sources; tests pass their own. Default globalThis.fetch. */
+  fetch?: typeof fetch;
   now?: () => number;
 }
 
 export class EngineSession {
   private engine: Engine | null = null;
   private connection: BrokerConnection | null = null;
+  private poller: HttpPoller | null = null;
   private flushTimer: ReturnType<typeof setTimeout> | null = null;
   private tickTimer: ReturnType<typeof setInterval> | null = null;
   private statsTimer: ReturnType<typeof setInterval> | null = null;
@@ -35,6 +39,7 @@ export class EngineSession {
   private reportedFailure = false;
   private readonly now: () => number;
   private readonly open: (options: ConnectionOptions) => BrokerConnection;
+  private readonly fetch: typeof fetch | undefined;
 
   constructor(
     private readonly host: WorkerHost,
@@ -42,6 +47,7 @@ export class EngineSession {
   ) {
     this.now = deps.now ?? Date.now;
     this.open = deps.openConnection ?? defaultOpenConnection;
+    this.fetch = deps.fetch;
   }
 
   /** Handles one message from the main thread. */
@@ -51,7 +57,10 @@ export class EngineSession {
         this.start(message);
         break;
       case 'acknowledge':
-        if (this.engine?.acknowledge(message.alarmId, message.operator)) this.scheduleFlush();
+        if (this.engine?.acknowledge(message.alarmId, message.operator, message.comment)) this.scheduleFlush();
+        break;
+      case 'alarm-action':
+        if (this.engine?.alarmAction(message.action)) this.scheduleFlush();
         break;
       case 'stop':
         void this.stop().then(() => this.host.close?.());
@@ -68,23 +77,34 @@ export class EngineSession {
       this.host.post({ type: 'error', message: `the twin cannot run: ${errorText(err)}` });
       return;
     }
+    if (message.restore) engine.restore(message.restore);
     this.engine = engine;
     this.reportedFailure = false;
     this.connection = this.open({
       connection: message.twin.connection,
       brokerUrl: message.brokerUrl,
       credentials: message.credentials,
+      clientId: message.clientId,
       now: this.now,
       onMessage: (topic, payload) => this.onMessage(engine, topic, payload),
       onStatus: (status) => this.host.post({ type: 'connection', status }),
       onProblem: (text) => this.host.post({ type: 'error', message: text }),
     });
+    if (message.twin.sources.length > 0) {
+      this.poller = startHttpPolling({
+        sources: message.twin.sources,
+        onBody: (topic, body) => this.onMessage(engine, topic, body),
+        onProblem: (text) => this.host.post({ type: 'error', message: text }),
+        fetch: this.fetch,
+      });
+    }
     this.tickTimer = setInterval(() => {
       engine.tick(this.now());
       if (engine.hasOutput) this.scheduleFlush();
     }, TICK_INTERVAL_MS);
     this.statsTimer = setInterval(() => this.host.post({ type: 'stats', stats: engine.stats() }), STATS_INTERVAL_MS);
     this.host.post({ type: 'stats', stats: engine.stats() });
+    if (engine.hasOutput) this.scheduleFlush(); // the restored alarm list
   }
 
   private onMessage(engine: Engine, topic: string, payload: Uint8Array): void {
@@ -118,6 +138,9 @@ export class EngineSession {
     if (out.added.length > 0) this.host.post({ type: 'signals', added: out.added });
     if (out.batch) this.host.post(out.batch, [out.batch.samples.buffer as ArrayBuffer]);
     if (out.alarms) this.host.post({ type: 'alarms', alarms: out.alarms });
+    if (out.quality) this.host.post({ type: 'quality', changes: out.quality });
+    const audit = engine.takeAudit();
+    if (audit.length > 0) this.host.post({ type: 'audit', entries: audit });
   }
 
   /** Stops timers and disconnects; resolves when the connection has closed. */
@@ -126,6 +149,8 @@ export class EngineSession {
     if (this.flushTimer !== null) clearTimeout(this.flushTimer);
     this.tickTimer = this.statsTimer = this.flushTimer = null;
     const connection = this.connection;
+    this.poller?.stop();
+    this.poller = null;
     this.engine = null;
     this.connection = null;
     await connection?.close();

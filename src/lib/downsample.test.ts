@@ -47,3 +47,26 @@ describe('format', () => {
     expect(formatAge(12_000)).toBe('12 s ago');
   });
 });
+
+describe('downsample keeps gap markers', () => {
+  it('keeps a NaN sample (a gap) in a dense bucket so the trend breaks there', () => {
+    const n = 10_000;
+    const values = Array.from({ length: n }, (_, i) => (i === 5003 ? NaN : Math.sin(i)));
+    const out = downsample(
+      n,
+      (i) => i,
+      (i) => values[i],
+      0,
+      n,
+      10,
+    );
+    expect(out.some((p) => Number.isNaN(p.v) && p.t === 5003)).toBe(true);
+  });
+});
+
+describe('isStale with quality bits', () => {
+  it('a fresh value with bad quality (dead source, gap) is stale; quality 0 changes nothing', () => {
+    expect(isStale({ time: 1000, now: 1001, periodMs: 2000, online: true, quality: 2 })).toBe(true);
+    expect(isStale({ time: 1000, now: 1001, periodMs: 2000, online: true, quality: 0 })).toBe(false);
+  });
+});

@@ -29,12 +29,15 @@ export function downsample(
     let min = i;
     let max = i;
     let last = i;
+    // A NaN sample is a gap marker (data lost while away): keep it, so the line breaks there.
+    let gap = i;
     for (; i < count && Math.floor((timeAt(i) - from) / width) === bucket; i++) {
       if (valueAt(i) < valueAt(min)) min = i;
       if (valueAt(i) > valueAt(max)) max = i;
+      if (Number.isNaN(valueAt(i))) gap = i;
       last = i;
     }
-    for (const k of [...new Set([first, min, max, last])].sort((a, b) => a - b))
+    for (const k of [...new Set([first, min, max, gap, last])].sort((a, b) => a - b))
       out.push({ t: timeAt(k), v: valueAt(k) });
   }
   return out;

@@ -48,3 +48,23 @@ describe('SampleRing', () => {
     expect(() => new SampleRing(0)).toThrow(RangeError);
   });
 });
+
+describe('SampleRing.limit', () => {
+  it('keeps the newest samples when the capacity is lowered, and stays bounded after', () => {
+    const r = new SampleRing(100, 4);
+    for (let i = 0; i < 50; i++) r.push(i, i);
+    r.limit(10);
+    expect(r.capacity).toBe(10);
+    expect(contents(r).map(([t]) => t)).toEqual([40, 41, 42, 43, 44, 45, 46, 47, 48, 49]);
+    for (let i = 50; i < 1000; i++) r.push(i, i);
+    expect(r.length).toBe(10);
+    expect(r.byteLength).toBe(10 * 16);
+    expect(r.timeAt(0)).toBe(990);
+  });
+
+  it('never raises the capacity', () => {
+    const r = new SampleRing(10);
+    r.limit(20);
+    expect(r.capacity).toBe(10);
+  });
+});

@@ -8,11 +8,11 @@ export class SampleRing {
   private start = 0;
   private size = 0;
 
-  constructor(
-    readonly capacity: number,
-    initial = 64,
-  ) {
+  private cap: number;
+
+  constructor(capacity: number, initial = 64) {
     if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError('capacity must be a positive integer');
+    this.cap = capacity;
     const n = Math.min(capacity, Math.max(1, initial));
     this.times = new Float64Array(n);
     this.values = new Float64Array(n);
@@ -22,8 +22,35 @@ export class SampleRing {
     return this.size;
   }
 
+  /** The most samples this ring keeps. */
+  get capacity(): number {
+    return this.cap;
+  }
+
+  /**
+   * Lowers the capacity (a store shares one memory budget among its signals, so each ring gets less
+   * as signals appear), keeping the newest samples. Raising it is not supported: the budget only shrinks.
+   */
+  limit(capacity: number): void {
+    if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError('capacity must be a positive integer');
+    if (capacity >= this.cap) return;
+    this.cap = capacity;
+    if (this.times.length <= capacity) return;
+    const keep = Math.min(this.size, capacity);
+    const times = new Float64Array(capacity);
+    const values = new Float64Array(capacity);
+    for (let i = 0; i < keep; i++) {
+      times[i] = this.timeAt(this.size - keep + i);
+      values[i] = this.valueAt(this.size - keep + i);
+    }
+    this.times = times;
+    this.values = values;
+    this.start = 0;
+    this.size = keep;
+  }
+
   push(time: number, value: number): void {
-    if (this.size === this.times.length && this.size < this.capacity) this.grow();
+    if (this.size === this.times.length && this.size < this.cap) this.grow();
     const n = this.times.length;
     if (this.size < n) {
       const i = (this.start + this.size) % n;
@@ -64,14 +91,20 @@ export class SampleRing {
     return this.times.byteLength + this.values.byteLength;
   }
 
+  private ordered(array: Float64Array): Float64Array {
+    const out = new Float64Array(this.size);
+    for (let i = 0; i < this.size; i++) out[i] = array[(this.start + i) % array.length];
+    return out;
+  }
+
   private grow(): void {
-    const n = Math.min(this.capacity, this.times.length * 2);
+    const n = Math.min(this.cap, this.times.length * 2);
     const times = new Float64Array(n);
     const values = new Float64Array(n);
-    for (let i = 0; i < this.size; i++) {
-      times[i] = this.timeAt(i);
-      values[i] = this.valueAt(i);
-    }
+    // Storage grows only before the ring first fills, so the samples are in order from index 0
+    // (start is 0): one block copy each. Many signals grow in the same batch; this keeps it short.
+    times.set(this.start === 0 ? this.times : this.ordered(this.times));
+    values.set(this.start === 0 ? this.values : this.ordered(this.values));
     this.times = times;
     this.values = values;
     this.start = 0;

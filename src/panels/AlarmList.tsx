@@ -1,59 +1,129 @@
-import { useMemo } from 'react';
-import type { AlarmSnapshot } from '../engine/protocol';
-import type { Priority } from '../twin/schema';
-import { useApp } from '../store/app';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import type { AlarmState } from '../engine/protocol';
+import { useAlarms, setOperator, setAlarmSound } from '../store/alarms';
 import { currentSession } from '../app/session';
-import { formatValue } from '../lib/format';
+import { AlarmBanner } from './AlarmBanner';
+import { AlarmItem, STATE_TEXT } from './AlarmItem';
+import { AlarmAudit } from './AlarmAudit';
+import { RuleWhatIf } from './RuleWhatIf';
+import {
+  assetChoices,
+  DEFAULT_FILTER,
+  isUnacknowledged,
+  PRIORITIES,
+  visibleAlarms,
+  type AlarmFilter,
+} from './alarmView';
+import { beep, soundAllowed } from './alarmSound';
+import { newUrgentRaise } from '../lib/alarmAudit';
 
-import { PRIORITY_RANK } from '../lib/alarmRollup';
-const PRIORITY_ICON: Record<Priority, string> = { urgent: '◆', high: '▲', medium: '■', low: '●' };
-const STATE_TEXT: Record<AlarmSnapshot['state'], string> = {
-  active: 'Unacknowledged',
-  acknowledged: 'Acknowledged',
-  'cleared-unacknowledged': 'Cleared, unacknowledged',
-};
+export { sortAlarms } from './alarmView';
 
-export function sortAlarms(alarms: readonly AlarmSnapshot[]): AlarmSnapshot[] {
-  return [...alarms].sort((a, b) => PRIORITY_RANK[a.priority] - PRIORITY_RANK[b.priority] || b.raisedAt - a.raisedAt);
-}
+const STATES = Object.keys(STATE_TEXT) as AlarmState[];
 
-/** Active alarms by priority then time; priority shown by icon and text as well as colour. */
+/** The alarm panel: banner, filters, the list by priority then time, and the audit log. */
 export function AlarmList() {
-  const alarms = useApp((s) => s.alarms);
-  const sorted = useMemo(() => sortAlarms(alarms), [alarms]);
-  const unacked = alarms.filter((a) => a.state !== 'acknowledged').length;
+  const all = useAlarms((s) => s.all);
+  const operator = useAlarms((s) => s.operator);
+  const sound = useAlarms((s) => s.sound);
+  const [filter, setFilter] = useState<AlarmFilter>(DEFAULT_FILTER);
+  const shown = useMemo(() => visibleAlarms(all, filter), [all, filter]);
+  const assets = useMemo(() => assetChoices(all), [all]);
+  const unacked = shown.filter(isUnacknowledged);
+  const canSound = soundAllowed(location.search);
+  useNewAlarmBeep(sound && canSound);
+  const set = (part: Partial<AlarmFilter>) => setFilter((f) => ({ ...f, ...part }));
   return (
     <section className="panel alarms" aria-labelledby="alarms-title" data-testid="alarm-list">
       <h2 id="alarms-title">
-        Alarms <span className="count">{alarms.length}</span>
-        {unacked > 0 && <span className="count unacked">{unacked} unacknowledged</span>}
+        Alarms <span className="count">{shown.length}</span>
+        {unacked.length > 0 && <span className="count unacked">{unacked.length} unacknowledged</span>}
       </h2>
-      {sorted.length === 0 ? (
-        <p className="empty">No active alarms.</p>
+      <AlarmBanner alarms={all} />
+      <div className="alarm-tools">
+        <label>
+          Operator{' '}
+          <input defaultValue={operator} aria-label="Operator name" onBlur={(e) => setOperator(e.target.value)} />
+        </label>
+        {canSound && (
+          <label>
+            <input type="checkbox" checked={sound} onChange={(e) => setAlarmSound(e.target.checked)} /> Sound
+          </label>
+        )}
+      </div>
+      <div className="alarm-filters">
+        <select
+          aria-label="Filter by state"
+          value={filter.state}
+          onChange={(e) => set({ state: e.target.value as AlarmFilter['state'] })}
+        >
+          <option value="annunciated">Annunciated</option>
+          <option value="unacknowledged">Unacknowledged</option>
+          <option value="all">All states</option>
+          {STATES.map((s) => (
+            <option key={s} value={s}>
+              {STATE_TEXT[s]}
+            </option>
+          ))}
+        </select>
+        <select
+          aria-label="Filter by priority"
+          value={filter.priority}
+          onChange={(e) => set({ priority: e.target.value as AlarmFilter['priority'] })}
+        >
+          <option value="all">All priorities</option>
+          {PRIORITIES.map((p) => (
+            <option key={p} value={p}>
+              {p}
+            </option>
+          ))}
+        </select>
+        <select aria-label="Filter by asset" value={filter.asset} onChange={(e) => set({ asset: e.target.value })}>
+          <option value="">All assets</option>
+          {assets.map((p) => (
+            <option key={p} value={p}>
+              {p}
+            </option>
+          ))}
+        </select>
+        <input
+          type="search"
+          aria-label="Filter by text"
+          placeholder="text"
+          value={filter.text}
+          onChange={(e) => set({ text: e.target.value })}
+        />
+        <button
+          type="button"
+          disabled={unacked.length === 0}
+          onClick={() => unacked.forEach((a) => currentSession()?.acknowledge(a.id))}
+        >
+          Ack all visible
+        </button>
+      </div>
+      {shown.length === 0 ? (
+        <p className="empty">{all.length === 0 ? 'No active alarms.' : 'No alarms match the filter.'}</p>
       ) : (
         <ul>
-          {sorted.map((a) => (
-            <li key={a.id} className={`alarm ${a.priority} ${a.state}`} data-alarm-id={a.id} data-state={a.state}>
-              <span className="prio" title={a.priority}>
-                <span aria-hidden="true">{PRIORITY_ICON[a.priority]}</span> {a.priority}
-              </span>
-              <span className="msg">{a.message}</span>
-              <span className="meta">
-                {STATE_TEXT[a.state]} · {new Date(a.raisedAt).toLocaleTimeString()} · value {formatValue(a.value)}
-              </span>
-              {a.state !== 'acknowledged' && (
-                <button
-                  type="button"
-                  onClick={() => currentSession()?.acknowledge(a.id)}
-                  aria-label={`Acknowledge: ${a.message}`}
-                >
-                  Ack
-                </button>
-              )}
-            </li>
+          {shown.map((a) => (
+            <AlarmItem key={a.id} alarm={a} />
           ))}
         </ul>
       )}
+      <AlarmAudit />
+      <RuleWhatIf />
     </section>
   );
+}
+
+/** Beeps when the audit log gains a raise of a high or urgent alarm. */
+function useNewAlarmBeep(enabled: boolean): void {
+  const audit = useAlarms((s) => s.audit);
+  const seen = useRef(audit.length > 0 ? audit[audit.length - 1].t : 0);
+  useEffect(() => {
+    const newest = audit.length > 0 ? audit[audit.length - 1].t : 0;
+    const fresh = newUrgentRaise(audit, seen.current);
+    seen.current = Math.max(seen.current, newest);
+    if (enabled && fresh) beep();
+  }, [audit, enabled]);
 }

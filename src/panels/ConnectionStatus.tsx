@@ -1,30 +1,32 @@
 import { useApp } from '../store/app';
 import { useTick } from '../app/useTick';
-import { formatAge } from '../lib/format';
+import { connectionText } from './connectionText';
 
-/** Online / reconnecting / offline, with the broker and the time of the last message. Text, not just colour. */
+/**
+ * Online / reconnecting (attempt N, next try in S s) / offline with the broker's reason, and the time
+ * of the last message. Said in text, not just colour; the per-second countdown is kept out of the
+ * live region so a screen reader announces state changes, not every tick.
+ */
 export function ConnectionStatus() {
   const status = useApp((s) => s.connection);
   const lastMessageAt = useApp((s) => s.stats?.lastMessageAt ?? null);
   useTick(1000);
-  const state = status?.state ?? 'connecting';
-  const label =
-    state === 'online'
-      ? 'Online'
-      : state === 'reconnecting' && status?.state === 'reconnecting'
-        ? `Reconnecting (attempt ${status.attempt})`
-        : state === 'offline'
-          ? 'Offline'
-          : 'Connecting…';
-  const reason = status && (status.state === 'offline' || status.state === 'reconnecting') ? status.reason : null;
+  const text = connectionText(status, lastMessageAt, Date.now());
+  const detail = [status?.url ?? '', text.lastMessage, text.reason].filter(Boolean).join(' · ');
   return (
-    <div className={`connection ${state}`} data-testid="connection" data-state={state} role="status" aria-live="polite">
+    <div className={`connection ${text.state}`} data-testid="connection" data-state={text.state}>
       <span className="dot" aria-hidden="true" />
-      <span className="connection-label">{label}</span>
-      <span className="connection-detail" title={reason ?? undefined}>
-        {status?.url ?? ''}
-        {lastMessageAt !== null && ` · last message ${formatAge(Date.now() - lastMessageAt)}`}
-        {reason && ` · ${reason}`}
+      <span className="connection-label" role="status" aria-live="polite">
+        {text.label}
+        {text.reason && <span className="visually-hidden">: {text.reason}</span>}
+      </span>
+      {text.countdown && (
+        <span className="connection-countdown" data-testid="connection-countdown" aria-hidden="true">
+          {text.countdown}
+        </span>
+      )}
+      <span className="connection-detail" title={text.reason ?? undefined}>
+        {detail}
       </span>
     </div>
   );

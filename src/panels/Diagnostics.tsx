@@ -1,33 +1,104 @@
+import { useRef, useState } from 'react';
 import { useApp } from '../store/app';
+import { telemetry } from '../store/telemetry';
+import { useTick } from '../app/useTick';
+import { formatAge } from '../lib/format';
+import { formatBytes, signalRates } from './diagnosticsRates';
 
-/** Message and reject counts from the engine; rejected samples shown as text, never as HTML. */
+/** Rows of the per-signal table; a twin with thousands of signals shows the busiest. */
+const MAX_SIGNAL_ROWS = 200;
+
+/**
+ * What the engine sees: messages/s, bytes/s, rejects by reason with the last rejected payloads (as
+ * text, never HTML), and per signal its rate, sample count and last update. Refreshed once a second
+ * from counters, never per message; the per-signal table is built only while the panel is open.
+ */
 export function Diagnostics() {
   const stats = useApp((s) => s.stats);
   const rate = useApp((s) => s.messageRate);
+  const byteRate = useApp((s) => s.byteRate);
+  const [open, setOpen] = useState(false);
+  const previous = useRef<{ at: number; counts: Float64Array } | null>(null);
+  useTick(1000);
   if (!stats) return null;
+  const now = Date.now();
   const rejected = Object.entries(stats.rejected).filter(([, n]) => (n ?? 0) > 0);
+  const totalRejected = rejected.reduce((n, [, k]) => n + (k ?? 0), 0);
+
+  const count = telemetry.signals.length;
+  const prev = previous.current;
+  const rates = signalRates(telemetry.counts, count, prev?.counts ?? null, prev ? now - prev.at : 0);
+  if (!prev || now - prev.at >= 900) previous.current = { at: now, counts: telemetry.counts.slice(0, count) };
+  const rows = open
+    ? telemetry.signals
+        .map((info, i) => ({ info, rate: rates[i] ?? 0 }))
+        .sort((a, b) => b.rate - a.rate)
+        .slice(0, MAX_SIGNAL_ROWS)
+    : [];
+
   return (
-    <details className="panel diagnostics" data-testid="diagnostics">
+    <details
+      className="panel diagnostics"
+      data-testid="diagnostics"
+      onToggle={(e) => setOpen((e.currentTarget as HTMLDetailsElement).open)}
+    >
       <summary>
-        Diagnostics · {stats.messages.toLocaleString()} messages · {Math.round(rate)}/s
-        {rejected.length > 0 && ` · ${rejected.reduce((n, [, k]) => n + (k ?? 0), 0)} rejected`}
+        Diagnostics · <span data-testid="diag-messages">{stats.messages.toLocaleString('en')}</span> messages ·{' '}
+        {Math.round(rate)}/s · {formatBytes(byteRate)}/s
+        {totalRejected > 0 && (
+          <>
+            {' · '}
+            <span data-testid="diag-rejected">{totalRejected}</span> rejected
+          </>
+        )}
       </summary>
-      <ul>
-        {rejected.map(([reason, n]) => (
-          <li key={reason} data-reason={reason}>
-            {reason}: {n}
-          </li>
-        ))}
-      </ul>
+      {stats.droppedSamples !== undefined && <p>{stats.droppedSamples} samples dropped (nobody took batches)</p>}
+      <h3>Rejected</h3>
+      {rejected.length === 0 ? (
+        <p>none</p>
+      ) : (
+        <ul>
+          {rejected.map(([reason, n]) => (
+            <li key={reason} data-reason={reason} data-count={n}>
+              {reason}: {n}
+            </li>
+          ))}
+        </ul>
+      )}
       {stats.lastRejects.length > 0 && (
-        <ol className="rejects">
+        <ol className="rejects" aria-label="Last rejected payloads">
           {stats.lastRejects.map((r, i) => (
             <li key={i}>
-              <code>{r.topic}</code> {r.reason}: <code>{r.sample}</code>
+              <code>{r.topic}</code> {r.reason}
+              {r.signal && ` (${r.signal})`} {formatAge(now - r.at)}: <code>{r.sample}</code>
             </li>
           ))}
         </ol>
       )}
+      <h3>Signals ({count})</h3>
+      {open && (
+        <table className="signal-rates">
+          <thead>
+            <tr>
+              <th scope="col">Signal</th>
+              <th scope="col">Rate</th>
+              <th scope="col">Samples</th>
+              <th scope="col">Last update</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map(({ info, rate: r }) => (
+              <tr key={info.id} data-testid={`diag-signal-${info.id}`} data-count={telemetry.counts[info.index]}>
+                <th scope="row">{info.id}</th>
+                <td>{r.toFixed(1)}/s</td>
+                <td>{telemetry.counts[info.index]}</td>
+                <td>{formatAge(now - telemetry.times[info.index])}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {open && count > MAX_SIGNAL_ROWS && <p>and {count - MAX_SIGNAL_ROWS} quieter signals</p>}
     </details>
   );
 }

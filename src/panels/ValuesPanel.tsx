@@ -3,13 +3,13 @@ import { telemetry } from '../store/telemetry';
 import { useApp } from '../store/app';
 import { useTick } from '../app/useTick';
 import { formatAge, formatValue } from '../lib/format';
-import { isStale } from '../lib/staleness';
 import { signalMeta } from './signalMeta';
 
 /** Current values, refreshed four times a second; stale readings say so in text. */
 export function ValuesPanel({ twin, title, signals }: { twin: Twin; title: string; signals: string[] }) {
   useTick(250);
-  const online = useApp((s) => s.connection?.state === 'online');
+  // Re-render at once when the connection changes (values go stale with it), not only on the tick.
+  useApp((s) => s.connection?.state);
   const now = Date.now();
   return (
     <section className="panel values" aria-label={title}>
@@ -19,7 +19,9 @@ export function ValuesPanel({ twin, title, signals }: { twin: Twin; title: strin
           {signals.map((id) => {
             const meta = signalMeta(twin, id);
             const time = telemetry.time(id);
-            const stale = isStale({ time, now, periodMs: meta.periodMs, online });
+            // The store's check: connection (for broker signals), period, and quality (gaps, deaths).
+            const index = telemetry.indexOf(id);
+            const stale = index < 0 || telemetry.isStale(index, now);
             const value = telemetry.value(id);
             return (
               <tr key={id} className={stale ? 'stale' : undefined} data-signal={id} data-stale={stale}>

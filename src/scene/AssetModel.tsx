@@ -1,11 +1,27 @@
 import { useEffect, useMemo } from 'react';
 import { useGLTF } from '@react-three/drei';
-import { MathUtils } from 'three';
+import { useThree } from '@react-three/fiber';
+import { MathUtils, type WebGLRenderer } from 'three';
+import { KTX2Loader, type GLTFLoader } from 'three-stdlib';
 import type { Asset } from '../twin/schema';
 import { registerAsset } from './sceneRegistry';
 
-/** Decoders are served by the app (public/draco is copied from three at build time). */
+/** Decoders are served by the app (tools/vite-plugin-twins.ts serves them from three): nothing from a CDN. */
 export const DRACO_PATH = '/draco/';
+export const BASIS_PATH = '/basis/';
+
+let ktx2: KTX2Loader | null = null;
+
+/**
+ * One KTX2 (Basis Universal) loader for the page: it owns a transcoder worker pool, so it is shared.
+ * Meshopt needs no file: its decoder is bundled (three-stdlib), enabled by useGLTF's third argument.
+ */
+function withKtx2(gl: WebGLRenderer): (loader: GLTFLoader) => void {
+  return (loader) => {
+    if (!ktx2) ktx2 = new KTX2Loader().setTranscoderPath(BASIS_PATH).detectSupport(gl);
+    loader.setKTX2Loader(ktx2);
+  };
+}
 
 export function modelUrl(twinId: string, asset: Asset): string {
   return `/twins/${encodeURIComponent(twinId)}/${asset.model.split('/').map(encodeURIComponent).join('/')}`;
@@ -13,7 +29,8 @@ export function modelUrl(twinId: string, asset: Asset): string {
 
 /** One glTF asset placed in the scene; registered so bindings can find its nodes by name. */
 export function AssetModel({ twinId, asset }: { twinId: string; asset: Asset }) {
-  const gltf = useGLTF(modelUrl(twinId, asset), DRACO_PATH);
+  const gl = useThree((s) => s.gl);
+  const gltf = useGLTF(modelUrl(twinId, asset), DRACO_PATH, true, withKtx2(gl));
   // A clone per placement: the same model may be placed twice, and bindings own node state.
   const root = useMemo(() => gltf.scene.clone(true), [gltf.scene]);
   useEffect(() => registerAsset(asset.id, root), [asset.id, root]);

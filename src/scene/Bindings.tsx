@@ -1,14 +1,47 @@
-import { useEffect, useMemo } from 'react';
-import { useFrame } from '@react-three/fiber';
-import type { Twin } from '../twin/schema';
-import { telemetry } from '../store/telemetry';
+import { useEffect } from 'react';
+import { useFrame, useThree } from '@react-three/fiber';
 import { useApp } from '../store/app';
-import { BindingRuntime } from './bindingRuntime';
+import type { BindingRuntime } from './bindingRuntime';
+import { setSceneInvalidator } from './sceneFrames';
+import { untilBlinkFlip } from './effects';
+import { sceneStats } from './sceneStats';
 
-/** Applies bindings every frame from the telemetry store: no React render per message. */
-export function Bindings({ twin }: { twin: Twin }) {
-  const runtime = useMemo(() => new BindingRuntime(twin, telemetry), [twin]);
-  useFrame((_, dt) => runtime.apply(Math.min(dt, 0.1)));
+/** How often an idle scene checks whether values have gone stale (no frames are drawn for the check). */
+const STALE_CHECK_MS = 500;
+
+/**
+ * Applies bindings in the frame loop from the telemetry store: no React render per message. The
+ * canvas renders on demand, so this also decides when the next frame is needed: new data, a spin,
+ * the next blink flip, a change of alarms or connection, or a value going stale.
+ */
+export function Bindings({ runtime }: { runtime: BindingRuntime }) {
+  const invalidate = useThree((s) => s.invalidate);
+  const camera = useThree((s) => s.camera);
+  const size = useThree((s) => s.size);
+  const view = { camera, width: size.width, height: size.height };
+
+  useEffect(() => setSceneInvalidator(invalidate), [invalidate]);
+
+  useEffect(() => {
+    const sync = () => {
+      const s = useApp.getState();
+      runtime.online = s.connection?.state === 'online';
+      runtime.setAlarms(s.alarms);
+      invalidate();
+    };
+    sync();
+    const unsubscribe = useApp.subscribe((s, prev) => {
+      if (s.alarms !== prev.alarms || s.connection !== prev.connection) sync();
+    });
+    const staleTimer = setInterval(() => {
+      if (runtime.staleChanged(Date.now())) invalidate();
+    }, STALE_CHECK_MS);
+    return () => {
+      unsubscribe();
+      clearInterval(staleTimer);
+    };
+  }, [runtime, invalidate]);
+
   // Report bindings whose node is missing, a second after models load and whenever that changes.
   useEffect(() => {
     const timer = setInterval(() => {
@@ -17,5 +50,28 @@ export function Bindings({ twin }: { twin: Twin }) {
     }, 1000);
     return () => clearInterval(timer);
   }, [runtime]);
+
+  useFrame((state, dt) => {
+    view.camera = state.camera;
+    const t0 = performance.now();
+    runtime.apply(Math.min(dt, 0.1), Date.now(), view);
+    sceneStats.bindingMs += performance.now() - t0;
+    if (runtime.moving) invalidate();
+    else if (runtime.blinking) scheduleBlink(invalidate);
+  });
   return null;
+}
+
+let blinkTimer: ReturnType<typeof setTimeout> | null = null;
+
+/** Blinking needs a frame only when the light flips, not sixty times a second. */
+function scheduleBlink(invalidate: () => void): void {
+  if (blinkTimer !== null) return;
+  blinkTimer = setTimeout(
+    () => {
+      blinkTimer = null;
+      invalidate();
+    },
+    Math.max(16, untilBlinkFlip(Date.now() / 1000) * 1000),
+  );
 }

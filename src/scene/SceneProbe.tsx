@@ -1,10 +1,13 @@
 import { useEffect } from 'react';
+import { useFrame } from '@react-three/fiber';
 import { useThree } from '@react-three/fiber';
 import { Box3, Vector3 } from 'three';
 import type { Twin } from '../twin/schema';
 import { useApp } from '../store/app';
 import { telemetry } from '../store/telemetry';
-import { findNode } from './sceneRegistry';
+import { boundsOf, findNode } from './sceneRegistry';
+import type { BindingRuntime } from './bindingRuntime';
+import { resetSceneStats, sceneStats } from './sceneStats';
 
 /**
  * `window.twinview`: a small read-only diagnostics API (used by the end-to-end tests and handy in
@@ -15,6 +18,13 @@ export interface TwinviewProbe {
   screenPosition(path: string): { x: number; y: number } | null;
   pixelAt(path: string): [number, number, number] | null;
   value(signalId: string): number;
+  /** Frames rendered since the page loaded: stays put while the scene is idle. */
+  frames(): number;
+  /** The scene's cost counters (see sceneStats.ts), for the benchmark. */
+  stats(): typeof sceneStats;
+  resetStats(): void;
+  /** How a bound node is drawn: stale (washed out) and its alarm look (0 none, 1 acknowledged, 2 blinking). */
+  look(path: string): { stale: boolean; alarm: number };
 }
 
 declare global {
@@ -26,15 +36,17 @@ declare global {
 const box = new Box3();
 const center = new Vector3();
 
-export function SceneProbe({ twin }: { twin: Twin }) {
+export function SceneProbe({ twin, runtime }: { twin: Twin; runtime: BindingRuntime }) {
   const camera = useThree((s) => s.camera);
   const gl = useThree((s) => s.gl);
+  useFrame(() => {
+    sceneStats.frames++;
+  });
 
   useEffect(() => {
     const screenPosition = (path: string) => {
-      const found = findNode(path);
-      if (!found.ok) return null;
-      box.setFromObject(found.node).getCenter(center).project(camera);
+      if (!boundsOf(path, box)) return null;
+      box.getCenter(center).project(camera);
       const rect = gl.domElement.getBoundingClientRect();
       if (Math.abs(center.x) > 1 || Math.abs(center.y) > 1) return null;
       return { x: ((center.x + 1) / 2) * rect.width, y: ((1 - center.y) / 2) * rect.height };
@@ -60,11 +72,15 @@ export function SceneProbe({ twin }: { twin: Twin }) {
         return [d[0], d[1], d[2]];
       },
       value: (id) => telemetry.value(id),
+      frames: () => sceneStats.frames,
+      stats: () => ({ ...sceneStats }),
+      resetStats: resetSceneStats,
+      look: (path) => ({ stale: runtime.isStale(path), alarm: runtime.alarmLook(path) }),
     };
     return () => {
       delete window.twinview;
     };
-  }, [camera, gl, twin]);
+  }, [camera, gl, twin, runtime]);
   return null;
 }
 

@@ -1,48 +1,169 @@
-import { Suspense } from 'react';
-import { Canvas } from '@react-three/fiber';
+import { Suspense, useEffect, useMemo, useRef, type KeyboardEvent } from 'react';
+import { Canvas, type ThreeEvent } from '@react-three/fiber';
 import { OrbitControls, useProgress } from '@react-three/drei';
 import type { Twin } from '../twin/schema';
 import { AssetModel } from './AssetModel';
+import { InstancedAsset } from './InstancedAsset';
 import { AssetBoundary } from './AssetBoundary';
 import { Bindings } from './Bindings';
+import { BindingRuntime } from './bindingRuntime';
+import { LabelLayer } from './LabelLayer';
+import { telemetry } from '../store/telemetry';
+import { requestFocus, useApp } from '../store/app';
+import { SelectionOutline } from './SelectionOutline';
+import { isSoftwareRenderer } from './softwareGl';
+import { equipmentPaths, pickedPath } from './sceneRegistry';
+import './scene.css';
+import './theme.css';
+import { applyThemeToDocument, SCENE_COLORS, setTheme, useTheme } from './theme';
 import { CameraRig } from './CameraRig';
 import { SceneProbe } from './SceneProbe';
+
+/** Render scale in software WebGL: 0.6 of the CSS pixels draws about a third of the pixels. */
+const SOFTWARE_DPR = 0.6;
 
 const FALLBACK_VIEW = {
   position: [12, 9, 12] as [number, number, number],
   target: [0, 1, 0] as [number, number, number],
 };
 
-/** The 3D view of a twin: its assets, bindings applied per frame, orbit controls and view presets. */
+/**
+ * The 3D view of a twin: its assets, bindings applied per frame, orbit controls and view presets.
+ * Frames render on demand only (new data, interaction, animation), so an idle scene costs nothing.
+ */
 export function TwinScene({ twin }: { twin: Twin }) {
   const initial = twin.views[0]?.camera ?? FALLBACK_VIEW;
+  const runtime = useMemo(() => new BindingRuntime(twin, telemetry), [twin]);
+  const tooltip = useRef<HTMLDivElement>(null);
+  // Software WebGL is fill-bound: no multisampling and fewer pixels keep it responsive (see softwareGl.ts).
+  // `?render=full` keeps full quality anyway (documentation pictures, screenshots).
+  const software = useMemo(
+    () => isSoftwareRenderer() && new URLSearchParams(location.search).get('render') !== 'full',
+    [],
+  );
+  const theme = useTheme((s) => s.theme);
+  const colors = SCENE_COLORS[theme];
+  useEffect(() => applyThemeToDocument(theme), [theme]);
+
+  const onClick = (e: ThreeEvent<MouseEvent>) => {
+    e.stopPropagation();
+    const path = pickedPath(e.object, e.instanceId);
+    if (path) useApp.setState({ selected: path });
+  };
+  // The tooltip is moved and filled directly (textContent), not through React state, on every pointer move.
+  const onPointerMove = (e: ThreeEvent<PointerEvent>) => {
+    e.stopPropagation();
+    const el = tooltip.current;
+    const path = pickedPath(e.object, e.instanceId);
+    if (!el) return;
+    if (!path) {
+      el.hidden = true;
+      return;
+    }
+    el.textContent = path.split('/').slice(1).join('/') || path;
+    el.style.transform = `translate(${e.offsetX + 14}px, ${e.offsetY + 14}px)`;
+    el.hidden = false;
+  };
+  const onPointerOut = () => {
+    if (tooltip.current) tooltip.current.hidden = true;
+  };
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
+    const order = equipmentPaths(twin.assets.map((a) => a.id));
+    const selected = useApp.getState().selected;
+    const at = selected ? order.findIndex((p) => p === selected || selected.startsWith(`${p}/`)) : -1;
+    const step =
+      e.key === 'ArrowRight' || e.key === 'ArrowDown' ? 1 : e.key === 'ArrowLeft' || e.key === 'ArrowUp' ? -1 : 0;
+    if (step !== 0 && order.length > 0) {
+      const next = at < 0 ? (step > 0 ? 0 : order.length - 1) : (at + step + order.length) % order.length;
+      useApp.setState({ selected: order[next] });
+    } else if ((e.key === 'Enter' || e.key === 'f' || e.key === 'F') && selected) {
+      requestFocus(selected);
+    } else if (e.key === 'Escape') {
+      useApp.setState({ selected: null });
+    } else if (e.key === 'Home' && twin.views[0]) {
+      resetView(twin.views[0].id);
+    } else {
+      return;
+    }
+    e.preventDefault();
+  };
+
   return (
-    <div className="scene" data-testid="scene">
+    <div
+      className="scene"
+      data-testid="scene"
+      tabIndex={0}
+      role="application"
+      onKeyDown={onKeyDown}
+      aria-label={`3D view of ${twin.title}. Arrow keys move between equipment, Enter focuses it, Escape clears the selection, Home resets the view.`}
+    >
       <Canvas
         camera={{ position: initial.position, fov: 45, near: 0.1, far: 500 }}
-        gl={{ preserveDrawingBuffer: true, antialias: true }}
-        dpr={[1, 2]}
+        gl={{ preserveDrawingBuffer: true, antialias: !software }}
+        dpr={software ? SOFTWARE_DPR : [1, 2]}
+        frameloop="demand"
+        onPointerMissed={() => useApp.setState({ selected: null })}
         aria-label={`3D view of ${twin.title}`}
       >
-        <color attach="background" args={['#d4d7db']} />
-        <hemisphereLight args={['#ffffff', '#8a8f96', 1.6]} />
+        <color attach="background" args={[colors.background]} />
+        <hemisphereLight args={[colors.sky, colors.ground, 1.6]} />
         <directionalLight position={[10, 18, 8]} intensity={1.8} />
         <directionalLight position={[-12, 8, -10]} intensity={0.6} />
-        {twin.assets.map((asset) => (
-          <AssetBoundary key={asset.id} asset={asset}>
-            <Suspense fallback={null}>
-              <AssetModel twinId={twin.id} asset={asset} />
-            </Suspense>
-          </AssetBoundary>
-        ))}
-        <Bindings twin={twin} />
+        <group onClick={onClick} onPointerMove={onPointerMove} onPointerOut={onPointerOut}>
+          {twin.assets.map((asset) => (
+            <AssetBoundary key={asset.id} asset={asset}>
+              <Suspense fallback={null}>
+                {asset.instances ? (
+                  <InstancedAsset twin={twin} asset={asset} def={asset.instances} />
+                ) : (
+                  <AssetModel twinId={twin.id} asset={asset} />
+                )}
+              </Suspense>
+            </AssetBoundary>
+          ))}
+        </group>
+        <SelectionOutline />
+        <Bindings runtime={runtime} />
         <OrbitControls makeDefault target={initial.target} maxPolarAngle={Math.PI * 0.49} />
         <CameraRig views={twin.views} />
-        <SceneProbe twin={twin} />
+        <SceneProbe twin={twin} runtime={runtime} />
       </Canvas>
+      <LabelLayer runtime={runtime} />
+      <div className="scene-tooltip" ref={tooltip} hidden role="tooltip" />
+      <div className="scene-tools">
+        <button
+          type="button"
+          onClick={() => {
+            const selected = useApp.getState().selected;
+            if (selected) requestFocus(selected);
+          }}
+          title="Fit the selected part in view (Enter)"
+        >
+          Fit selection
+        </button>
+        <button
+          type="button"
+          onClick={() => twin.views[0] && resetView(twin.views[0].id)}
+          title="Back to the first view (Home)"
+        >
+          Reset view
+        </button>
+        <button
+          type="button"
+          aria-pressed={theme === 'dark'}
+          onClick={() => setTheme(theme === 'dark' ? 'isa101' : 'dark')}
+          title="Dark theme for control rooms (remembered)"
+        >
+          Dark theme
+        </button>
+      </div>
       <LoadingBar />
     </div>
   );
+}
+
+function resetView(id: string): void {
+  useApp.setState((s) => ({ view: { id, seq: (s.view?.seq ?? 0) + 1 } }));
 }
 
 function LoadingBar() {

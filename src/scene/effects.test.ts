@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { rampPosition, scaleFraction, spinRadians, thresholdColor } from './effects';
+import {
+  blinkOn,
+  mapRange,
+  rampPosition,
+  scaleFraction,
+  spinRadians,
+  staleRgb,
+  thresholdColor,
+  untilBlinkFlip,
+} from './effects';
 import { resolveColor } from './palette';
 
 describe('thresholdColor', () => {
@@ -45,5 +54,30 @@ describe('resolveColor', () => {
     expect(resolveColor('normal')).toBeNull();
     expect(resolveColor('alarm')).toBe('#d62828');
     expect(resolveColor('#123456')).toBe('#123456');
+  });
+});
+
+describe('mapRange', () => {
+  it('maps linearly and clamps to the output ends', () => {
+    expect(mapRange([0, 100], [0, 90], 50)).toBe(45);
+    expect(mapRange([0, 100], [0, 90], -20)).toBe(0);
+    expect(mapRange([0, 100], [10, -10], 200)).toBe(-10);
+  });
+});
+
+describe('blinkOn', () => {
+  it('is lit for the first half of each second and dark for the second', () => {
+    expect(blinkOn(10.2)).toBe(true);
+    expect(blinkOn(10.7)).toBe(false);
+    expect(untilBlinkFlip(10.2)).toBeCloseTo(0.3);
+  });
+});
+
+describe('staleRgb', () => {
+  it('turns a saturated alarm red into a pale grey', () => {
+    const out = { r: 0, g: 0, b: 0 };
+    staleRgb(0.8, 0.02, 0.02, out);
+    expect(out.r - out.g).toBeLessThan(0.2);
+    expect(out.g).toBeGreaterThan(0.45);
   });
 });

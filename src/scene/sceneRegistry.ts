@@ -1,5 +1,5 @@
 /** Loaded asset roots by asset id, so bindings and selection can find glTF nodes by name. */
-import type { Object3D } from 'three';
+import type { Box3, Object3D } from 'three';
 
 const roots = new Map<string, Object3D>();
 let generation = 0;
@@ -7,10 +7,12 @@ let generation = 0;
 export function registerAsset(id: string, root: Object3D): () => void {
   roots.set(id, root);
   generation++;
+  notify();
   return () => {
     if (roots.get(id) === root) {
       roots.delete(id);
       generation++;
+      notify();
     }
   };
 }
@@ -63,4 +65,93 @@ export function pathOf(object: Object3D): string | null {
     }
   }
   return null;
+}
+
+const listeners = new Set<() => void>();
+
+function notify(): void {
+  for (const l of listeners) l();
+}
+
+/** Called after an asset is added or removed (structure, not per frame). Returns its unsubscribe. */
+export function onRegistryChange(listener: () => void): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+/**
+ * The equipment a scene object belongs to: "<asset id>/<name>" of its ancestor directly under the
+ * model's scene root (a pump group, a tank), which is what an operator means by "this thing".
+ */
+export function equipmentPathOf(object: Object3D): string | null {
+  for (const [id, root] of roots) {
+    let below: Object3D | null = null;
+    for (let o: Object3D | null = object; o; o = o.parent) {
+      if (o === root) return below?.name ? `${id}/${below.name}` : id;
+      below = o;
+    }
+  }
+  return null;
+}
+
+/** Every asset's equipment paths, in the order of `assetIds`: what the tree lists and the keyboard walks. */
+export function equipmentPaths(assetIds: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const id of assetIds) {
+    const root = roots.get(id);
+    if (!root) continue;
+    for (const child of root.children) if (child.name) out.push(`${id}/${child.name}`);
+  }
+  return out;
+}
+
+/** Instanced assets have no scene node per instance: they answer bounds and signals by instance key. */
+interface InstanceLookup {
+  bounds(key: string, out: Box3): boolean;
+  signals(key: string): string[];
+}
+const instanced = new Map<string, InstanceLookup>();
+
+export function registerInstances(
+  assetId: string,
+  bounds: InstanceLookup['bounds'],
+  signals: InstanceLookup['signals'],
+): () => void {
+  const entry = { bounds, signals };
+  instanced.set(assetId, entry);
+  notify();
+  return () => {
+    if (instanced.get(assetId) === entry) instanced.delete(assetId);
+    notify();
+  };
+}
+
+/** World bounds of a scene path: a node, or one instance ("field/r3c7") of an instanced asset. */
+export function boundsOf(path: string, out: Box3): boolean {
+  const found = findNode(path);
+  if (found.ok) {
+    out.setFromObject(found.node);
+    return !out.isEmpty();
+  }
+  const slash = path.indexOf('/');
+  const lookup = slash > 0 ? instanced.get(path.slice(0, slash)) : undefined;
+  return lookup ? lookup.bounds(path.slice(slash + 1), out) : false;
+}
+
+/** Signals bound to one instance, or null when the path is not an instance. */
+export function instanceSignals(path: string): string[] | null {
+  const slash = path.indexOf('/');
+  const lookup = slash > 0 ? instanced.get(path.slice(0, slash)) : undefined;
+  return lookup ? lookup.signals(path.slice(slash + 1)) : null;
+}
+
+/** The path a pointer hit names: an instance of an instanced asset, or the equipment of a node. */
+export function pickedPath(object: Object3D, instanceId: number | undefined): string | null {
+  const keys = object.userData.instanceKeys as string[] | undefined;
+  if (instanceId !== undefined && keys) {
+    const asset = equipmentPathOf(object);
+    const key = keys[instanceId];
+    return asset && key !== undefined ? `${asset.split('/')[0]}/${key}` : null;
+  }
+  return equipmentPathOf(object);
 }

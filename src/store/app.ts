@@ -21,6 +21,8 @@ export interface AppState {
   stats: EngineStats | null;
   /** Messages per second over the last stats interval. */
   messageRate: number;
+  /** Payload bytes per second over the last stats interval. */
+  byteRate: number;
   engineError: string | null;
   /** Scene node path ("station/Pump1") of the selected part, if any. */
   selected: string | null;
@@ -40,6 +42,7 @@ export const useApp = create<AppState>(() => ({
   alarms: [],
   stats: null,
   messageRate: 0,
+  byteRate: 0,
   engineError: null,
   selected: null,
   modelErrors: {},

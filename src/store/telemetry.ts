@@ -4,31 +4,74 @@
  * causes a React render per message. `version` changes once per applied batch.
  */
 import type { SignalInfo, TelemetryBatch } from '../engine/protocol';
-import { SAMPLE_STRIDE } from '../engine/protocol';
+import { QUALITY_GAP, SAMPLE_STRIDE } from '../engine/protocol';
 import { SampleRing } from '../lib/ringBuffer';
+import { STALE_PERIODS } from '../lib/staleness';
 
 /** Default history: one hour at 10 Hz per signal. */
 export const DEFAULT_HISTORY_CAPACITY = 36_000;
+/**
+ * All signals together keep at most this many history samples (16 bytes each: 64 MiB). A twin with
+ * a few dozen signals keeps the full hour each; one with 10,000 signals keeps the newest 400 samples
+ * each, so a kiosk's memory stays flat whatever the twin.
+ */
+export const DEFAULT_HISTORY_BUDGET = 4_000_000;
+/** Gaps remembered for the timeline; older ones fall off. */
+export const MAX_GAPS = 100;
+
+export { QUALITY_GAP, QUALITY_DEAD, QUALITY_SUSPECT } from '../engine/protocol';
+
+/** A stretch of time with no data because the broker lost the session while we were away. */
+export interface Gap {
+  from: number;
+  to: number;
+}
 
 export class TelemetryStore {
   readonly signals: SignalInfo[] = [];
   private readonly byId = new Map<string, number>();
   latest = new Float64Array(64).fill(NaN);
   times = new Float64Array(64);
+  /** Quality bits per signal (QUALITY_*); a new value clears QUALITY_GAP. Read per frame, no allocation. */
+  quality = new Uint8Array(64);
+  /** Samples received per signal since the twin loaded (diagnostics: per-signal rate). */
+  counts = new Float64Array(64);
+  /** Expected update period per signal in ms (0: none), from the twin definition's `period`. */
+  periods = new Float64Array(64);
+  /** 1 for signals that do not come through the broker (HTTP sources): the connection does not make them stale. */
+  independent = new Uint8Array(64);
+  /** Whether the broker connection is up; every broker value is stale while it is not. */
+  online = false;
+  /** Outages the broker did not bridge (clean session), oldest first, at most MAX_GAPS. */
+  readonly gaps: Gap[] = [];
+  private periodByDef: readonly (number | null)[] = [];
+  private independentByDef: readonly boolean[] = [];
   readonly history: SampleRing[] = [];
   /** Increments on every applied batch; readers compare it to skip work when nothing changed. */
   version = 0;
   private readonly signalListeners = new Set<() => void>();
 
-  constructor(private readonly historyCapacity = DEFAULT_HISTORY_CAPACITY) {}
+  private ringCapacity: number;
+
+  constructor(
+    private readonly historyCapacity = DEFAULT_HISTORY_CAPACITY,
+    private readonly historyBudget = DEFAULT_HISTORY_BUDGET,
+  ) {
+    this.ringCapacity = historyCapacity;
+  }
 
   addSignals(added: readonly SignalInfo[]): void {
     for (const info of added) {
       if (info.index >= this.latest.length) this.grow(info.index + 1);
       this.signals[info.index] = info;
       this.byId.set(info.id, info.index);
-      this.history[info.index] = new SampleRing(this.historyCapacity);
+      this.periods[info.index] = this.periodByDef[info.def] ?? 0;
+      this.independent[info.index] = this.independentByDef[info.def] ? 1 : 0;
+      // Staggered starting sizes: signals that update together would otherwise all outgrow their
+      // rings in the same batch (thousands of allocations in one frame); this spreads the growth.
+      this.history[info.index] = new SampleRing(this.ringCapacity, 64 + (info.index % 64));
     }
+    this.shareHistoryBudget();
     if (added.length) for (const l of this.signalListeners) l();
   }
 
@@ -43,9 +86,77 @@ export class TelemetryStore {
       if (ring === undefined) continue; // a sample for a signal we were never told about: ignore
       this.latest[i] = v;
       this.times[i] = t;
+      this.quality[i] &= ~QUALITY_GAP;
+      this.counts[i]++;
       ring.push(t, v);
     }
     this.version++;
+  }
+
+  /**
+   * The expected period (ms, or null) of each twin signal definition, by definition index, and which
+   * definitions do not come through the broker (HTTP sources); signals added later take theirs from it.
+   */
+  setDefinitionPeriods(periods: readonly (number | null)[], brokerIndependent: readonly boolean[] = []): void {
+    this.periodByDef = periods;
+    this.independentByDef = brokerIndependent;
+    for (let i = 0; i < this.signals.length; i++) {
+      const info = this.signals[i];
+      if (!info) continue;
+      this.periods[i] = periods[info.def] ?? 0;
+      this.independent[i] = brokerIndependent[info.def] ? 1 : 0;
+    }
+  }
+
+  /**
+   * Whether signal `index` should be drawn as stale at time `now` (ms): the connection is down, it
+   * never had a value, it missed STALE_PERIODS of its period, or its source declared it dead or
+   * incomplete. Cheap enough to call per signal per frame.
+   */
+  isStale(index: number, now: number): boolean {
+    if (!this.online && this.independent[index] === 0) return true;
+    const t = this.times[index];
+    if (!(t > 0)) return true;
+    if (this.quality[index] !== 0) return true;
+    const period = this.periods[index];
+    return period > 0 && now - t > STALE_PERIODS * period;
+  }
+
+  /** Sets or clears quality bits of one signal (e.g. a Sparkplug death or sequence gap). */
+  setQuality(index: number, bits: number, on: boolean): void {
+    if (index < 0 || index >= this.quality.length) return;
+    this.quality[index] = on ? this.quality[index] | bits : this.quality[index] & ~bits;
+  }
+
+  /**
+   * The broker lost our session between `from` and `to`: data from that stretch is missing. Every
+   * history gets a break (a NaN sample at `from`, so trends do not draw a line across it) and every
+   * signal is flagged QUALITY_GAP until its next value arrives.
+   */
+  markGap(from: number, to: number): void {
+    this.gaps.push({ from, to });
+    if (this.gaps.length > MAX_GAPS) this.gaps.splice(0, this.gaps.length - MAX_GAPS);
+    for (let i = 0; i < this.signals.length; i++) {
+      const ring = this.history[i];
+      if (ring === undefined) continue;
+      const last = ring.length > 0 ? ring.timeAt(ring.length - 1) : -Infinity;
+      ring.push(Math.max(from, last), NaN);
+      this.quality[i] |= QUALITY_GAP;
+    }
+    this.version++;
+  }
+
+  /** Samples each signal's history keeps now: the default, or less once many signals share the budget. */
+  get historyCapacityPerSignal(): number {
+    return this.ringCapacity;
+  }
+
+  private shareHistoryBudget(): void {
+    const count = this.byId.size;
+    const share = Math.max(1, Math.min(this.historyCapacity, Math.floor(this.historyBudget / Math.max(1, count))));
+    if (share >= this.ringCapacity) return;
+    this.ringCapacity = share;
+    for (const ring of this.history) ring?.limit(share);
   }
 
   /** The index of a signal id, or -1 while no message has produced it yet. */
@@ -73,8 +184,15 @@ export class TelemetryStore {
     this.signals.length = 0;
     this.byId.clear();
     this.history.length = 0;
+    this.ringCapacity = this.historyCapacity;
     this.latest.fill(NaN);
     this.times.fill(0);
+    this.quality.fill(0);
+    this.counts.fill(0);
+    this.periods.fill(0);
+    this.independent.fill(0);
+    this.gaps.length = 0;
+    this.online = false;
     this.version++;
     for (const l of this.signalListeners) l();
   }
@@ -88,6 +206,18 @@ export class TelemetryStore {
     times.set(this.times);
     this.latest = latest;
     this.times = times;
+    const quality = new Uint8Array(n);
+    quality.set(this.quality);
+    this.quality = quality;
+    const counts = new Float64Array(n);
+    counts.set(this.counts);
+    this.counts = counts;
+    const periods = new Float64Array(n);
+    periods.set(this.periods);
+    this.periods = periods;
+    const independent = new Uint8Array(n);
+    independent.set(this.independent);
+    this.independent = independent;
   }
 }
 

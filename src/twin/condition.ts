@@ -1,52 +1,19 @@
 /**
- * Rule conditions. This first version understands a comparison of one signal with a number,
- * "pump1.temp > 95"; errors carry the character position so editors and the CLI can point at it.
+ * Rule conditions as the twin validator sees them: an expression of the rule language
+ * (src/engine/expr), e.g. "pump1.temp > 95" or "avg(tank1.level, 5m) > 80 && pump1.running == 0".
+ * Errors carry the character position so editors and the CLI can point at it.
  */
-export type Comparison = '>' | '>=' | '<' | '<=' | '==' | '!=';
+import { ExprError, parseExpr, signalsOf, type Expr } from '../engine/expr/parse';
 
-export interface Condition {
-  signal: string;
-  op: Comparison;
-  limit: number;
-}
-
-export type ParsedCondition = { ok: true; condition: Condition } | { ok: false; error: string; position: number };
-
-const CONDITION = /^(\s*)([A-Za-z_][A-Za-z0-9_.-]*)(\s*)(>=|<=|==|!=|>|<)(\s*)(-?\d+(?:\.\d+)?(?:e[+-]?\d+)?)\s*$/i;
+export type ParsedCondition =
+  { ok: true; expr: Expr; signals: string[] } | { ok: false; error: string; position: number };
 
 export function parseCondition(text: string): ParsedCondition {
-  const match = CONDITION.exec(text);
-  if (match) {
-    return { ok: true, condition: { signal: match[2], op: match[4] as Comparison, limit: Number(match[6]) } };
-  }
-  // Find where it went wrong, for a precise message.
-  const lead = /^\s*/.exec(text)?.[0].length ?? 0;
-  const sig = /^[A-Za-z_][A-Za-z0-9_.-]*/.exec(text.slice(lead));
-  if (!sig) return { ok: false, error: 'expected a signal id', position: lead };
-  let pos = lead + sig[0].length;
-  pos += /^\s*/.exec(text.slice(pos))?.[0].length ?? 0;
-  const op = /^(>=|<=|==|!=|>|<)/.exec(text.slice(pos));
-  if (!op) return { ok: false, error: 'expected a comparison (>, >=, <, <=, ==, !=)', position: pos };
-  pos += op[0].length;
-  pos += /^\s*/.exec(text.slice(pos))?.[0].length ?? 0;
-  const num = /^-?\d+(?:\.\d+)?(?:e[+-]?\d+)?/i.exec(text.slice(pos));
-  if (!num) return { ok: false, error: 'expected a number', position: pos };
-  return { ok: false, error: 'unexpected text after the condition', position: pos + num[0].length };
-}
-
-export function compare(value: number, op: Comparison, limit: number): boolean {
-  switch (op) {
-    case '>':
-      return value > limit;
-    case '>=':
-      return value >= limit;
-    case '<':
-      return value < limit;
-    case '<=':
-      return value <= limit;
-    case '==':
-      return value === limit;
-    case '!=':
-      return value !== limit;
+  try {
+    const expr = parseExpr(text);
+    return { ok: true, expr, signals: signalsOf(expr) };
+  } catch (err) {
+    if (err instanceof ExprError) return { ok: false, error: err.reason, position: err.position };
+    throw err;
   }
 }

@@ -9,6 +9,28 @@ const id = z
   .string()
   .regex(/^[A-Za-z0-9_.{}-]+$/, 'use letters, digits, "_", "-", "." (and {capture} in signal ids)')
   .describe('Identifier: letters, digits, "_", "-", "."');
+/** Unit conversions a signal may ask for ("from->to"); the arithmetic lives in src/engine/units.ts. */
+export const UNIT_CONVERSIONS = [
+  '°F->°C',
+  '°C->°F',
+  'K->°C',
+  '°C->K',
+  'psi->bar',
+  'bar->psi',
+  'kPa->bar',
+  'bar->kPa',
+  'Pa->kPa',
+  'mbar->bar',
+  'gpm->m³/h',
+  'm³/h->l/s',
+  'l/s->m³/h',
+  'hp->kW',
+  'kW->hp',
+  'ft->m',
+  'in->mm',
+  'rad/s->rpm',
+  'Hz->rpm',
+] as const;
 const vec3 = z.tuple([z.number(), z.number(), z.number()]);
 const durationMessage = 'expected a duration such as "500ms", "5s", "2m", "1h" or a number of seconds';
 const duration = z
@@ -51,6 +73,23 @@ export const connectionSchema = z
       .describe('How credentials are obtained: none, asked at start (prompt), or given by the embedding host'),
     clientId: z.string().min(1).optional().describe('Fixed client id; default is generated per browser'),
     keepalive: z.number().int().positive().default(30).describe('Keepalive in seconds'),
+    session: z
+      .enum(['clean', 'persistent'])
+      .optional()
+      .describe(
+        'Default "clean". "persistent": the broker keeps the session (and QoS 1 messages) while the dashboard is away',
+      ),
+    sessionExpiry: duration
+      .optional()
+      .describe('MQTT 5, persistent sessions: how long the broker keeps the session after a disconnect (default 1h)'),
+    reconnect: z
+      .object({
+        initial: duration.optional().describe('Wait before the first retry (default 1s)'),
+        max: duration.optional().describe('Longest wait between retries (default 30s)'),
+      })
+      .strict()
+      .optional()
+      .describe('Reconnect backoff: the wait doubles from initial up to max, with jitter'),
   })
   .strict()
   .describe('The MQTT broker and the topics to subscribe to');
@@ -64,9 +103,35 @@ export const assetSchema = z
       .refine((p) => !p.split('/').includes('..'), 'model paths may not leave the twin folder')
       .describe('Path of a .glb or .gltf file, relative to the twin folder'),
     label: z.string().optional().describe('Display name'),
+    area: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('Area of the site this asset stands in; the asset tree groups site > area > asset > equipment'),
     position: vec3.default([0, 0, 0]).describe('Position [x, y, z] in scene units (metres)'),
     rotation: vec3.default([0, 0, 0]).describe('Euler angles in degrees (XYZ)'),
     scale: z.union([z.number().positive(), vec3]).default(1).describe('Scale: one factor for all axes, or [x, y, z]'),
+    instances: z
+      .lazy(() => instancesSchema)
+      .optional()
+      .describe('Place the model many times as GPU instances (a field of panels, racks), each with its own signals'),
+  })
+  .strict();
+
+/** Signals read an HTTP source with the topic "$http/<source id>" (a `$` topic no broker wildcard matches). */
+export const HTTP_TOPIC_PREFIX = '$http/';
+
+/** An HTTP endpoint polled periodically; its body goes through the signal decoders like a message. */
+export const httpSourceSchema = z
+  .object({
+    id: id.describe('Source id; signals read it with the topic "$http/<id>"'),
+    kind: z.literal('http').describe('Polled over HTTP(S) with GET'),
+    url: z
+      .string()
+      .regex(/^https?:\/\/[^\s]+$/, 'expected an http:// or https:// URL')
+      .refine((u) => !/\/\/[^/]*@/.test(u), 'credentials must not be written in the URL')
+      .describe('The endpoint, http:// or https://'),
+    every: duration.default('60s').describe('Poll interval ("30s", "5m" or seconds)'),
   })
   .strict();
 
@@ -75,9 +140,9 @@ export const signalSchema = z
     id: id.describe('Signal id; may use {name} captured by +name in the topic'),
     topic: z.string().min(1).describe('Topic pattern; "+" or "+name" matches one level, "#" the rest'),
     decoder: z
-      .enum(['json', 'number', 'boolean', 'text'])
+      .enum(['json', 'number', 'boolean', 'text', 'sparkplug'])
       .default('json')
-      .describe('How the payload is read: json, number, boolean or text'),
+      .describe('How the payload is read: json, number, boolean, text or sparkplug (Sparkplug B protobuf)'),
     path: z.string().optional().describe('Path into a JSON payload, e.g. "bearing.temp" or "readings[0].value"'),
     label: z.string().optional().describe('Display name; may use {name} captured by +name in the topic'),
     unit: z.string().optional().describe('Unit shown with the value, e.g. "°C"'),
@@ -85,8 +150,35 @@ export const signalSchema = z
     period: duration
       .optional()
       .describe('Expected update period ("2s", "500ms" or seconds); used to mark values stale'),
+    map: z
+      .record(z.string(), z.number())
+      .optional()
+      .describe('Named states to numbers, e.g. {"RUNNING": 1, "STOPPED": 0}; applied to text values'),
+    timestamp: z
+      .string()
+      .optional()
+      .describe("json decoder: path of the reading's own time in the payload; default is arrival time"),
+    timestampFormat: z
+      .enum(['auto', 'iso', 's', 'ms'])
+      .optional()
+      .describe(
+        'Default "auto". How the timestamp is written: ISO 8601 text, epoch seconds, epoch ms, or auto-detected',
+      ),
+    convert: z.enum(UNIT_CONVERSIONS).optional().describe('Unit conversion applied to the value, e.g. "°F->°C"'),
+    metric: z.string().min(1).optional().describe('sparkplug decoder: the metric name, as in the birth certificate'),
+    scale: z.number().optional().describe('The value is multiplied by this (after convert)'),
+
+    offset: z.number().optional().describe('Added to the value (after scale)'),
   })
-  .strict();
+  .strict()
+  .superRefine((signal, ctx) => {
+    if (signal.decoder === 'sparkplug' && signal.metric === undefined)
+      ctx.addIssue({ code: 'custom', path: ['metric'], message: 'the sparkplug decoder needs a metric name' });
+    if (signal.metric !== undefined && signal.decoder !== 'sparkplug')
+      ctx.addIssue({ code: 'custom', path: ['metric'], message: 'metric is for the sparkplug decoder' });
+    if (signal.timestamp !== undefined && signal.decoder !== 'json')
+      ctx.addIssue({ code: 'custom', path: ['timestamp'], message: 'a timestamp path needs the json decoder' });
+  });
 
 const colorStop = z.tuple([z.number(), colorSchema]);
 
@@ -134,8 +226,82 @@ export const effectSchema = z
       })
       .strict()
       .describe('Shows or hides the node'),
+    z
+      .object({
+        kind: z.literal('rotate'),
+        axis: z.enum(['x', 'y', 'z']).default('y').describe('Axis to turn about'),
+        range: z.tuple([z.number(), z.number()]).describe('Signal values mapped to the angles'),
+        angles: z
+          .tuple([z.number(), z.number()])
+          .default([0, 90])
+          .describe('Angles in degrees, added to the model pose, at the two ends of the range'),
+      })
+      .strict()
+      .describe('Turns the node to an angle given by the value, like a valve handle or a dial'),
+    z
+      .object({
+        kind: z.literal('translate'),
+        axis: z.enum(['x', 'y', 'z']).default('y').describe('Axis to move along (in the parent node)'),
+        range: z.tuple([z.number(), z.number()]).describe('Signal values mapped to the distances'),
+        distance: z
+          .tuple([z.number(), z.number()])
+          .describe('Offsets in scene units (metres), added to the model pose, at the two ends of the range'),
+      })
+      .strict()
+      .describe('Moves the node along an axis, like a lift, a piston or a valve stem'),
+    z
+      .object({
+        kind: z.literal('label'),
+        text: z.string().optional().describe("Text before the value; the signal's label when absent"),
+        offset: vec3.default([0, 0.4, 0]).describe('Where the label sits, from the top of the node [x, y, z]'),
+      })
+      .strict()
+      .describe('A text label with the value and unit that faces the camera'),
   ])
   .describe('What the signal does to the node');
+
+/** Effects an instanced asset can show per instance (colour and visibility live in per-instance buffers). */
+export const INSTANCE_EFFECTS = ['colorThresholds', 'colorRamp', 'visible'] as const;
+
+export const instancesSchema = z
+  .object({
+    rows: z.number().int().positive().describe('Rows of the grid (along z)'),
+    columns: z.number().int().positive().describe('Columns of the grid (along x)'),
+    spacing: z
+      .tuple([z.number().positive(), z.number().positive()])
+      .describe('Distance between columns (x) and rows (z), in scene units; the grid is centred on the asset'),
+    key: z
+      .string()
+      .min(1)
+      .default('r{row}c{column}')
+      .describe('Name of each instance from {row} and {column} (from 0); selection paths are "<asset>/<key>"'),
+    colorNode: z
+      .string()
+      .optional()
+      .describe('glTF node of the model that takes the colour effects; every mesh when absent'),
+    bindings: z
+      .array(
+        z
+          .object({
+            signal: z
+              .string()
+              .min(1)
+              .describe(
+                'Signal id per instance; {instance}, {row} and {column} are filled in, e.g. "{instance}.power"',
+              ),
+            effect: z.lazy(() =>
+              effectSchema.refine(
+                (e) => (INSTANCE_EFFECTS as readonly string[]).includes(e.kind),
+                `instanced assets support the effects ${INSTANCE_EFFECTS.join(', ')}`,
+              ),
+            ),
+          })
+          .strict(),
+      )
+      .default([])
+      .describe('Bindings applied to every instance, each with its own signal'),
+  })
+  .strict();
 
 export const bindingSchema = z
   .object({
@@ -150,15 +316,48 @@ export const bindingSchema = z
 
 export const prioritySchema = z.enum(['low', 'medium', 'high', 'urgent']);
 
+export const guidanceSchema = z
+  .object({
+    cause: z.string().optional().describe('Likely cause, as the alarm rationalisation records it'),
+    consequence: z.string().optional().describe('What happens if nobody acts'),
+    action: z.string().optional().describe('Corrective action for the operator'),
+    command: z.string().optional().describe('Id of a command offered as the suggested action'),
+  })
+  .strict();
+
 export const ruleSchema = z
   .object({
     id: id.describe('Rule id; also the alarm id'),
-    when: z.string().min(1).describe('Condition, e.g. "pump1.temp > 95"'),
+    kind: z
+      .enum(['condition', 'anomaly', 'forecast'])
+      .default('condition')
+      .describe('condition (an expression in "when"), anomaly (EWMA band on a signal) or forecast (time to a limit)'),
+    when: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('Condition expression for kind "condition", e.g. "pump1.temp > 95" (see docs/rules-and-alarms.md)'),
+    signal: z.string().optional().describe('Signal watched by an anomaly or forecast rule'),
+    sigmas: z.number().positive().default(4).describe('Anomaly: deviations from the EWMA mean that raise'),
+    alpha: z.number().gt(0).lte(1).default(0.1).describe('Anomaly: EWMA smoothing factor (0..1]'),
+    warmup: z.number().int().nonnegative().default(30).describe('Anomaly: samples before it may raise'),
+    limit: z.number().optional().describe('Forecast: the limit whose crossing is predicted'),
+    direction: z.enum(['rising', 'falling']).default('rising').describe('Forecast: which way the limit is crossed'),
+    window: duration.optional().describe('Forecast: span of the linear trend ("10m")'),
+    horizon: duration.optional().describe('Forecast: raise when the limit is predicted within this time ("30m")'),
     for: duration.optional().describe('On-delay: the condition must hold this long ("5s", "500ms" or seconds)'),
+    offDelay: duration.optional().describe('Off-delay: the condition must be gone this long before the alarm clears'),
     deadband: z.number().nonnegative().default(0).describe('Hysteresis before the alarm clears'),
     priority: prioritySchema.default('medium').describe('Alarm priority: low, medium, high or urgent'),
-    message: z.string().min(1).describe('Alarm text shown to the operator'),
+    message: z.string().min(1).describe('Alarm text shown to the operator; a forecast may use {eta}'),
     asset: z.string().optional().describe('Scene node the alarm belongs to ("<asset id>/<node>")'),
+    latch: z.boolean().default(false).describe('Latched: stays until an operator resets it after it cleared'),
+    suppressWhen: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('Suppression by design: no alarm while this expression holds (e.g. "pump1.running == 0")'),
+    guidance: guidanceSchema.optional().describe('Operator guidance shown with the alarm'),
   })
   .strict();
 
@@ -223,6 +422,10 @@ export const twinSchema = z
     views: z.array(viewSchema).default([]).describe('Camera presets; the first is the initial view'),
     panels: z.array(panelSchema).default([]).describe('Trend and value panels'),
     commands: z.array(commandSchema).default([]).describe('Messages the operator may publish'),
+    sources: z
+      .array(httpSourceSchema)
+      .default([])
+      .describe('HTTP endpoints polled for slow data; signals read them with the topic "$http/<source id>"'),
   })
   .strict();
 
@@ -235,6 +438,7 @@ export type Binding = Twin['bindings'][number];
 export type Effect = Binding['effect'];
 export type Rule = Twin['rules'][number];
 export type Priority = z.output<typeof prioritySchema>;
+export type Guidance = z.output<typeof guidanceSchema>;
 export type View = Twin['views'][number];
 export type Panel = Twin['panels'][number];
 export type Command = Twin['commands'][number];

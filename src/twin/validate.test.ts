@@ -367,16 +367,61 @@ describe('validateTwin: references between parts', () => {
     );
   });
 
+  it('checks every signal of an expression, and suppressWhen like when', () => {
+    expectOnly(
+      problemsAfter((d) => (d.rules[0].when = 'pump1.temp > 95 && avg(tank9.level, 1m) > 90')),
+      '$.rules[0].when',
+      'unknown signal "tank9.level"',
+    );
+    expectOnly(
+      problemsAfter((d) => (d.rules[0].suppressWhen = 'pump1.running = 0')),
+      '$.rules[0].suppressWhen',
+      'use "==" to compare at character 15',
+    );
+  });
+
+  it('asks anomaly and forecast rules for a known signal, a forecast for a limit, and a condition for "when"', () => {
+    expectOnly(
+      problemsAfter((d) => {
+        d.rules[0].kind = 'anomaly';
+        d.rules[0].signal = 'pump1.pressure';
+      }),
+      '$.rules[0].signal',
+      'unknown signal "pump1.pressure"',
+    );
+    expectOnly(
+      problemsAfter((d) => {
+        d.rules[0].kind = 'forecast';
+        d.rules[0].signal = 'pump1.temp';
+      }),
+      '$.rules[0]',
+      'a forecast rule needs "limit"',
+    );
+    expectOnly(
+      problemsAfter((d) => delete d.rules[0].when),
+      '$.rules[0]',
+      'a condition rule needs "when"',
+    );
+  });
+
+  it('rejects guidance that names an unknown command', () => {
+    expectOnly(
+      problemsAfter((d) => (d.rules[0].guidance = { action: 'stop it', command: 'pump9.stop' })),
+      '$.rules[0].guidance.command',
+      'unknown command "pump9.stop"',
+    );
+  });
+
   it('rejects a rule condition with a syntax error, giving the character', () => {
     expectOnly(
       problemsAfter((d) => (d.rules[0].when = 'pump1.temp >> 95')),
       '$.rules[0].when',
-      'expected a number at character 13',
+      'expected a value, found ">" at character 13',
     );
     expectOnly(
       problemsAfter((d) => (d.rules[0].when = 'pump1.temp = 95')),
       '$.rules[0].when',
-      'expected a comparison (>, >=, <, <=, ==, !=) at character 12',
+      'use "==" to compare at character 12',
     );
   });
 

@@ -4,7 +4,7 @@
  * Nothing of a document with problems is applied: callers get either a Twin or a list of problems.
  */
 import type { z } from 'zod';
-import { twinSchema, type Twin } from './schema';
+import { HTTP_TOPIC_PREFIX, twinSchema, type Twin } from './schema';
 import { parseTopicPattern, captureNames, filterCovers } from '../lib/topicPattern';
 import { parseValuePath } from '../lib/valuePath';
 import { placeholders, templateMatcher } from './signalIds';
@@ -287,6 +287,7 @@ function referenceProblems(twin: Twin): TwinProblem[] {
   const problems: TwinProblem[] = [];
   duplicateIds(twin.assets, 'assets', problems);
   duplicateIds(twin.signals, 'signals', problems);
+  duplicateIds(twin.sources, 'sources', problems);
   duplicateIds(twin.rules, 'rules', problems);
   duplicateIds(twin.views, 'views', problems);
   duplicateIds(twin.commands, 'commands', problems);
@@ -319,7 +320,12 @@ function referenceProblems(twin: Twin): TwinProblem[] {
         }
       }
     }
-    if (!filters.some((f) => filterCovers(f, signal.topic))) {
+    if (signal.topic.startsWith(HTTP_TOPIC_PREFIX)) {
+      // An HTTP source, not a broker topic: it must name a declared source.
+      const source = signal.topic.slice(HTTP_TOPIC_PREFIX.length);
+      if (!twin.sources.some((s) => s.id === source))
+        problems.push({ path: jsonPath(['signals', i, 'topic']), message: `no source "${source}" in $.sources` });
+    } else if (!filters.some((f) => filterCovers(f, signal.topic))) {
       problems.push({
         path: jsonPath(['signals', i, 'topic']),
         message: `no subscription in $.connection.subscribe covers "${signal.topic}"`,
@@ -392,15 +398,37 @@ function referenceProblems(twin: Twin): TwinProblem[] {
     }
   });
 
+  const commandIds = new Set(twin.commands.map((c) => c.id));
   twin.rules.forEach((rule, i) => {
-    const parsed = parseCondition(rule.when);
-    if (!parsed.ok) {
-      problems.push({
-        path: jsonPath(['rules', i, 'when']),
-        message: `${parsed.error} at character ${parsed.position + 1}`,
-      });
-    } else if (!knownSignal(parsed.condition.signal)) {
-      problems.push({ path: jsonPath(['rules', i, 'when']), message: `unknown signal "${parsed.condition.signal}"` });
+    const checkExpr = (field: 'when' | 'suppressWhen', text: string) => {
+      const parsed = parseCondition(text);
+      if (!parsed.ok) {
+        problems.push({
+          path: jsonPath(['rules', i, field]),
+          message: `${parsed.error} at character ${parsed.position + 1}`,
+        });
+        return;
+      }
+      for (const s of parsed.signals) {
+        if (!knownSignal(s)) problems.push({ path: jsonPath(['rules', i, field]), message: `unknown signal "${s}"` });
+      }
+    };
+    if (rule.kind === 'condition') {
+      if (rule.when === undefined)
+        problems.push({ path: jsonPath(['rules', i]), message: 'a condition rule needs "when"' });
+      else checkExpr('when', rule.when);
+    } else if (rule.signal === undefined) {
+      problems.push({ path: jsonPath(['rules', i]), message: `a ${rule.kind} rule needs "signal"` });
+    } else if (!knownSignal(rule.signal)) {
+      problems.push({ path: jsonPath(['rules', i, 'signal']), message: `unknown signal "${rule.signal}"` });
+    }
+    if (rule.kind === 'forecast' && rule.limit === undefined) {
+      problems.push({ path: jsonPath(['rules', i]), message: 'a forecast rule needs "limit"' });
+    }
+    if (rule.suppressWhen !== undefined) checkExpr('suppressWhen', rule.suppressWhen);
+    const command = rule.guidance?.command;
+    if (command !== undefined && !commandIds.has(command)) {
+      problems.push({ path: jsonPath(['rules', i, 'guidance', 'command']), message: `unknown command "${command}"` });
     }
     if (rule.asset !== undefined) checkNode(rule.asset, ['rules', i, 'asset']);
   });

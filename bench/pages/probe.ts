@@ -1,0 +1,49 @@
+/** What both bench pages report: counters plus the main thread's long tasks. */
+export interface BenchState {
+  online: boolean;
+  /** MQTT messages that reached the measured end of the path. */
+  messages: number;
+  readings: number;
+  /** performance.now() of the first and last counted arrival (same clock within a page). */
+  firstAt: number;
+  lastAt: number;
+  /** Longest main-thread task seen by the long-task observer (> 50 ms only), 0 when none. */
+  longestTaskMs: number;
+  longTasks: number;
+  /** Longest single handling of a worker message on the main thread (our own code), ms. */
+  longestHandlerMs: number;
+}
+
+export interface BenchApi {
+  state(): BenchState;
+  /** Zeroes the counters and the long-task record. */
+  reset(): void;
+}
+
+/** Records long tasks (the browser reports those over 50 ms) on the page's main thread. */
+export function watchLongTasks(): { longest: () => number; count: () => number; reset: () => void } {
+  let longest = 0;
+  let count = 0;
+  try {
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) {
+        count++;
+        if (entry.duration > longest) longest = entry.duration;
+      }
+    }).observe({ type: 'longtask', buffered: false });
+  } catch {
+    // No long-task support: reported as none.
+  }
+  return {
+    longest: () => longest,
+    count: () => count,
+    reset: () => {
+      longest = 0;
+      count = 0;
+    },
+  };
+}
+
+export function expose(api: BenchApi): void {
+  (window as unknown as { bench: BenchApi }).bench = api;
+}

@@ -1,0 +1,233 @@
+import { expect, test, type Page } from '@playwright/test';
+import mqtt, { type MqttClient } from 'mqtt';
+import { connectPublisher, nodePixel, openTwin, publishJson, pumpTelemetry } from './helpers';
+import { startMosquitto, type Mosquitto } from './mosquitto';
+
+/** The part of `window.twinview` (src/scene/SceneProbe.tsx) these tests read. */
+interface Probe {
+  frames(): number;
+  value(id: string): number;
+  look(path: string): { stale: boolean; alarm: number };
+}
+
+let publisher: MqttClient;
+test.beforeAll(async () => {
+  publisher = await connectPublisher();
+});
+test.afterAll(async () => {
+  await publisher.endAsync();
+});
+
+const frames = (page: Page) => page.evaluate(() => (window as unknown as { twinview: Probe }).twinview.frames());
+const value = (page: Page, id: string) =>
+  page.evaluate((s) => (window as unknown as { twinview: Probe }).twinview.value(s), id);
+const look = (page: Page, path: string) =>
+  page.evaluate((p) => (window as unknown as { twinview: Probe }).twinview.look(p), path);
+
+test('an idle scene renders no frames, and new data renders again', async ({ page }) => {
+  await openTwin(page, 'pump-station');
+  await page.waitForTimeout(1_000);
+  const before = await frames(page);
+  await page.waitForTimeout(2_000);
+  expect(await frames(page)).toBe(before);
+  await publishJson(publisher, 'plant/north/pumps/pump2/telemetry', pumpTelemetry(50, 0));
+  await expect.poll(() => frames(page)).toBeGreaterThan(before);
+});
+
+test('a label above a part shows its value and unit as text', async ({ page }) => {
+  await openTwin(page, 'pump-station');
+  await publishJson(publisher, 'plant/north/pumps/pump2/telemetry', pumpTelemetry(63.5, 0));
+  const label = page.getByTestId('label-station/Pump2_Motor');
+  await expect(label).toHaveText('Pump 2: 63.5 °C');
+  await expect(label).toBeVisible();
+});
+
+test('an unacknowledged alarm makes its part blink, and acknowledging it makes the glow steady', async ({ page }) => {
+  await openTwin(page, 'pump-station');
+  await publishJson(publisher, 'plant/north/pumps/pump1/telemetry', pumpTelemetry(99));
+  // pump1.overheat has a 3 s on-delay; its asset is station/Pump1, the parent of the bound motor.
+  await expect.poll(() => look(page, 'station/Pump1_Motor'), { timeout: 8_000 }).toMatchObject({ alarm: 2 });
+  // The blink draws frames on its own (twice a second) while no data arrives.
+  const before = await frames(page);
+  await page.waitForTimeout(1_200);
+  expect(await frames(page)).toBeGreaterThan(before);
+  // Both alarms of the pump (hot and overheating) must be acknowledged before it stops blinking.
+  const list = page.getByTestId('alarm-list');
+  await list
+    .locator('[data-alarm-id="pump1.overheat"]')
+    .getByRole('button', { name: /Acknowledge/ })
+    .click();
+  await expect.poll(() => look(page, 'station/Pump1_Motor')).toMatchObject({ alarm: 2 });
+  await list
+    .locator('[data-alarm-id="pump1.hot"]')
+    .getByRole('button', { name: /Acknowledge/ })
+    .click();
+  await expect.poll(() => look(page, 'station/Pump1_Motor')).toMatchObject({ alarm: 1 });
+  await publishJson(publisher, 'plant/north/pumps/pump1/telemetry', pumpTelemetry(60));
+});
+
+test.describe('with a broker the test can stop', () => {
+  const tcpPort = 22_500;
+  const wsPort = 22_501;
+  let broker: Mosquitto | null = null;
+  test.afterEach(async () => {
+    await broker?.stop();
+    broker = null;
+  });
+
+  test('stale data after the broker stops changes the part’s look and its label', async ({ page }) => {
+    broker = await startMosquitto({ tcpPort, wsPort });
+    const own = await mqtt.connectAsync(`mqtt://127.0.0.1:${tcpPort}`, { protocolVersion: 4 });
+    await page.goto(`/?twin=pump-station&broker=ws://127.0.0.1:${wsPort}`);
+    await page.getByTestId('connection').and(page.locator('[data-state="online"]')).waitFor({ timeout: 20_000 });
+    await page.waitForFunction(() => (window as unknown as { twinview?: { ready(): boolean } }).twinview?.ready());
+    await own.publishAsync('plant/north/pumps/pump1/telemetry', JSON.stringify(pumpTelemetry(90)), { qos: 1 });
+    await expect.poll(() => value(page, 'pump1.temp')).toBe(90);
+    // 90 °C is over the warning stop: amber, saturated.
+    await expect
+      .poll(async () => {
+        const [r, g, b] = await nodePixel(page, 'station/Pump1_Motor');
+        return r > 150 && r > b * 2 && g > b * 1.3;
+      })
+      .toBe(true);
+    expect(await look(page, 'station/Pump1_Motor')).toMatchObject({ stale: false });
+    const live = await nodePixel(page, 'station/Pump1_Motor');
+    await own.endAsync();
+    await broker.stop();
+    broker = null;
+    await expect.poll(() => look(page, 'station/Pump1_Motor'), { timeout: 15_000 }).toMatchObject({ stale: true });
+    await expect
+      .poll(async () => {
+        const [r, g, b] = await nodePixel(page, 'station/Pump1_Motor');
+        // Washed out: far less saturated than the live colour.
+        return Math.max(r, g, b) - Math.min(r, g, b) < (Math.max(...live) - Math.min(...live)) / 2;
+      })
+      .toBe(true);
+    await expect(page.getByTestId('label-station/Pump1_Motor')).toHaveText('Pump 1: 90.0 °C (stale)');
+  });
+});
+
+test('clicking a part selects its equipment: outline, inspector with the live value, and the tree follow', async ({
+  page,
+}) => {
+  await openTwin(page, 'pump-station');
+  await publishJson(publisher, 'plant/north/pumps/pump2/telemetry', pumpTelemetry(71.5, 0));
+  await expect.poll(() => value(page, 'pump2.temp')).toBe(71.5);
+  const at = await page.evaluate(() =>
+    (
+      window as unknown as { twinview: { screenPosition(p: string): { x: number; y: number } | null } }
+    ).twinview.screenPosition('station/Pump2_Motor'),
+  );
+  expect(at).not.toBeNull();
+  // Hover names the part.
+  await page.getByTestId('scene').locator('canvas').hover({ position: at! });
+  await expect(page.getByRole('tooltip')).toHaveText('Pump2');
+  await page.getByTestId('scene').locator('canvas').click({ position: at! });
+  const inspector = page.getByTestId('inspector');
+  await expect(inspector).toHaveAttribute('data-selected', 'station/Pump2');
+  await expect(inspector.getByTestId('inspector-value-pump2.temp')).toHaveText('71.5 °C');
+  await expect(page.getByTestId('asset-tree').locator('[data-path="station/Pump2"]')).toHaveAttribute(
+    'aria-current',
+    'true',
+  );
+  // The value follows the broker without another click.
+  await publishJson(publisher, 'plant/north/pumps/pump2/telemetry', pumpTelemetry(74, 0));
+  await expect(inspector.getByTestId('inspector-value-pump2.temp')).toHaveText('74.0 °C');
+  // Keyboard: the next equipment, then Escape clears the selection.
+  await page.getByTestId('scene').press('ArrowRight');
+  await expect(inspector).not.toHaveAttribute('data-selected', 'station/Pump2');
+  await page.getByTestId('scene').press('Escape');
+  await expect(inspector).not.toHaveAttribute('data-selected', /./);
+  // The tree selects too.
+  await page.getByTestId('asset-tree').locator('[data-path="station/Tank1"]').click();
+  await expect(inspector).toHaveAttribute('data-selected', 'station/Tank1');
+});
+
+test('a missing and a corrupt model show errors naming the files while the other asset renders', async ({ page }) => {
+  await openTwin(page, 'broken-model');
+  const notices = page.getByTestId('notices');
+  await expect(notices).toContainText('corrupt.glb: could not be loaded');
+  await expect(notices).toContainText('missing.glb: could not be loaded');
+  // A binding to a node the model lacks names the nodes it has.
+  await expect(notices).toContainText('no node "CoolingFan_Rotor"');
+  await expect(notices).toContainText('CoolingFan_Blades');
+  // Compressed copies of the fan (meshopt, Draco; decoders served by the app) load and draw.
+  await expect(notices).not.toContainText('fan-meshopt.glb');
+  await expect(notices).not.toContainText('fan-draco.glb');
+  for (const node of ['fanMeshopt/CoolingFan_Housing', 'fanDraco/CoolingFan_Housing']) {
+    const [r, g, b] = await nodePixel(page, node);
+    // The housing is mid grey; the background is a light grey (#d4d7db).
+    expect(r + g + b).toBeLessThan(0xd4 + 0xd7 + 0xdb - 60);
+  }
+  // The fan still draws, and its binding still works.
+  await publishJson(publisher, 'plant/north/fan1/telemetry', { rpm: 1100 });
+  await expect
+    .poll(async () => {
+      const [r, g, b] = await nodePixel(page, 'fan/CoolingFan_Housing');
+      return r > 120 && r > g * 1.8 && r > b * 1.8;
+    })
+    .toBe(true);
+});
+
+test('the 10,000-panel instanced twin loads, and a panel shows its own live value', async ({ page }) => {
+  await openTwin(page, 'solar-farm');
+  await page.getByRole('button', { name: 'Corner' }).click();
+  // Row 0: panel 0 dead (0 W: alarm red), panel 1 producing (grey shade).
+  const row = Array.from({ length: 100 }, (_, c) => (c === 0 ? 0 : 380));
+  // Keep the row fresh (its period is 1 s) so it is drawn live, not stale, while software WebGL catches up.
+  const send = () => publishJson(publisher, 'solar/field/0/power', { ts: Date.now(), p: row });
+  await send();
+  const timer = setInterval(() => void send(), 500);
+  try {
+    await expect.poll(() => value(page, 'r0c1.power')).toBe(380);
+    await expect
+      .poll(
+        async () => {
+          const [r, g, b] = await nodePixel(page, 'field/r0c0');
+          return r > 120 && r > g * 1.8 && r > b * 1.8;
+        },
+        { timeout: 20_000 },
+      )
+      .toBe(true);
+    const [r, g, b] = await nodePixel(page, 'field/r0c1');
+    expect(Math.max(r, g, b) - Math.min(r, g, b)).toBeLessThan(40);
+    // Clicking the dead panel inspects that one instance and its own signal.
+    const at = await page.evaluate(() =>
+      (
+        window as unknown as { twinview: { screenPosition(p: string): { x: number; y: number } | null } }
+      ).twinview.screenPosition('field/r0c0'),
+    );
+    await page.getByTestId('scene').locator('canvas').click({ position: at! });
+    await expect(page.getByTestId('inspector')).toHaveAttribute('data-selected', 'field/r0c0');
+    await expect(page.getByTestId('inspector-value-r0c0.power')).toHaveText('0.00 W');
+  } finally {
+    clearInterval(timer);
+  }
+});
+
+test('the dark control-room theme: from the URL, by the button, and remembered', async ({ page }) => {
+  const background = async () => {
+    const [r, g, b] = await page.evaluate(() => {
+      const canvas = document.querySelector('[data-testid="scene"] canvas') as HTMLCanvasElement;
+      const copy = document.createElement('canvas');
+      copy.width = canvas.width;
+      copy.height = canvas.height;
+      const ctx = copy.getContext('2d')!;
+      ctx.drawImage(canvas, 0, 0);
+      return [...ctx.getImageData(2, 2, 1, 1).data];
+    });
+    return r + g + b;
+  };
+  await openTwin(page, 'pump-station');
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'isa101');
+  expect(await background()).toBeGreaterThan(500);
+  await page.getByRole('button', { name: 'Dark theme' }).click();
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+  await expect.poll(background).toBeLessThan(150);
+  await page.reload();
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+  await page.goto('/?twin=pump-station&theme=light');
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'isa101');
+  await page.goto('/?twin=pump-station&theme=dark');
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+});

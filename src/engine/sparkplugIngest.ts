@@ -1,0 +1,81 @@
+/**
+ * The engine's Sparkplug side: feeds Sparkplug topics to the tracker before routing, puts the decoded
+ * metrics where the signal decoders read them (PayloadReader.sparkplug), remembers which node or device
+ * each signal's values came from, and turns deaths, births and sequence gaps into quality changes.
+ */
+import type { PayloadReader } from './decode';
+import type { QualityChange } from './protocol';
+import { QUALITY_DEAD, QUALITY_SUSPECT } from './protocol';
+import { parseSparkplugTopic, SparkplugTracker, SPARKPLUG_NAMESPACE } from './sparkplug';
+
+/** What the engine does with a message after prepare(). */
+export type SparkplugStep = 'route' | 'done' | 'bad-payload';
+
+export class SparkplugIngest {
+  private readonly tracker = new SparkplugTracker();
+  /** Per signal index: the node or device key its values come from ("group/node[/device]"). */
+  private readonly keyByIndex: (string | undefined)[] = [];
+  private currentKey: string | null = null;
+  private currentSuspect = false;
+  private pending: QualityChange[] = [];
+
+  /** Handles the Sparkplug part of a message; 'route' means: decode it for the signals that read it. */
+  prepare(topic: string, reader: PayloadReader): SparkplugStep {
+    this.currentKey = null;
+    if (!topic.startsWith(SPARKPLUG_NAMESPACE + '/')) return 'route';
+    const parsed = parseSparkplugTopic(topic);
+    if (parsed === null || reader.tooLarge) return 'route';
+    const outcome = this.tracker.handle(parsed, reader.bytes());
+    switch (outcome.kind) {
+      case 'ignored':
+        return 'done';
+      case 'bad-payload':
+        return 'bad-payload';
+      case 'death':
+        this.mark(outcome.key, QUALITY_DEAD, true);
+        return 'done';
+      case 'birth':
+        // A birth makes the node's own metrics (NBIRTH) or one device's (DBIRTH) valid again;
+        // devices of a reborn node stay dead until their own DBIRTH.
+        this.mark(outcome.key, QUALITY_DEAD | QUALITY_SUSPECT, false, { exact: true });
+        break;
+      case 'data':
+        if (outcome.seqGap) this.mark(outcome.node, QUALITY_SUSPECT, true);
+        break;
+    }
+    reader.sparkplug = outcome.metrics;
+    this.currentKey = outcome.key;
+    this.currentSuspect = outcome.seqGap;
+    return 'route';
+  }
+
+  /** A value of signal `index` was recorded from the current message. */
+  noteRecorded(index: number): void {
+    if (this.currentKey === null) return;
+    if (this.keyByIndex[index] !== this.currentKey) {
+      this.keyByIndex[index] = this.currentKey;
+      // A signal first seen in a message after a gap is as suspect as its node.
+      if (this.currentSuspect) this.pending.push({ index, bits: QUALITY_SUSPECT, on: true });
+    }
+  }
+
+  get hasOutput(): boolean {
+    return this.pending.length > 0;
+  }
+
+  takeQuality(): QualityChange[] | null {
+    if (this.pending.length === 0) return null;
+    const out = this.pending;
+    this.pending = [];
+    return out;
+  }
+
+  /** Sets or clears bits on every signal of a node and its devices (or only the node's, `exact`), or of one device. */
+  private mark(key: string, bits: number, on: boolean, { exact = false } = {}): void {
+    const prefix = key + '/';
+    for (let i = 0; i < this.keyByIndex.length; i++) {
+      const k = this.keyByIndex[i];
+      if (k !== undefined && (k === key || (!exact && k.startsWith(prefix)))) this.pending.push({ index: i, bits, on });
+    }
+  }
+}

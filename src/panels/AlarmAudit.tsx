@@ -1,0 +1,40 @@
+import { useAlarms } from '../store/alarms';
+import { auditToCsv } from '../lib/alarmAudit';
+
+const SHOWN = 50;
+
+/** The newest audit entries, and the whole log as a CSV download. */
+export function AlarmAudit() {
+  const audit = useAlarms((s) => s.audit);
+  const twinId = useAlarms((s) => s.twinId);
+  const exportCsv = () => {
+    const url = URL.createObjectURL(new Blob([auditToCsv(audit)], { type: 'text/csv' }));
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = `alarm-audit-${twinId ?? 'twin'}.csv`;
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(url), 1000);
+  };
+  const newest = audit.slice(-SHOWN).reverse();
+  return (
+    <details className="alarm-audit" data-testid="alarm-audit">
+      <summary>Audit log ({audit.length})</summary>
+      <button type="button" onClick={exportCsv} disabled={audit.length === 0}>
+        Export CSV
+      </button>
+      <table>
+        <tbody>
+          {newest.map((e, i) => (
+            <tr key={`${e.t}-${i}`}>
+              <td>{new Date(e.t).toLocaleTimeString()}</td>
+              <td>{e.alarmId}</td>
+              <td>{e.event}</td>
+              <td>{e.operator ?? ''}</td>
+              <td>{e.comment ?? ''}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </details>
+  );
+}

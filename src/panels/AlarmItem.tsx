@@ -1,0 +1,121 @@
+import { useState } from 'react';
+import type { AlarmSnapshot } from '../engine/protocol';
+import type { Priority } from '../twin/schema';
+import { currentSession } from '../app/session';
+import { requestFocus, useApp } from '../store/app';
+import { formatValue } from '../lib/format';
+import { parseDuration } from '../lib/duration';
+
+const PRIORITY_ICON: Record<Priority, string> = { urgent: '◆', high: '▲', medium: '■', low: '●' };
+export const STATE_TEXT: Record<AlarmSnapshot['state'], string> = {
+  active: 'Unacknowledged',
+  acknowledged: 'Acknowledged',
+  'cleared-unacknowledged': 'Cleared, unacknowledged',
+  shelved: 'Shelved',
+  suppressed: 'Suppressed by design',
+  'out-of-service': 'Out of service',
+};
+
+const time = (t: number) => new Date(t).toLocaleTimeString();
+
+/** One alarm: what, how urgent, its state and times, its guidance, and what the operator can do. */
+export function AlarmItem({ alarm: a }: { alarm: AlarmSnapshot }) {
+  const [shelveFor, setShelveFor] = useState('15m');
+  const [comment, setComment] = useState('');
+  const commands = useApp((s) => (s.load.state === 'ready' ? s.load.twin.commands : null));
+  const session = currentSession();
+  const durationMs = parseDuration(shelveFor);
+  const canAck = a.state === 'active' || a.state === 'cleared-unacknowledged';
+  const suggested = a.guidance?.command && commands?.find((c) => c.id === a.guidance?.command);
+  const select = () => {
+    if (!a.asset) return;
+    useApp.setState({ selected: a.asset });
+    requestFocus(a.asset);
+  };
+  return (
+    <li className={`alarm ${a.priority} ${a.state}`} data-alarm-id={a.id} data-state={a.state}>
+      <span className="prio" title={a.priority}>
+        <span aria-hidden="true">{PRIORITY_ICON[a.priority]}</span> {a.priority}
+      </span>
+      <button type="button" className="msg link" onClick={select} title={a.asset ? `Show ${a.asset}` : undefined}>
+        {a.message}
+      </button>
+      <span className="meta">
+        {STATE_TEXT[a.state]}
+        {a.predicted && ' · predicted'}
+        {a.chattering && <strong className="chatter"> · chattering</strong>}
+        {a.latched && ' · latched'} · raised {time(a.raisedAt)} · value {formatValue(a.value)}
+        {a.acknowledgedAt !== undefined && ` · ack ${time(a.acknowledgedAt)} by ${a.acknowledgedBy ?? '?'}`}
+        {a.clearedAt !== undefined && ` · cleared ${time(a.clearedAt)}`}
+        {a.shelvedUntil !== undefined && ` · shelved until ${time(a.shelvedUntil)}`}
+        {a.comment && ` · “${a.comment}”`}
+      </span>
+      {a.guidance && (
+        <details className="guidance">
+          <summary>Guidance</summary>
+          {a.guidance.cause && <p>Cause: {a.guidance.cause}</p>}
+          {a.guidance.consequence && <p>Consequence: {a.guidance.consequence}</p>}
+          {a.guidance.action && <p>Action: {a.guidance.action}</p>}
+          {suggested && <p>Suggested command: {suggested.label ?? suggested.id}</p>}
+        </details>
+      )}
+      <span className="actions">
+        {canAck && (
+          <>
+            <input
+              aria-label={`Comment for ${a.id}`}
+              placeholder="comment"
+              value={comment}
+              onChange={(e) => setComment(e.target.value)}
+            />
+            <button
+              type="button"
+              onClick={() => session?.acknowledge(a.id, comment.trim() || undefined)}
+              aria-label={`Acknowledge: ${a.message}`}
+            >
+              Ack
+            </button>
+          </>
+        )}
+        {a.latched && a.conditionActive === false && (a.state === 'active' || a.state === 'acknowledged') && (
+          <button type="button" onClick={() => session?.alarmAction({ kind: 'reset', alarmId: a.id })}>
+            Reset
+          </button>
+        )}
+        {a.state === 'shelved' ? (
+          <button type="button" onClick={() => session?.alarmAction({ kind: 'unshelve', alarmId: a.id })}>
+            Unshelve
+          </button>
+        ) : a.state !== 'out-of-service' && a.state !== 'suppressed' ? (
+          <>
+            <input
+              className="duration"
+              aria-label={`Shelve ${a.id} for`}
+              value={shelveFor}
+              onChange={(e) => setShelveFor(e.target.value)}
+              aria-invalid={durationMs === null || durationMs === 0}
+            />
+            <button
+              type="button"
+              disabled={durationMs === null || durationMs === 0}
+              onClick={() =>
+                durationMs &&
+                session?.alarmAction({ kind: 'shelve', alarmId: a.id, durationMs, comment: comment || undefined })
+              }
+            >
+              Shelve
+            </button>
+          </>
+        ) : null}
+        <button
+          type="button"
+          onClick={() =>
+            session?.alarmAction({ kind: 'out-of-service', alarmId: a.id, outOfService: a.state !== 'out-of-service' })
+          }
+        >
+          {a.state === 'out-of-service' ? 'Return to service' : 'Out of service'}
+        </button>
+      </span>
+    </li>
+  );
+}

@@ -1,0 +1,101 @@
+import { useMemo } from 'react';
+import type { Twin } from '../twin/schema';
+import { useApp, requestFocus } from '../store/app';
+import { telemetry } from '../store/telemetry';
+import { useTick } from '../app/useTick';
+import { formatAge, formatValue } from '../lib/format';
+import { isStale } from '../lib/staleness';
+import { inspectorContent } from '../scene/inspectorModel';
+import { signalMeta } from './signalMeta';
+import { sparklinePoints } from './sparkline';
+
+const SPARK_WIDTH = 120;
+const SPARK_HEIGHT = 24;
+/** The mini trend covers the last five minutes. */
+const SPARK_WINDOW_MS = 5 * 60_000;
+
+/** The selected part: its signals with value, unit, age and a mini trend, and its alarms. Twice a second. */
+export function Inspector({ twin }: { twin: Twin }) {
+  useTick(500);
+  const selected = useApp((s) => s.selected);
+  const alarms = useApp((s) => s.alarms);
+  const online = useApp((s) => s.connection?.state === 'online');
+  const content = useMemo(() => (selected ? inspectorContent(twin, selected, alarms) : null), [twin, selected, alarms]);
+  if (!selected || !content) {
+    return (
+      <section className="panel inspector" aria-label="Inspector" data-testid="inspector">
+        <h2>Inspector</h2>
+        <p className="empty">Click a part, or use the asset tree, to inspect it.</p>
+      </section>
+    );
+  }
+  const now = Date.now();
+  return (
+    <section className="panel inspector" aria-label="Inspector" data-testid="inspector" data-selected={selected}>
+      <h2>
+        {selected.split('/').slice(1).join('/') || selected}{' '}
+        <button type="button" onClick={() => requestFocus(selected)} title="Fly the camera to this part (F)">
+          Focus
+        </button>
+      </h2>
+      {content.signals.length === 0 ? (
+        <p className="empty">No signals are bound to this part.</p>
+      ) : (
+        <table>
+          <tbody>
+            {content.signals.map((id) => {
+              const meta = signalMeta(twin, id);
+              const value = telemetry.value(id);
+              const time = telemetry.time(id);
+              const stale = !Number.isNaN(value) && isStale({ time, now, periodMs: meta.periodMs, online });
+              const index = telemetry.indexOf(id);
+              const ring = index < 0 ? undefined : telemetry.history[index];
+              return (
+                <tr key={id} data-signal={id} data-stale={stale}>
+                  <th scope="row">{meta.label}</th>
+                  <td className="value" data-testid={`inspector-value-${id}`}>
+                    {formatValue(value, meta.unit)}
+                  </td>
+                  <td className="age">
+                    {Number.isNaN(value)
+                      ? 'no data'
+                      : stale
+                        ? `stale · ${formatAge(now - time)}`
+                        : formatAge(now - time)}
+                  </td>
+                  <td>
+                    <svg
+                      width={SPARK_WIDTH}
+                      height={SPARK_HEIGHT}
+                      role="img"
+                      aria-label={`${meta.label}, last 5 minutes`}
+                    >
+                      <polyline
+                        fill="none"
+                        stroke="currentColor"
+                        strokeWidth="1.2"
+                        points={ring ? sparklinePoints(ring, now - SPARK_WINDOW_MS, SPARK_WIDTH, SPARK_HEIGHT) : ''}
+                      />
+                    </svg>
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      )}
+      <h3>Alarms</h3>
+      {content.alarms.length === 0 ? (
+        <p className="empty">No alarms on this part.</p>
+      ) : (
+        <ul>
+          {content.alarms.map((a) => (
+            <li key={a.id} data-alarm-id={a.id} data-state={a.state}>
+              <strong>{a.priority}</strong> · {a.message} · {a.state}
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { connectionText } from './connectionText';
+
+const url = 'ws://broker:9001';
+
+describe('connectionText', () => {
+  it('says connecting before the first status', () => {
+    expect(connectionText(null, null, 0)).toMatchObject({ state: 'connecting', label: 'Connecting…' });
+  });
+
+  it('says online with the age of the last message', () => {
+    const t = connectionText({ state: 'online', url, since: 0, resumed: false }, 7000, 10_000);
+    expect(t).toMatchObject({ label: 'Online', reason: null, lastMessage: 'last message 3 s ago' });
+  });
+
+  it('says which attempt is next and counts down to it', () => {
+    const status = { state: 'reconnecting' as const, url, attempt: 3, reason: 'connection lost', nextRetryAt: 14_000 };
+    expect(connectionText(status, null, 10_000)).toMatchObject({
+      label: 'Reconnecting (attempt 3)',
+      countdown: 'next try in 4 s',
+      reason: 'connection lost',
+      lastMessage: null,
+    });
+    expect(connectionText(status, null, 13_200).countdown).toBe('next try in 1 s');
+    expect(connectionText(status, null, 14_500).countdown).toBe('trying now');
+  });
+
+  it("says offline with the broker's reason", () => {
+    expect(
+      connectionText({ state: 'offline', url, reason: 'Connection refused: Bad username or password' }, null, 0),
+    ).toMatchObject({ label: 'Offline', reason: 'Connection refused: Bad username or password', countdown: null });
+  });
+});

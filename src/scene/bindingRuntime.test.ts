@@ -1,0 +1,289 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { BoxGeometry, Group, Mesh, MeshStandardMaterial, PerspectiveCamera } from 'three';
+import { twinSchema, type TwinInput } from '../twin/schema';
+import { TelemetryStore } from '../store/telemetry';
+import type { AlarmSnapshot } from '../engine/protocol';
+import { AlarmLook, BindingRuntime, type LabelElement } from './bindingRuntime';
+import { registerAsset } from './sceneRegistry';
+
+const T0 = 1_700_000_000_000;
+
+function twinWith(bindings: TwinInput['bindings']) {
+  return twinSchema.parse({
+    id: 't',
+    title: 'T',
+    connection: { url: 'ws://127.0.0.1:1', subscribe: ['#'] },
+    assets: [{ id: 'plant', model: 'plant.glb' }],
+    signals: [
+      { id: 'p.temp', topic: 'p', path: 'temp', unit: '°C', label: 'Temperature', period: '1s' },
+      { id: 'p.pos', topic: 'p', path: 'pos', unit: '%', period: '1s' },
+    ],
+    bindings,
+  });
+}
+
+/** plant > Pump1 (group) > Pump1_Motor, Pump1_Valve (meshes, grey). */
+function scene() {
+  const root = new Group();
+  const pump = new Group();
+  pump.name = 'Pump1';
+  const mesh = (name: string) => {
+    const m = new Mesh(new BoxGeometry(1, 2, 1), new MeshStandardMaterial({ color: '#808080' }));
+    m.name = name;
+    pump.add(m);
+    return m;
+  };
+  const motor = mesh('Pump1_Motor');
+  const valve = mesh('Pump1_Valve');
+  valve.position.set(1, 0, 0);
+  root.add(pump);
+  return { root, motor, valve, unregister: registerAsset('plant', root) };
+}
+
+function storeWith(values: Record<string, number>, time = T0) {
+  const store = new TelemetryStore(16);
+  // Both test signals (definitions 0 and 1) expect an update every second.
+  store.setDefinitionPeriods([1000, 1000]);
+  store.online = true;
+  const ids = Object.keys(values);
+  store.addSignals(ids.map((id, index) => ({ index, id, def: index, label: id, unit: '' })));
+  const samples = new Float64Array(ids.length * 3);
+  ids.forEach((id, i) => samples.set([i, values[id], time], i * 3));
+  store.applyBatch({ type: 'batch', samples, count: ids.length });
+  return store;
+}
+
+function set(store: TelemetryStore, id: string, value: number, time = T0) {
+  store.applyBatch({ type: 'batch', samples: new Float64Array([store.indexOf(id), value, time]), count: 1 });
+}
+
+const materialOf = (m: Mesh) => m.material as MeshStandardMaterial;
+
+function alarm(over: Partial<AlarmSnapshot>): AlarmSnapshot {
+  return {
+    id: 'a',
+    message: 'hot',
+    priority: 'urgent',
+    asset: 'plant/Pump1',
+    signal: 'p.temp',
+    state: 'active',
+    value: 99,
+    raisedAt: T0,
+    ...over,
+  } as AlarmSnapshot;
+}
+
+let cleanup: (() => void) | null = null;
+afterEach(() => cleanup?.());
+
+describe('BindingRuntime', () => {
+  it('turns a node to the angle mapped from the value, on top of its model pose', () => {
+    const s = scene();
+    cleanup = s.unregister;
+    s.valve.rotation.z = 0.5;
+    const store = storeWith({ 'p.pos': 50 });
+    const rt = new BindingRuntime(
+      twinWith([
+        {
+          signal: 'p.pos',
+          node: 'plant/Pump1_Valve',
+          effect: { kind: 'rotate', axis: 'z', range: [0, 100], angles: [0, 90] },
+        },
+      ]),
+      store,
+    );
+    rt.apply(0.016, T0);
+    expect(s.valve.rotation.z).toBeCloseTo(0.5 + Math.PI / 4);
+    set(store, 'p.pos', 150);
+    rt.apply(0.016, T0);
+    expect(s.valve.rotation.z).toBeCloseTo(0.5 + Math.PI / 2);
+  });
+
+  it('moves a node along an axis by the distance mapped from the value', () => {
+    const s = scene();
+    cleanup = s.unregister;
+    const store = storeWith({ 'p.pos': 25 });
+    const rt = new BindingRuntime(
+      twinWith([
+        {
+          signal: 'p.pos',
+          node: 'plant/Pump1_Valve',
+          effect: { kind: 'translate', axis: 'x', range: [0, 100], distance: [0, 2] },
+        },
+      ]),
+      store,
+    );
+    rt.apply(0.016, T0);
+    expect(s.valve.position.x).toBeCloseTo(1.5);
+  });
+
+  it('washes out a coloured part when its value is older than three periods, and restores it when fresh', () => {
+    const s = scene();
+    cleanup = s.unregister;
+    const store = storeWith({ 'p.temp': 99 });
+    const rt = new BindingRuntime(
+      twinWith([
+        { signal: 'p.temp', node: 'plant/Pump1_Motor', effect: { kind: 'colorThresholds', stops: [[95, 'alarm']] } },
+      ]),
+      store,
+    );
+    rt.apply(0.016, T0 + 500);
+    const live = materialOf(s.motor).color.clone();
+    expect(live.r).toBeGreaterThan(live.g * 5);
+    expect(rt.staleChanged(T0 + 2_000)).toBe(false);
+    expect(rt.staleChanged(T0 + 3_500)).toBe(true);
+    rt.apply(0.016, T0 + 3_500);
+    expect(rt.isStale('plant/Pump1_Motor')).toBe(true);
+    const stale = materialOf(s.motor).color;
+    expect(stale.r).toBeLessThan(stale.g * 2);
+    expect(stale.g).toBeGreaterThan(live.g);
+    set(store, 'p.temp', 99, T0 + 4_000);
+    rt.apply(0.016, T0 + 4_000);
+    expect(materialOf(s.motor).color.equals(live)).toBe(true);
+  });
+
+  it('draws a value the source marked bad quality as stale', () => {
+    const s = scene();
+    cleanup = s.unregister;
+    const store = storeWith({ 'p.temp': 20 });
+    const rt = new BindingRuntime(
+      twinWith([{ signal: 'p.temp', node: 'plant/Pump1_Motor', effect: { kind: 'visible' } }]),
+      store,
+    );
+    rt.apply(0.016, T0);
+    expect(rt.isStale('plant/Pump1_Motor')).toBe(false);
+    store.setQuality(store.indexOf('p.temp'), 2, true);
+    rt.apply(0.016, T0);
+    expect(rt.isStale('plant/Pump1_Motor')).toBe(true);
+  });
+
+  it('draws every bound value as stale while the broker connection is down', () => {
+    const s = scene();
+    cleanup = s.unregister;
+    const store = storeWith({ 'p.temp': 20 });
+    const rt = new BindingRuntime(
+      twinWith([{ signal: 'p.temp', node: 'plant/Pump1_Motor', effect: { kind: 'visible' } }]),
+      store,
+    );
+    rt.apply(0.016, T0);
+    expect(rt.isStale('plant/Pump1_Motor')).toBe(false);
+    rt.online = false;
+    rt.apply(0.016, T0);
+    expect(rt.isStale('plant/Pump1_Motor')).toBe(true);
+  });
+
+  it('blinks a part whose parent node has an unacknowledged alarm, and glows steadily once acknowledged', () => {
+    const s = scene();
+    cleanup = s.unregister;
+    const store = storeWith({ 'p.temp': 99 });
+    const rt = new BindingRuntime(
+      twinWith([{ signal: 'p.temp', node: 'plant/Pump1_Motor', effect: { kind: 'visible' } }]),
+      store,
+    );
+    rt.apply(0.016, T0);
+    rt.setAlarms([alarm({ state: 'active' })]);
+    expect(rt.alarmLook('plant/Pump1_Motor')).toBe(AlarmLook.Unacknowledged);
+    rt.apply(0.016, T0 + 100); // first half of the 1 s blink: lit
+    const on = materialOf(s.motor).emissive.clone();
+    expect(on.r).toBeGreaterThan(0.3);
+    expect(rt.blinking).toBe(true);
+    rt.apply(0.016, T0 + 600); // second half: dark
+    expect(materialOf(s.motor).emissive.r).toBe(0);
+    rt.setAlarms([alarm({ state: 'acknowledged' })]);
+    rt.apply(0.016, T0 + 1_100);
+    const steady = materialOf(s.motor).emissive.r;
+    rt.apply(0.016, T0 + 1_600);
+    expect(materialOf(s.motor).emissive.r).toBe(steady);
+    expect(steady).toBeGreaterThan(0);
+    expect(steady).toBeLessThan(on.r);
+    expect(rt.blinking).toBe(false);
+    rt.setAlarms([]);
+    rt.apply(0.016, T0 + 2_000);
+    expect(materialOf(s.motor).emissive.r).toBe(0);
+  });
+
+  it('does not blink parts outside the alarmed node', () => {
+    const s = scene();
+    cleanup = s.unregister;
+    const store = storeWith({ 'p.temp': 99 });
+    const rt = new BindingRuntime(
+      twinWith([{ signal: 'p.temp', node: 'plant/Pump1_Motor', effect: { kind: 'visible' } }]),
+      store,
+    );
+    rt.apply(0.016, T0);
+    rt.setAlarms([alarm({ asset: 'plant/Pump2' })]);
+    expect(rt.alarmLook('plant/Pump1_Motor')).toBe(AlarmLook.None);
+  });
+
+  it('recolours only the bound part, never another part that shared its material', () => {
+    const s = scene();
+    cleanup = s.unregister;
+    const shared = new MeshStandardMaterial({ color: '#808080' });
+    s.motor.material = shared;
+    s.valve.material = shared;
+    const store = storeWith({ 'p.temp': 99 });
+    const rt = new BindingRuntime(
+      twinWith([
+        { signal: 'p.temp', node: 'plant/Pump1_Motor', effect: { kind: 'colorThresholds', stops: [[95, 'alarm']] } },
+      ]),
+      store,
+    );
+    rt.apply(0.016, T0);
+    expect(materialOf(s.valve).color.getHexString()).toBe('808080');
+    expect(materialOf(s.motor).color.getHexString()).not.toBe('808080');
+  });
+
+  it('writes a label with value and unit as text, marks it stale, and places it over the part', () => {
+    const s = scene();
+    cleanup = s.unregister;
+    const store = storeWith({ 'p.temp': 42.25 });
+    const rt = new BindingRuntime(
+      twinWith([{ signal: 'p.temp', node: 'plant/Pump1_Motor', effect: { kind: 'label' } }]),
+      store,
+    );
+    const el: LabelElement = { textContent: '', style: { transform: '', display: '' }, dataset: {} };
+    rt.attachLabel(0, el);
+    const camera = new PerspectiveCamera(45, 1, 0.1, 100);
+    camera.position.set(0, 0, 10);
+    camera.updateMatrixWorld();
+    rt.apply(0.016, T0, { camera, width: 400, height: 400 });
+    expect(el.textContent).toBe('Temperature: 42.3 °C');
+    expect(el.dataset.stale).toBe('false');
+    expect(el.style.display).toBe('');
+    // Above the centre of the screen: the label sits on top of the part.
+    const [, x, y] = /translate\((\d+)px, (\d+)px\)/.exec(el.style.transform)!.map(Number);
+    expect(x).toBe(200);
+    expect(y).toBeLessThan(200);
+    rt.apply(0.016, T0 + 10_000, { camera, width: 400, height: 400 });
+    expect(el.textContent).toBe('Temperature: 42.3 °C (stale)');
+    expect(el.dataset.stale).toBe('true');
+  });
+
+  it('reports a binding to a node the model lacks, naming the nodes it has', () => {
+    const s = scene();
+    cleanup = s.unregister;
+    const rt = new BindingRuntime(
+      twinWith([{ signal: 'p.temp', node: 'plant/Pump9_Motor', effect: { kind: 'visible' } }]),
+      storeWith({ 'p.temp': 1 }),
+    );
+    rt.apply(0.016, T0);
+    expect(rt.problems).toHaveLength(1);
+    expect(rt.problems[0].message).toContain('no node "Pump9_Motor"');
+    expect(rt.problems[0].message).toContain('Pump1_Motor');
+  });
+
+  it('asks for more frames only while something spins', () => {
+    const s = scene();
+    cleanup = s.unregister;
+    const store = storeWith({ 'p.pos': 60 });
+    const rt = new BindingRuntime(
+      twinWith([{ signal: 'p.pos', node: 'plant/Pump1_Valve', effect: { kind: 'spin' } }]),
+      store,
+    );
+    rt.apply(0.016, T0);
+    expect(rt.moving).toBe(true);
+    set(store, 'p.pos', 0);
+    rt.apply(0.016, T0);
+    expect(rt.moving).toBe(false);
+  });
+});

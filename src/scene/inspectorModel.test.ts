@@ -1,0 +1,72 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { Group, Mesh } from 'three';
+import { twinSchema } from '../twin/schema';
+import type { AlarmSnapshot } from '../engine/protocol';
+import { registerAsset, equipmentPathOf, equipmentPaths } from './sceneRegistry';
+import { inspectorContent } from './inspectorModel';
+
+const twin = twinSchema.parse({
+  id: 't',
+  title: 'T',
+  connection: { url: 'ws://127.0.0.1:1', subscribe: ['#'] },
+  assets: [{ id: 'station', model: 's.glb' }],
+  signals: [{ id: '{p}.temp', topic: '+p' }],
+  bindings: [
+    { signal: 'pump1.temp', node: 'station/Pump1_Motor', effect: { kind: 'visible' } },
+    { signal: 'pump1.rpm', node: 'station/Pump1_Impeller', effect: { kind: 'spin' } },
+    { signal: 'pump1.temp', node: 'station/Pump1_Motor', effect: { kind: 'label' } },
+    { signal: 'tank1.level', node: 'station/Tank1', effect: { kind: 'visible' } },
+  ],
+});
+
+function model() {
+  const root = new Group();
+  const group = (name: string, ...children: string[]) => {
+    const g = new Group();
+    g.name = name;
+    for (const c of children) {
+      const m = new Mesh();
+      m.name = c;
+      g.add(m);
+    }
+    root.add(g);
+    return g;
+  };
+  const pump = group('Pump1', 'Pump1_Motor', 'Pump1_Impeller');
+  group('Tank1', 'Tank1_Shell');
+  return { root, pump, unregister: registerAsset('station', root) };
+}
+
+const alarm = (id: string, asset: string): AlarmSnapshot =>
+  ({ id, asset, message: id, priority: 'high', signal: 'x', state: 'active', value: 1, raisedAt: 0 }) as AlarmSnapshot;
+
+let cleanup: (() => void) | null = null;
+afterEach(() => cleanup?.());
+
+describe('inspectorContent', () => {
+  it('lists the signals bound to parts inside the selected equipment, once each', () => {
+    cleanup = model().unregister;
+    expect(inspectorContent(twin, 'station/Pump1', []).signals).toEqual(['pump1.temp', 'pump1.rpm']);
+  });
+
+  it('lists alarms raised on the selection, on parts inside it, and on its ancestors, but not on neighbours', () => {
+    cleanup = model().unregister;
+    const alarms = [alarm('a', 'station/Pump1'), alarm('b', 'station/Tank1'), alarm('c', 'station/Pump1_Motor')];
+    expect(inspectorContent(twin, 'station/Pump1', alarms).alarms.map((a) => a.id)).toEqual(['a', 'c']);
+    expect(inspectorContent(twin, 'station/Pump1_Motor', alarms).alarms.map((a) => a.id)).toEqual(['a', 'c']);
+  });
+});
+
+describe('equipment paths', () => {
+  it('names the top-level node a clicked mesh belongs to', () => {
+    const m = model();
+    cleanup = m.unregister;
+    expect(equipmentPathOf(m.pump.children[1])).toBe('station/Pump1');
+    expect(equipmentPathOf(new Mesh())).toBeNull();
+  });
+
+  it('lists every asset’s equipment in order, for the tree and the keyboard', () => {
+    cleanup = model().unregister;
+    expect(equipmentPaths(['station', 'missing'])).toEqual(['station/Pump1', 'station/Tank1']);
+  });
+});

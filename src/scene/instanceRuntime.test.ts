@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import { Color } from 'three';
+import { twinSchema } from '../twin/schema';
+import { TelemetryStore } from '../store/telemetry';
+import { InstanceBindings, instanceLayout, type InstancesDef } from './instanceRuntime';
+
+const T0 = 1_700_000_000_000;
+
+function setup(bindings: unknown[]) {
+  const twin = twinSchema.parse({
+    id: 't',
+    title: 'T',
+    connection: { url: 'ws://127.0.0.1:1', subscribe: ['#'] },
+    assets: [
+      {
+        id: 'field',
+        model: 'p.glb',
+        instances: { rows: 2, columns: 3, spacing: [2, 4], bindings },
+      },
+    ],
+    signals: [{ id: 'r{row}c{col}.power', topic: 'x/+row/+col', unit: 'W', period: '1s' }],
+  });
+  const def = twin.assets[0].instances as InstancesDef;
+  const store = new TelemetryStore(8);
+  store.setDefinitionPeriods([1000]);
+  store.online = true;
+  const base = new Color('#808080');
+  return { rt: new InstanceBindings(def, store, base), store, base };
+}
+
+function publish(store: TelemetryStore, id: string, v: number, t = T0) {
+  let i = store.indexOf(id);
+  if (i < 0) {
+    i = store.signals.length;
+    store.addSignals([{ index: i, id, def: 0, label: id, unit: 'W' }]);
+  }
+  store.applyBatch({ type: 'batch', samples: new Float64Array([i, v, t]), count: 1 });
+}
+
+const ramp = {
+  signal: '{instance}.power',
+  effect: {
+    kind: 'colorRamp',
+    stops: [
+      [0, '#ff0000'],
+      [100, '#0000ff'],
+    ],
+  },
+};
+
+describe('instanceLayout', () => {
+  it('names instances from the key pattern and centres the grid on the asset', () => {
+    const { keys, xz } = instanceLayout({ rows: 2, columns: 3, spacing: [2, 4], key: 'r{row}c{column}', bindings: [] });
+    expect(keys).toEqual(['r0c0', 'r0c1', 'r0c2', 'r1c0', 'r1c1', 'r1c2']);
+    expect([...xz.slice(0, 2)]).toEqual([-2, -2]);
+    expect([...xz.slice(10, 12)]).toEqual([2, 2]);
+  });
+});
+
+describe('InstanceBindings', () => {
+  it('colours each instance from its own signal, leaving the others at the model colour', () => {
+    const { rt, store, base } = setup([ramp]);
+    publish(store, 'r1c2.power', 100);
+    rt.apply(T0);
+    expect(rt.colorsChanged).toBe(true);
+    const blue = new Color('#0000ff');
+    expect([...rt.colors.slice(15, 18)]).toEqual([blue.r, blue.g, blue.b].map(Math.fround));
+    expect([...rt.colors.slice(0, 3)]).toEqual([base.r, base.g, base.b].map(Math.fround));
+  });
+
+  it('does nothing on a frame where no value changed', () => {
+    const { rt, store } = setup([ramp]);
+    publish(store, 'r0c0.power', 50);
+    rt.apply(T0);
+    rt.apply(T0 + 10);
+    expect(rt.colorsChanged).toBe(false);
+  });
+
+  it('washes out an instance whose value went stale', () => {
+    const { rt, store } = setup([ramp]);
+    publish(store, 'r0c0.power', 0);
+    rt.apply(T0);
+    const live = rt.colors[0];
+    expect(rt.staleChanged(T0 + 5_000)).toBe(true);
+    rt.apply(T0 + 5_000);
+    expect(rt.stale[0]).toBe(1);
+    expect(rt.colors[0]).toBeLessThan(live);
+    expect(rt.colors[1]).toBeGreaterThan(0.3);
+  });
+
+  it('hides and shows instances with a visible binding', () => {
+    const { rt, store } = setup([{ signal: '{instance}.power', effect: { kind: 'visible' } }]);
+    publish(store, 'r0c1.power', 0);
+    rt.apply(T0);
+    expect(rt.shownChanged).toBe(true);
+    expect([...rt.shown]).toEqual([1, 0, 1, 1, 1, 1]);
+  });
+
+  it('lists the signals of one instance for the inspector', () => {
+    const { rt } = setup([ramp]);
+    expect(rt.signalsOf('r1c0')).toEqual(['r1c0.power']);
+    expect(rt.signalsOf('nope')).toEqual([]);
+  });
+
+  it('refuses effects an instance cannot show, in the twin file', () => {
+    expect(() => setup([{ signal: '{instance}.x', effect: { kind: 'spin' } }])).toThrow(/instanced assets support/);
+  });
+});
