@@ -30,6 +30,7 @@ test('a value over the limit raises an alarm within 2 s; ack records the operato
   await expect(page.getByTestId('alarm-banner').locator('[data-priority="high"]')).toHaveText('high 1');
   await expect(hotAlarm(page).locator('.guidance')).toContainText('Heater stuck on');
 
+  await hotAlarm(page).getByText('More actions').click();
   await page.getByLabel('Comment for lab.hot').fill('door opened');
   await hotAlarm(page)
     .getByRole('button', { name: /Acknowledge/ })
@@ -90,6 +91,7 @@ test('a shelved alarm leaves the list and comes back unacknowledged when the she
     .getByRole('button', { name: /Acknowledge/ })
     .click();
   await expect(hotAlarm(page)).toHaveAttribute('data-state', 'acknowledged');
+  await hotAlarm(page).getByText('More actions').click();
   await page.getByLabel('Shelve lab.hot for').fill('4s');
   await hotAlarm(page).getByRole('button', { name: 'Shelve' }).click();
   await expect(hotAlarm(page)).toHaveCount(0);

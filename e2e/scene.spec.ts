@@ -224,6 +224,15 @@ test('the dark control-room theme: from the URL, by the button, and remembered',
   await page.getByRole('button', { name: 'Dark theme' }).click();
   await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
   await expect.poll(background).toBeLessThan(150);
+  // The panels follow the theme too: dark panel, light text (a light panel with light text was a bug).
+  const panel = page.getByTestId('alarm-list');
+  const brightness = (css: string) =>
+    css
+      .match(/\d+/g)!
+      .slice(0, 3)
+      .reduce((n, c) => n + Number(c), 0);
+  expect(brightness(await panel.evaluate((el) => getComputedStyle(el).backgroundColor))).toBeLessThan(200);
+  expect(brightness(await panel.evaluate((el) => getComputedStyle(el).color))).toBeGreaterThan(500);
   await page.reload();
   await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
   await page.goto('/?twin=pump-station&theme=light');

@@ -59,63 +59,72 @@ export function AlarmItem({ alarm: a }: { alarm: AlarmSnapshot }) {
           {suggested && <p>Suggested command: {suggested.label ?? suggested.id}</p>}
         </details>
       )}
-      <span className="actions">
-        {canAck && (
-          <>
+      {canAck && (
+        <button
+          type="button"
+          className="ack"
+          onClick={() => session?.acknowledge(a.id, comment.trim() || undefined)}
+          aria-label={`Acknowledge: ${a.message}`}
+        >
+          Ack
+        </button>
+      )}
+      {/* Less frequent actions stay folded so a list of many alarms remains readable at a glance. */}
+      <details className="more">
+        <summary>More actions</summary>
+        <span className="actions">
+          {canAck && (
             <input
               aria-label={`Comment for ${a.id}`}
-              placeholder="comment"
+              placeholder="comment for the acknowledgement"
               value={comment}
               onChange={(e) => setComment(e.target.value)}
             />
-            <button
-              type="button"
-              onClick={() => session?.acknowledge(a.id, comment.trim() || undefined)}
-              aria-label={`Acknowledge: ${a.message}`}
-            >
-              Ack
+          )}
+          {a.latched && a.conditionActive === false && (a.state === 'active' || a.state === 'acknowledged') && (
+            <button type="button" onClick={() => session?.alarmAction({ kind: 'reset', alarmId: a.id })}>
+              Reset
             </button>
-          </>
-        )}
-        {a.latched && a.conditionActive === false && (a.state === 'active' || a.state === 'acknowledged') && (
-          <button type="button" onClick={() => session?.alarmAction({ kind: 'reset', alarmId: a.id })}>
-            Reset
-          </button>
-        )}
-        {a.state === 'shelved' ? (
-          <button type="button" onClick={() => session?.alarmAction({ kind: 'unshelve', alarmId: a.id })}>
-            Unshelve
-          </button>
-        ) : a.state !== 'out-of-service' && a.state !== 'suppressed' ? (
-          <>
-            <input
-              className="duration"
-              aria-label={`Shelve ${a.id} for`}
-              value={shelveFor}
-              onChange={(e) => setShelveFor(e.target.value)}
-              aria-invalid={durationMs === null || durationMs === 0}
-            />
-            <button
-              type="button"
-              disabled={durationMs === null || durationMs === 0}
-              onClick={() =>
-                durationMs &&
-                session?.alarmAction({ kind: 'shelve', alarmId: a.id, durationMs, comment: comment || undefined })
-              }
-            >
-              Shelve
+          )}
+          {a.state === 'shelved' ? (
+            <button type="button" onClick={() => session?.alarmAction({ kind: 'unshelve', alarmId: a.id })}>
+              Unshelve
             </button>
-          </>
-        ) : null}
-        <button
-          type="button"
-          onClick={() =>
-            session?.alarmAction({ kind: 'out-of-service', alarmId: a.id, outOfService: a.state !== 'out-of-service' })
-          }
-        >
-          {a.state === 'out-of-service' ? 'Return to service' : 'Out of service'}
-        </button>
-      </span>
+          ) : a.state !== 'out-of-service' && a.state !== 'suppressed' ? (
+            <>
+              <input
+                className="duration"
+                aria-label={`Shelve ${a.id} for`}
+                value={shelveFor}
+                onChange={(e) => setShelveFor(e.target.value)}
+                aria-invalid={durationMs === null || durationMs === 0}
+              />
+              <button
+                type="button"
+                disabled={durationMs === null || durationMs === 0}
+                onClick={() =>
+                  durationMs &&
+                  session?.alarmAction({ kind: 'shelve', alarmId: a.id, durationMs, comment: comment || undefined })
+                }
+              >
+                Shelve
+              </button>
+            </>
+          ) : null}
+          <button
+            type="button"
+            onClick={() =>
+              session?.alarmAction({
+                kind: 'out-of-service',
+                alarmId: a.id,
+                outOfService: a.state !== 'out-of-service',
+              })
+            }
+          >
+            {a.state === 'out-of-service' ? 'Return to service' : 'Out of service'}
+          </button>
+        </span>
+      </details>
     </li>
   );
 }

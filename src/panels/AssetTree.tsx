@@ -12,9 +12,14 @@ function AlarmBadge({ rollup }: { rollup: Rollup | undefined }) {
   const p = rollup.unacknowledged ?? rollup.any;
   if (!p) return null;
   return (
-    <span className={`tree-alarm ${p}${rollup.unacknowledged ? ' unacked' : ''}`} title={`${rollup.count} alarm(s)`}>
-      <span aria-hidden="true">{ICON[p]}</span> {rollup.count} {p}
-      {rollup.unacknowledged ? ', unacknowledged' : ''}
+    <span
+      className={`tree-alarm ${p}${rollup.unacknowledged ? ' unacked' : ''}`}
+      title={`${rollup.count} alarm${rollup.count === 1 ? '' : 's'} here or below; most urgent ${p}`}
+    >
+      {/* The most urgent priority (unacknowledged first), then how many alarms in all. */}
+      <span aria-hidden="true">{ICON[p]}</span> {p}
+      {rollup.unacknowledged ? ' unacknowledged' : ''}
+      {rollup.count > 1 ? ` · ${rollup.count} alarms` : ''}
     </span>
   );
 }
