@@ -13,17 +13,17 @@
  * Flags: --small N, --batched N (messages per burst), --paced-seconds S, --publishers P, --rounds R.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer, type Server } from 'node:http';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, extname, join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { chromium, type Browser, type Page } from '@playwright/test';
 import { build } from 'vite';
 import { startBroker } from '../server/broker';
 import { freePort } from '../server/test/ports';
+import { serveStatic, taskSeconds } from './_shared';
 import type { BenchState } from './pages/probe';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -235,11 +235,6 @@ async function settle(page: Page): Promise<BenchState> {
   return last;
 }
 
-async function taskSeconds(cdp: { send(method: 'Performance.getMetrics'): Promise<unknown> }): Promise<number> {
-  const { metrics } = (await cdp.send('Performance.getMetrics')) as { metrics: { name: string; value: number }[] };
-  return metrics.find((m) => m.name === 'TaskDuration')?.value ?? 0;
-}
-
 /** Runs `publishers` publisher processes sharing `count` messages; resolves to the number sent. */
 async function publish(
   broker: Broker,
@@ -345,21 +340,4 @@ function portOpen(port: number): Promise<boolean> {
     });
     s.once('error', () => done(false));
   });
-}
-
-const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css' };
-
-async function serveStatic(dir: string): Promise<{ server: Server; port: number }> {
-  const server = createServer((req, res) => {
-    const path = join(dir, decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname));
-    if (!path.startsWith(dir) || !existsSync(path)) {
-      res.writeHead(404).end();
-      return;
-    }
-    res.writeHead(200, { 'content-type': TYPES[extname(path)] ?? 'application/octet-stream' });
-    res.end(readFileSync(path));
-  });
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const address = server.address();
-  return { server, port: typeof address === 'object' && address ? address.port : 0 };
 }

@@ -12,9 +12,8 @@
  * --rounds R (best of R; the machine is shared and noisy), --latency-samples N.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createServer, type Server } from 'node:http';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, extname, join, resolve } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { chromium, type Browser } from '@playwright/test';
@@ -22,6 +21,7 @@ import mqtt from 'mqtt';
 import { build } from 'vite';
 import { startMosquitto } from '../e2e/mosquitto';
 import { freePort } from '../server/test/ports';
+import { serveStatic } from './_shared';
 import { runRulesBench, SIGNALS, RULES_PER_SIGNAL, STREAM_RATE, type RulesBenchResult } from './pages/rulesCore';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -180,21 +180,4 @@ async function waitForHttp(url: string): Promise<void> {
     if (Date.now() > deadline) throw new Error(`${url} did not come up`);
     await new Promise((r) => setTimeout(r, 250));
   }
-}
-
-const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css' };
-
-async function serveStatic(dir: string): Promise<{ server: Server; port: number }> {
-  const server = createServer((req, res) => {
-    const path = join(dir, decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname));
-    if (!path.startsWith(dir) || !existsSync(path)) {
-      res.writeHead(404).end();
-      return;
-    }
-    res.writeHead(200, { 'content-type': TYPES[extname(path)] ?? 'application/octet-stream' });
-    res.end(readFileSync(path));
-  });
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const address = server.address();
-  return { server, port: typeof address === 'object' && address ? address.port : 0 };
 }

@@ -21,6 +21,7 @@ import mqtt from 'mqtt';
 import { build, preview, type PreviewServer } from 'vite';
 import { startMosquitto } from '../e2e/mosquitto';
 import { freePort } from '../server/test/ports';
+import { taskSeconds } from './_shared';
 import { startSolarFarm } from '../server/sim/solarFarm';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -196,9 +197,6 @@ async function openTwin(page: Page, appUrl: string, twin: string, wsUrl: string)
 }
 
 /** Main-thread task time of the page so far, seconds (Chrome's own counter). */
-async function taskSeconds(cdp: CDPSession): Promise<number> {
-  return (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'TaskDuration')?.value ?? 0;
-}
 
 const commits = (page: Page) => page.evaluate(() => (window as unknown as Win).__benchCommits);
 

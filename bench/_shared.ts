@@ -1,0 +1,28 @@
+/** Pieces the benchmarks share (files starting with "_" are not benchmarks themselves). */
+import { createServer, type Server } from 'node:http';
+import { existsSync, readFileSync } from 'node:fs';
+import { extname, join } from 'node:path';
+
+const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css' };
+
+/** Serves a built bench page folder on a free loopback port. */
+export async function serveStatic(dir: string): Promise<{ server: Server; port: number }> {
+  const server = createServer((req, res) => {
+    const path = join(dir, decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname));
+    if (!path.startsWith(dir) || !existsSync(path)) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { 'content-type': TYPES[extname(path)] ?? 'application/octet-stream' });
+    res.end(readFileSync(path));
+  });
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const address = server.address();
+  return { server, port: typeof address === 'object' && address ? address.port : 0 };
+}
+
+/** Seconds the page's main thread has spent in tasks so far (Chrome DevTools Protocol). */
+export async function taskSeconds(cdp: { send(method: 'Performance.getMetrics'): Promise<unknown> }): Promise<number> {
+  const { metrics } = (await cdp.send('Performance.getMetrics')) as { metrics: { name: string; value: number }[] };
+  return metrics.find((m) => m.name === 'TaskDuration')?.value ?? 0;
+}
