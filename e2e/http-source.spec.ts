@@ -10,7 +10,9 @@ import { E2E } from './ports';
 // Fixed by the twin file (e2e/twins/ingest-http): the endpoint it polls.
 const PORT = 19975;
 
-test('values come from the polled endpoint; when it fails they stay and go stale', async ({ page }) => {
+test('values come from the polled endpoint; when it fails they stay and go stale, and recover when it answers', async ({
+  page,
+}) => {
   let hours = 1200;
   let up = true;
   let polls = 0;
@@ -40,6 +42,13 @@ test('values come from the polled endpoint; when it fails they stay and go stale
       timeout: 10_000,
     });
     await expect(page.getByTestId('value-pump1.hours')).toHaveText(last ?? '');
+
+    // The endpoint answers again: fresh values, and the notice about it goes away.
+    up = true;
+    await expect(page.locator('tr[data-signal="pump1.hours"]')).toHaveAttribute('data-stale', 'false', {
+      timeout: 10_000,
+    });
+    await expect(page.getByTestId('notices')).toHaveCount(0);
   } finally {
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }

@@ -56,6 +56,9 @@ export class WatchState {
         // The last few, for the footer; each is printed once when it arrives, too.
         this.errors = [...this.errors.slice(-4), m.message];
         break;
+      case 'error-resolved':
+        this.errors = this.errors.filter((e) => e !== m.message);
+        break;
       case 'quality':
         for (const c of m.changes) this.telemetry.setQuality(c.index, c.bits, c.on);
         break;

@@ -73,6 +73,9 @@ export function startSession(twin: Twin, brokerUrl: string, credentials?: Creden
       case 'error':
         useApp.setState({ engineError: m.message });
         break;
+      case 'error-resolved':
+        if (useApp.getState().engineError === m.message) useApp.setState({ engineError: null });
+        break;
       default: {
         const never: never = m;
         console.warn('unknown engine message', never);

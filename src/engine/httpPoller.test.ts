@@ -97,6 +97,21 @@ describe('HTTP sources', () => {
     expect(s.values()['pump1.hours']).toBe(5);
   });
 
+  it('says the problem is over when the endpoint answers again, so the notice can go', async () => {
+    let ok = false;
+    const url = await serve(() =>
+      ok ? { status: 200, body: '{"pumps":[{"hours":7,"state":"OK"}]}' } : { status: 503, body: 'down' },
+    );
+    const s = start(url);
+    await waitFor(() => s.posts.some((m) => m.type === 'error'), 3000);
+    expect(s.posts.some((m) => m.type === 'error-resolved')).toBe(false);
+    ok = true;
+    await waitFor(() => s.values()['pump1.hours'] === 7, 3000);
+    const error = s.posts.find((m) => m.type === 'error');
+    const resolved = s.posts.find((m) => m.type === 'error-resolved');
+    expect(resolved).toEqual({ type: 'error-resolved', message: error && 'message' in error ? error.message : '' });
+  });
+
   it('bad bodies are rejects like bad MQTT payloads', async () => {
     const url = await serve(() => ({ status: 200, body: '<html>oops</html>' }));
     const s = start(url);

@@ -19,6 +19,8 @@ export interface HttpPollerOptions {
   onBody(topic: string, body: Uint8Array): void;
   /** A poll failed (network, HTTP status, timeout); said once per failure streak per source. */
   onProblem(message: string): void;
+  /** The source answers again after a failure streak; `message` is what onProblem said. */
+  onRecovered?(message: string): void;
   fetch?: typeof fetch;
 }
 
@@ -35,7 +37,7 @@ export function startHttpPolling(o: HttpPollerOptions): HttpPoller {
   for (const source of o.sources) {
     const every = Math.max(MIN_POLL_MS, parseDuration(source.every) ?? 60_000);
     const topic = HTTP_TOPIC_PREFIX + source.id;
-    let failing = false;
+    let failing: string | null = null;
     const poll = async () => {
       if (stopped) return;
       const controller = new AbortController();
@@ -47,14 +49,15 @@ export function startHttpPolling(o: HttpPollerOptions): HttpPoller {
         if (!res.ok) throw new Error(`HTTP ${res.status}`);
         const body = new Uint8Array(await res.arrayBuffer());
         if (stopped) return;
-        failing = false;
+        if (failing !== null) o.onRecovered?.(failing);
+        failing = null;
         o.onBody(topic, body);
       } catch (err) {
         if (stopped) return;
-        if (!failing) {
-          failing = true;
+        if (failing === null) {
           const reason = controller.signal.aborted ? 'timed out' : err instanceof Error ? err.message : String(err);
-          o.onProblem(`HTTP source "${source.id}" (${source.url}): ${reason}`);
+          failing = `HTTP source "${source.id}" (${source.url}): ${reason}`;
+          o.onProblem(failing);
         }
       } finally {
         clearTimeout(timeout);

@@ -200,7 +200,9 @@ export type FromWorker =
   | { type: 'audit'; entries: AlarmAuditEntry[] }
   | { type: 'stats'; stats: EngineStats }
   | { type: 'quality'; changes: QualityChange[] }
-  | { type: 'error'; message: string };
+  | { type: 'error'; message: string }
+  /** A problem reported earlier with exactly this message is over (e.g. an HTTP source answers again). */
+  | { type: 'error-resolved'; message: string };
 
 /** Fields per sample in a TelemetryBatch. */
 export const SAMPLE_STRIDE = 3;

@@ -95,6 +95,7 @@ export class EngineSession {
         sources: message.twin.sources,
         onBody: (topic, body) => this.onMessage(engine, topic, body),
         onProblem: (text) => this.host.post({ type: 'error', message: text }),
+        onRecovered: (text) => this.host.post({ type: 'error-resolved', message: text }),
         fetch: this.fetch,
       });
     }
