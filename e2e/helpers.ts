@@ -41,3 +41,9 @@ export async function nodePixel(page: Page, node: string): Promise<[number, numb
     return px;
   }, node);
 }
+
+/** Whether the part is drawn in the alarm red (clearly red, not a grey or amber shade). */
+export async function nodeLooksRed(page: Page, node: string): Promise<boolean> {
+  const [r, g, b] = await nodePixel(page, node);
+  return r > 120 && r > g * 1.8 && r > b * 1.8;
+}
