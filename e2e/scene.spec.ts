@@ -154,6 +154,16 @@ test('a missing and a corrupt model show errors naming the files while the other
   // Compressed copies of the fan (meshopt, Draco; decoders served by the app) load and draw.
   await expect(notices).not.toContainText('fan-meshopt.glb');
   await expect(notices).not.toContainText('fan-draco.glb');
+  // A KTX2 texture (KHR_texture_basisu, through the app's KTX2 loader) is decoded and applied: the
+  // housing takes the texture's blue instead of the model's grey.
+  await expect(notices).not.toContainText('fan-ktx2.glb');
+  await expect
+    .poll(async () => {
+      const [r, g, b] = await nodePixel(page, 'fanKtx2/CoolingFan_Housing');
+      // Blue, lit or in shade; the model's own grey has r ≈ g ≈ b.
+      return b > 40 && b > r * 1.6 && b > g * 1.6;
+    })
+    .toBe(true);
   for (const node of ['fanMeshopt/CoolingFan_Housing', 'fanDraco/CoolingFan_Housing']) {
     const [r, g, b] = await nodePixel(page, node);
     // The housing is mid grey; the background is a light grey (#d4d7db).
