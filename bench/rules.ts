@@ -126,7 +126,9 @@ async function latencyBench(
   let preview: ChildProcess | null = null;
   const publisher = await mqtt.connectAsync(`mqtt://127.0.0.1:${tcpPort}`, { protocolVersion: 4 });
   try {
-    preview = spawn('npx', ['vite', 'preview', '--outDir', dist, '--port', String(webPort), '--strictPort'], {
+    // Vite itself, not through npx: a signal to npx does not reach its child, which would outlive the bench.
+    const vite = join(root, 'node_modules/vite/bin/vite.js');
+    preview = spawn(process.execPath, [vite, 'preview', '--outDir', dist, '--port', String(webPort), '--strictPort'], {
       cwd: root,
       stdio: 'ignore',
       env: { ...process.env, TWINVIEW_TWINS_DIRS: 'models:e2e/twins', TWINVIEW_BROKER_URL: `ws://127.0.0.1:${wsPort}` },
