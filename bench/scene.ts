@@ -34,11 +34,15 @@ interface Probe {
   stats(): { frames: number; bindingMs: number; busyFrames: number; busyMs: number; instancesChanged: number };
   resetStats(): void;
   screenPosition(path: string): { x: number; y: number } | null;
+  afterRender(callback: () => void): () => void;
+  beforeRender(callback: () => void): () => void;
+  value(id: string): number;
 }
 type Win = Window & {
   twinview?: Probe;
   __benchCommits: number;
   __changes: { t: number; red: boolean }[];
+  __drawn: { t: number; v: number }[];
   baseline: { start(): void; stop(): { frames: number; applyMs: number } };
 };
 
@@ -83,7 +87,14 @@ export async function run(args: string[]): Promise<void> {
         configFile: config,
         logLevel: 'warn',
         build: { outDir: dir },
-        preview: { port, strictPort: true, host: '127.0.0.1' },
+        // Cross-origin isolated, so performance.now() ticks in 5 µs instead of 100 µs: the binding
+        // loop takes a fraction of a millisecond per frame.
+        preview: {
+          port,
+          strictPort: true,
+          host: '127.0.0.1',
+          headers: { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' },
+        },
       }),
     );
     return `http://127.0.0.1:${port}`;
@@ -91,14 +102,19 @@ export async function run(args: string[]): Promise<void> {
   const appUrl = await serve(join(out, 'app'), configFile);
   const baselineUrl = await serve(join(out, 'baseline'), false);
 
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--disable-quic', '--use-angle=swiftshader', '--enable-unsafe-swiftshader'],
-  });
+  // Chrome's own choice on a machine without a GPU (what a GPU-less kiosk runs; chrome://gpu says
+  // "Compositing: Software only", WebGL by SwiftShader). The end-to-end tests instead pass
+  // --use-angle=swiftshader, which makes Chrome treat SwiftShader as a GPU and composite the whole page
+  // through it too: slower per frame, so latency is measured under both.
+  const launch = (args: string[]) =>
+    chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args });
+  const browser = await launch(['--disable-quic', '--enable-unsafe-swiftshader']);
+  const testFlagsBrowser = await launch(['--disable-quic', '--use-angle=swiftshader', '--enable-unsafe-swiftshader']);
   try {
     const solar = await solarFarm(browser, appUrl, wsUrl, tcpUrl, seconds);
     const baseline = await baselinePage(browser, baselineUrl, seconds);
     const latency = await pumpLatency(browser, appUrl, wsUrl, tcpUrl, flips);
+    const latencyTestFlags = await pumpLatency(testFlagsBrowser, appUrl, wsUrl, tcpUrl, flips);
     const idle = await idleScene(browser, appUrl, wsUrl);
 
     const ours = solar.busyFrames ? solar.busyMs / solar.busyFrames : NaN;
@@ -109,7 +125,8 @@ export async function run(args: string[]): Promise<void> {
       'binding apply ratio <= 1.3': ratio <= 1.3,
       // Panels refresh on timers whether data flows or not; a render per message would add ~1,000/s.
       'no React commit per message (stream adds < 1 commit/s over quiet)': extraCommits < seconds,
-      'publish-to-pixel p95 < 100 ms': latency.p95 < 100,
+      'publish-to-pixel p95 < 100 ms (Chrome without a GPU)': latency.p95 < 100,
+      'publish-to-pixel p95 < 100 ms (SwiftShader compositing, test flags)': latencyTestFlags.p95 < 100,
       'idle scene renders no frames': idle.frames === 0,
     };
     console.log('');
@@ -126,9 +143,11 @@ export async function run(args: string[]): Promise<void> {
       `  React commits: ${solar.commitsStream} while streaming, ${solar.commitsQuiet} in the same time without data ` +
         `(difference ${extraCommits}); ${solar.messages.toLocaleString('en')} messages published`,
     );
-    console.log(
-      `pump station at 2,000 msg/s: publish-to-pixel p50 ${latency.p50} ms, p95 ${latency.p95} ms (${latency.samples.length} of ${flips} flips seen; ${latency.framesPerS.toFixed(1)} frames/s, main thread ${Math.round(latency.mainBusy * 100)}% busy, bindings ${latency.bindingMsPerFrame.toFixed(3)} ms/frame)`,
-    );
+    const describe = (l: typeof latency) =>
+      `p50 ${l.p50} ms, p95 ${l.p95} ms (frame submitted: p50 ${l.inFrame.p50}, p95 ${l.inFrame.p95}; ${l.samples.length} of ${flips} flips seen; ${l.framesPerS.toFixed(1)} frames/s, main thread ${Math.round(l.mainBusy * 100)}% busy, bindings ${l.bindingMsPerFrame.toFixed(3)} ms/frame)`;
+    console.log('pump station at 2,000 msg/s, publish-to-pixel:');
+    console.log(`  Chrome without a GPU (software compositing): ${describe(latency)}`);
+    console.log(`  SwiftShader compositing (test flags):        ${describe(latencyTestFlags)}`);
     console.log(
       `idle ${idle.seconds} s: ${idle.frames} frames rendered, main thread ${idle.cpuMsPerS.toFixed(1)} ms/s`,
     );
@@ -147,6 +166,7 @@ export async function run(args: string[]): Promise<void> {
           baseline,
           bindingApplyMsPerFrame: { twinview: ours, baseline: base, ratio },
           latency,
+          latencyTestFlags,
           idle,
           targets,
         },
@@ -157,6 +177,7 @@ export async function run(args: string[]): Promise<void> {
     console.log(`\nwrote ${file}`);
   } finally {
     await browser.close();
+    await testFlagsBrowser.close();
     for (const s of servers) await new Promise<void>((r) => s.httpServer.close(() => r()));
     await broker.stop();
   }
@@ -191,7 +212,9 @@ async function newPage(browser: Browser): Promise<{ context: BrowserContext; pag
 }
 
 async function openTwin(page: Page, appUrl: string, twin: string, wsUrl: string): Promise<void> {
-  await page.goto(`${appUrl}/?twin=${twin}&broker=${encodeURIComponent(wsUrl)}`);
+  await page.goto(
+    `${appUrl}/?twin=${twin}&broker=${encodeURIComponent(wsUrl)}${process.env.TWINVIEW_BENCH_QUERY ?? ''}`,
+  );
   await page.locator('[data-testid="connection"][data-state="online"]').waitFor({ timeout: 30_000 });
   await page.waitForFunction(() => (window as unknown as Win).twinview?.ready() === true, null, { timeout: 60_000 });
 }
@@ -217,6 +240,7 @@ async function solarFarm(browser: Browser, appUrl: string, wsUrl: string, tcpUrl
   const t0 = Date.now();
   await sleep(seconds * 1000);
   const stats = await page.evaluate(() => (window as unknown as Win).twinview!.stats());
+  const isolated = await page.evaluate(() => crossOriginIsolated);
   const commitsStream = (await commits(page)) - c0;
   const messages = sim.published() - m0;
   const elapsed = (Date.now() - t0) / 1000;
@@ -229,6 +253,7 @@ async function solarFarm(browser: Browser, appUrl: string, wsUrl: string, tcpUrl
     messages,
     commitsStream,
     commitsQuiet,
+    isolated,
   };
 }
 
@@ -239,14 +264,15 @@ async function baselinePage(browser: Browser, url: string, seconds: number) {
   await page.evaluate(() => (window as unknown as Win).baseline.start());
   await sleep(seconds * 1000);
   const r = await page.evaluate(() => (window as unknown as Win).baseline.stop());
+  const isolated = await page.evaluate(() => crossOriginIsolated);
   await context.close();
-  return r;
+  return { ...r, isolated };
 }
 
 const pump = (temp: number) =>
   JSON.stringify({ ts: Date.now(), running: true, rpm: 1450, flow: 50, bearing: { temp }, motor: { current: 40 } });
 
-async function pumpLatency(browser: Browser, appUrl: string, wsUrl: string, tcpUrl: string, flips: number) {
+export async function pumpLatency(browser: Browser, appUrl: string, wsUrl: string, tcpUrl: string, flips: number) {
   const { context, page, cdp } = await newPage(browser);
   await openTwin(page, appUrl, 'pump-station', wsUrl);
   const client = await mqtt.connectAsync(tcpUrl, { protocolVersion: 4 });
@@ -254,8 +280,10 @@ async function pumpLatency(browser: Browser, appUrl: string, wsUrl: string, tcpU
   await sleep(500);
   const at = await page.evaluate(() => (window as unknown as Win).twinview!.screenPosition('station/Pump1_Motor'));
   if (!at) throw new Error('Pump1_Motor is not on screen');
-  // Watch one pixel on every animation frame with readPixels on the scene's own WebGL context (one
-  // pixel read back; copying the canvas with drawImage would cost more than what is being measured).
+  // Read one pixel back after every frame the scene draws, without stalling the page: the read goes
+  // into a pixel buffer behind a fence, and the change counts when the GPU has finished that frame
+  // (checked every 2 ms and at the start of every frame). A blocking readPixels per frame would serialise the page and the GPU and
+  // slow the very thing being measured. Display compositing comes after this point.
   await page.evaluate(({ x, y }) => {
     const w = window as unknown as Win;
     const canvas = document.querySelector('[data-testid="scene"] canvas') as HTMLCanvasElement;
@@ -264,16 +292,40 @@ async function pumpLatency(browser: Browser, appUrl: string, wsUrl: string, tcpU
     const px = Math.round(x * scale);
     const py = canvas.height - 1 - Math.round(y * scale);
     const rgba = new Uint8Array(4);
+    const free: WebGLBuffer[] = [];
+    const pending: { fence: WebGLSync; pbo: WebGLBuffer }[] = [];
     w.__changes = [];
+    w.__drawn = [];
     let last: boolean | null = null;
-    const tick = () => {
-      gl.readPixels(px, py, 1, 1, gl.RGBA, gl.UNSIGNED_BYTE, rgba);
-      const red = rgba[0] > 120 && rgba[0] > rgba[1] * 1.8 && rgba[0] > rgba[2] * 1.8;
-      if (red !== last) w.__changes.push({ t: Date.now(), red });
-      last = red;
-      requestAnimationFrame(tick);
+    let lastValue = NaN;
+    // Fences are checked on a 2 ms timer and at the start of every later frame, whichever runs first.
+    const drain = () => {
+      while (pending.length && gl.getSyncParameter(pending[0].fence, gl.SYNC_STATUS) === gl.SIGNALED) {
+        const { fence, pbo } = pending.shift()!;
+        gl.deleteSync(fence);
+        gl.bindBuffer(gl.PIXEL_PACK_BUFFER, pbo);
+        gl.getBufferSubData(gl.PIXEL_PACK_BUFFER, 0, rgba);
+        gl.bindBuffer(gl.PIXEL_PACK_BUFFER, null);
+        free.push(pbo);
+        const red = rgba[0] > 120 && rgba[0] > rgba[1] * 1.8 && rgba[0] > rgba[2] * 1.8;
+        if (red !== last) w.__changes.push({ t: Date.now(), red });
+        last = red;
+      }
     };
-    requestAnimationFrame(tick);
+    w.twinview!.beforeRender(drain);
+    w.twinview!.afterRender(() => {
+      const v = w.twinview!.value('pump1.temp');
+      if (v !== lastValue) w.__drawn.push({ t: Date.now(), v });
+      lastValue = v;
+      const pbo = free.pop() ?? gl.createBuffer()!;
+      gl.bindBuffer(gl.PIXEL_PACK_BUFFER, pbo);
+      gl.bufferData(gl.PIXEL_PACK_BUFFER, 4, gl.STREAM_READ);
+      gl.readPixels(px, py, 1, 1, gl.RGBA, gl.UNSIGNED_BYTE, 0);
+      gl.bindBuffer(gl.PIXEL_PACK_BUFFER, null);
+      pending.push({ fence: gl.fenceSync(gl.SYNC_GPU_COMMANDS_COMPLETE, 0)!, pbo });
+      gl.flush();
+    });
+    setInterval(drain, 2);
   }, at);
 
   // Background: 2,000 messages/s to the other pumps, in 10 ms slices of 20.
@@ -300,18 +352,24 @@ async function pumpLatency(browser: Browser, appUrl: string, wsUrl: string, tcpU
   const fps = stats.frames / wall;
   const mainBusy = ((await taskSeconds(cdp)) - task0) / wall;
   const changes = await page.evaluate(() => (window as unknown as Win).__changes);
+  const drawn = await page.evaluate(() => (window as unknown as Win).__drawn);
   await client.endAsync();
   await context.close();
   const samples: number[] = [];
+  const inFrame: number[] = [];
   sent.forEach((s, i) => {
     const until = sent[i + 1]?.t ?? Infinity;
     const seen = changes.find((c) => c.t >= s.t && c.t < until && c.red === s.red);
     if (seen) samples.push(seen.t - s.t);
+    const frame = drawn.find((d) => d.t >= s.t && d.t < until && d.v === (s.red ? 97 : 60));
+    if (frame) inFrame.push(frame.t - s.t);
   });
   return {
     p50: percentile(samples, 50),
     p95: percentile(samples, 95),
     samples,
+    // When the frame that carries the new value was submitted (before the GPU has drawn it).
+    inFrame: { p50: percentile(inFrame, 50), p95: percentile(inFrame, 95), samples: inFrame },
     backgroundMessages: background,
     framesPerS: fps,
     mainBusy,

@@ -1,10 +1,11 @@
 import { useEffect, useMemo } from 'react';
 import { useGLTF } from '@react-three/drei';
 import { useThree } from '@react-three/fiber';
-import { MathUtils, type WebGLRenderer } from 'three';
+import { MathUtils, Mesh, type Object3D, type WebGLRenderer } from 'three';
 import { KTX2Loader, type GLTFLoader } from 'three-stdlib';
 import type { Asset } from '../twin/schema';
 import { registerAsset } from './sceneRegistry';
+import { lightRendering, toLambert } from './softwareGl';
 
 /** Decoders are served by the app (tools/vite-plugin-twins.ts serves them from three): nothing from a CDN. */
 export const DRACO_PATH = '/draco/';
@@ -32,11 +33,28 @@ export function AssetModel({ twinId, asset }: { twinId: string; asset: Asset }) 
   const gl = useThree((s) => s.gl);
   const gltf = useGLTF(modelUrl(twinId, asset), DRACO_PATH, true, withKtx2(gl));
   // A clone per placement: the same model may be placed twice, and bindings own node state.
-  const root = useMemo(() => gltf.scene.clone(true), [gltf.scene]);
+  const root = useMemo(() => {
+    const clone = gltf.scene.clone(true);
+    if (lightRendering()) lambertCopies(clone);
+    return clone;
+  }, [gltf.scene]);
   useEffect(() => registerAsset(asset.id, root), [asset.id, root]);
   const scale = typeof asset.scale === 'number' ? ([asset.scale, asset.scale, asset.scale] as const) : asset.scale;
   const rotation = asset.rotation.map((d) => MathUtils.degToRad(d)) as [number, number, number];
   return <primitive object={root} position={asset.position} rotation={rotation} scale={scale} name={asset.id} />;
+}
+
+/** Light profile: diffuse copies of the model's materials (shared ones stay shared). */
+function lambertCopies(root: Object3D): void {
+  const copies = new Map<unknown, ReturnType<typeof toLambert>>();
+  const swap = (m: Parameters<typeof toLambert>[0]) => {
+    let copy = copies.get(m);
+    if (!copy) copies.set(m, (copy = toLambert(m)));
+    return copy;
+  };
+  root.traverse((o) => {
+    if (o instanceof Mesh) o.material = Array.isArray(o.material) ? o.material.map(swap) : swap(o.material);
+  });
 }
 
 /** Shown where a model failed to load, so the gap is visible in the scene. */

@@ -21,6 +21,7 @@ import { DRACO_PATH, modelUrl } from './AssetModel';
 import { InstanceBindings, type InstancesDef } from './instanceRuntime';
 import { registerAsset, registerInstances } from './sceneRegistry';
 import { sceneStats } from './sceneStats';
+import { lightRendering, toLambert } from './softwareGl';
 
 const STALE_CHECK_MS = 500;
 const hidden = new Matrix4().makeScale(0, 0, 0);
@@ -51,7 +52,8 @@ export function InstancedAsset({ twin, asset, def }: { twin: Twin; asset: Asset;
     const runtime = new InstanceBindings(def, telemetry, base);
     const root = new Group();
     const instanced = meshes.map(({ mesh, local, colored }) => {
-      const material = (mesh.material as Material).clone() as Material & { color?: Color };
+      const source = mesh.material as Material;
+      const material = (lightRendering() ? toLambert(source) : source.clone()) as Material & { color?: Color };
       // instanceColor multiplies the material colour: white lets the per-instance colour through as is.
       if (colored && material.color) material.color.set('#ffffff');
       const im = new InstancedMesh(mesh.geometry, material, runtime.count);

@@ -1,6 +1,5 @@
 import { useEffect } from 'react';
-import { useFrame } from '@react-three/fiber';
-import { useThree } from '@react-three/fiber';
+import { addAfterEffect, addEffect, useFrame, useThree } from '@react-three/fiber';
 import { Box3, Vector3 } from 'three';
 import type { Twin } from '../twin/schema';
 import { useApp } from '../store/app';
@@ -23,6 +22,13 @@ export interface TwinviewProbe {
   /** The scene's cost counters (see sceneStats.ts), for the benchmark. */
   stats(): typeof sceneStats;
   resetStats(): void;
+  /**
+   * Calls `callback` right after each frame has been drawn into the canvas (before the page composites
+   * it), with the scene's WebGL context current: where a benchmark reads a pixel back. Returns an unsubscribe.
+   */
+  afterRender(callback: () => void): () => void;
+  /** Calls `callback` at the start of each frame, before anything is drawn. Returns an unsubscribe. */
+  beforeRender(callback: () => void): () => void;
   /** How a bound node is drawn: stale (washed out) and its alarm look (0 none, 1 acknowledged, 2 blinking). */
   look(path: string): { stale: boolean; alarm: number };
 }
@@ -75,6 +81,8 @@ export function SceneProbe({ twin, runtime }: { twin: Twin; runtime: BindingRunt
       frames: () => sceneStats.frames,
       stats: () => ({ ...sceneStats }),
       resetStats: resetSceneStats,
+      afterRender: (callback) => addAfterEffect(callback),
+      beforeRender: (callback) => addEffect(callback),
       look: (path) => ({ stale: runtime.isStale(path), alarm: runtime.alarmLook(path) }),
     };
     return () => {

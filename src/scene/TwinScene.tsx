@@ -1,5 +1,5 @@
 import { Suspense, useEffect, useMemo, useRef, type KeyboardEvent } from 'react';
-import { Canvas, type ThreeEvent } from '@react-three/fiber';
+import { Canvas, useThree, type ThreeEvent } from '@react-three/fiber';
 import { OrbitControls, useProgress } from '@react-three/drei';
 import type { Twin } from '../twin/schema';
 import { AssetModel } from './AssetModel';
@@ -11,16 +11,13 @@ import { LabelLayer } from './LabelLayer';
 import { telemetry } from '../store/telemetry';
 import { requestFocus, useApp } from '../store/app';
 import { SelectionOutline } from './SelectionOutline';
-import { isSoftwareRenderer } from './softwareGl';
+import { lightRendering, softwareDpr } from './softwareGl';
 import { equipmentPaths, pickedPath } from './sceneRegistry';
 import './scene.css';
 import './theme.css';
 import { applyThemeToDocument, SCENE_COLORS, setTheme, useTheme } from './theme';
 import { CameraRig } from './CameraRig';
 import { SceneProbe } from './SceneProbe';
-
-/** Render scale in software WebGL: 0.6 of the CSS pixels draws about a third of the pixels. */
-const SOFTWARE_DPR = 0.6;
 
 const FALLBACK_VIEW = {
   position: [12, 9, 12] as [number, number, number],
@@ -35,12 +32,9 @@ export function TwinScene({ twin }: { twin: Twin }) {
   const initial = twin.views[0]?.camera ?? FALLBACK_VIEW;
   const runtime = useMemo(() => new BindingRuntime(twin, telemetry), [twin]);
   const tooltip = useRef<HTMLDivElement>(null);
-  // Software WebGL is fill-bound: no multisampling and fewer pixels keep it responsive (see softwareGl.ts).
-  // `?render=full` keeps full quality anyway (documentation pictures, screenshots).
-  const software = useMemo(
-    () => isSoftwareRenderer() && new URLSearchParams(location.search).get('render') !== 'full',
-    [],
-  );
+  // Software WebGL shades every pixel on the CPU: no multisampling, fewer pixels and diffuse materials
+  // keep it responsive (see softwareGl.ts). `?render=full` keeps full quality anyway.
+  const software = lightRendering();
   const theme = useTheme((s) => s.theme);
   const colors = SCENE_COLORS[theme];
   useEffect(() => applyThemeToDocument(theme), [theme]);
@@ -100,7 +94,7 @@ export function TwinScene({ twin }: { twin: Twin }) {
       <Canvas
         camera={{ position: initial.position, fov: 45, near: 0.1, far: 500 }}
         gl={{ preserveDrawingBuffer: true, antialias: !software }}
-        dpr={software ? SOFTWARE_DPR : [1, 2]}
+        dpr={software ? 0.4 : [1, 2]}
         frameloop="demand"
         onPointerMissed={() => useApp.setState({ selected: null })}
         aria-label={`3D view of ${twin.title}`}
@@ -127,6 +121,7 @@ export function TwinScene({ twin }: { twin: Twin }) {
         <OrbitControls makeDefault target={initial.target} maxPolarAngle={Math.PI * 0.49} />
         <CameraRig views={twin.views} />
         <SceneProbe twin={twin} runtime={runtime} />
+        {software && <SoftwareResolution />}
       </Canvas>
       <LabelLayer runtime={runtime} />
       <div className="scene-tooltip" ref={tooltip} hidden role="tooltip" />
@@ -160,6 +155,15 @@ export function TwinScene({ twin }: { twin: Twin }) {
       <LoadingBar />
     </div>
   );
+}
+
+/** Software WebGL: the render scale follows the canvas size to stay within the pixel budget. */
+function SoftwareResolution() {
+  const width = useThree((s) => s.size.width);
+  const height = useThree((s) => s.size.height);
+  const setDpr = useThree((s) => s.setDpr);
+  useEffect(() => setDpr(softwareDpr(width, height)), [width, height, setDpr]);
+  return null;
 }
 
 function resetView(id: string): void {

@@ -88,6 +88,21 @@ describe('InstanceBindings', () => {
     expect(rt.colors[1]).toBeGreaterThan(0.3);
   });
 
+  it('washes out every instance when the connection drops, and restores them when it returns', () => {
+    const { rt, store } = setup([ramp]);
+    publish(store, 'r0c0.power', 50);
+    rt.apply(T0);
+    rt.apply(T0 + 10);
+    expect(rt.stale[0]).toBe(0);
+    rt.online = false;
+    rt.apply(T0 + 20);
+    expect(rt.stale[0]).toBe(1);
+    expect(rt.colorsChanged).toBe(true);
+    rt.online = true;
+    rt.apply(T0 + 30);
+    expect(rt.stale[0]).toBe(0);
+  });
+
   it('hides and shows instances with a visible binding', () => {
     const { rt, store } = setup([{ signal: '{instance}.power', effect: { kind: 'visible' } }]);
     publish(store, 'r0c1.power', 0);

@@ -68,8 +68,14 @@ export class InstanceBindings {
   shownChanged = false;
   /** Instances whose value or staleness changed on the last `apply`. */
   changed = 0;
-  online = true;
   private readonly slots: Slot[];
+  private connected = true;
+  /**
+   * Staleness is re-read for every instance only when it may have changed (connection, or the idle
+   * check in `staleChanged` found a difference); otherwise only for instances with a new value. The
+   * per-instance staleness query was most of the frame's binding cost at 10,000 instances.
+   */
+  private staleDirty = true;
   private resolvedSignals = -1;
 
   constructor(
@@ -112,6 +118,15 @@ export class InstanceBindings {
     return k < 0 ? [] : this.slots.map((s) => s.ids[k]);
   }
 
+  get online(): boolean {
+    return this.connected;
+  }
+
+  set online(value: boolean) {
+    if (value !== this.connected) this.staleDirty = true;
+    this.connected = value;
+  }
+
   /** Applies every instance binding; `now` in ms. Sets colorsChanged / shownChanged when buffers changed. */
   apply(now: number): void {
     const store = this.store;
@@ -123,7 +138,9 @@ export class InstanceBindings {
       }
     }
     const latest = store.latest;
-    const online = this.online;
+    const online = this.connected;
+    const recheck = this.staleDirty;
+    this.staleDirty = false;
     this.colorsChanged = false;
     this.shownChanged = false;
     this.changed = 0;
@@ -135,6 +152,7 @@ export class InstanceBindings {
         if (i < 0) continue;
         const v = latest[i];
         if (Number.isNaN(v)) continue;
+        if (v === s.last[k] && !recheck) continue;
         // The store's query: connection down, period missed, or bad quality (Sparkplug death, gaps).
         const stale = !online || store.isStale(i, now) ? 1 : 0;
         if (v === s.last[k] && stale === this.stale[k]) continue;
@@ -172,7 +190,10 @@ export class InstanceBindings {
       for (let k = 0; k < this.count; k++) {
         const i = s.index[k];
         if (i < 0 || Number.isNaN(this.store.latest[i])) continue;
-        if ((!this.online || this.store.isStale(i, now) ? 1 : 0) !== this.stale[k]) return true;
+        if ((!this.connected || this.store.isStale(i, now) ? 1 : 0) !== this.stale[k]) {
+          this.staleDirty = true;
+          return true;
+        }
       }
     }
     return false;
