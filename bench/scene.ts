@@ -7,10 +7,11 @@
  *  3. React commits while that stream runs, against the same time with no data (target: no extra
  *     commits from telemetry; panels that refresh on a timer commit either way).
  *  4. Pump station at 2,000 messages/s: publish-to-pixel latency p50/p95 of a part crossing a threshold
- *     (target p95 < 100 ms).
+ *     (target p95 < 100 ms), under Chrome's own GPU-less configuration and under the test flags.
  *  5. Idle (no data): frames rendered and main-thread CPU (target: no frames).
  * Drawing in software WebGL is slow and triangle-bound, so our code is timed separately from drawing.
  * Results: printed, and bench/results/scene.json. Flags: --seconds S (default 8), --flips N (default 30).
+ * TWINVIEW_BENCH_QUERY adds to the page URL (experiments, e.g. "&render=full"). See docs/scene-performance.md.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';

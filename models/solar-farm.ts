@@ -95,6 +95,23 @@ export function solarFarmTwin(): Record<string, unknown> {
       },
     ],
     signals,
+    // Rules are concrete: one per panel watched. r4c73 is one of the panels the simulator leaves dead,
+    // so the demo shows an instance alarm (the panel blinks until acknowledged).
+    rules: [
+      {
+        id: 'panel-r4c73-dead',
+        when: 'r4c73.power < 5',
+        for: '3s',
+        priority: 'high',
+        message: 'Panel r4c73 produces no power',
+        asset: 'field/r4c73',
+        guidance: {
+          cause: 'A failed module, a blown string fuse or a loose connector',
+          consequence: 'About 0.4 kW less from the field while the sun is up',
+          action: 'Check the string fuse and the connector of r4c73 on the next round',
+        },
+      },
+    ],
     views: [
       { id: 'overview', label: 'Overview', camera: { position: [0, 150, 210], target: [0, 0, 0] } },
       { id: 'corner', label: 'Corner', camera: { position: [-120, 12, -147], target: [-128, 0, -158] } },

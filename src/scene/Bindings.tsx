@@ -2,8 +2,7 @@ import { useEffect } from 'react';
 import { useFrame, useThree } from '@react-three/fiber';
 import { useApp } from '../store/app';
 import type { BindingRuntime } from './bindingRuntime';
-import { setSceneInvalidator } from './sceneFrames';
-import { untilBlinkFlip } from './effects';
+import { requestBlinkFrame, setSceneInvalidator } from './sceneFrames';
 import { sceneStats } from './sceneStats';
 
 /** How often an idle scene checks whether values have gone stale (no frames are drawn for the check). */
@@ -57,21 +56,7 @@ export function Bindings({ runtime }: { runtime: BindingRuntime }) {
     runtime.apply(Math.min(dt, 0.1), Date.now(), view);
     sceneStats.bindingMs += performance.now() - t0;
     if (runtime.moving) invalidate();
-    else if (runtime.blinking) scheduleBlink(invalidate);
+    else if (runtime.blinking) requestBlinkFrame(invalidate);
   });
   return null;
-}
-
-let blinkTimer: ReturnType<typeof setTimeout> | null = null;
-
-/** Blinking needs a frame only when the light flips, not sixty times a second. */
-function scheduleBlink(invalidate: () => void): void {
-  if (blinkTimer !== null) return;
-  blinkTimer = setTimeout(
-    () => {
-      blinkTimer = null;
-      invalidate();
-    },
-    Math.max(16, untilBlinkFlip(Date.now() / 1000) * 1000),
-  );
 }

@@ -21,6 +21,7 @@ import { DRACO_PATH, modelUrl } from './AssetModel';
 import { InstanceBindings, type InstancesDef } from './instanceRuntime';
 import { registerAsset, registerInstances } from './sceneRegistry';
 import { sceneStats } from './sceneStats';
+import { requestBlinkFrame } from './sceneFrames';
 import { lightRendering, toLambert } from './softwareGl';
 
 const STALE_CHECK_MS = 500;
@@ -94,7 +95,7 @@ export function InstancedAsset({ twin, asset, def }: { twin: Twin; asset: Asset;
     return registerInstances(
       asset.id,
       (key, box) => {
-        const k = runtime.keys.indexOf(key);
+        const k = runtime.indexOfKey(key);
         if (k < 0) return false;
         root.updateWorldMatrix(true, false);
         box.copy(templateBox);
@@ -103,18 +104,24 @@ export function InstancedAsset({ twin, asset, def }: { twin: Twin; asset: Asset;
         return true;
       },
       (key) => runtime.signalsOf(key),
+      (key) => {
+        const k = runtime.indexOfKey(key);
+        return k < 0 ? null : { stale: runtime.stale[k] === 1, alarm: runtime.alarmLookOf(key) };
+      },
     );
   }, [asset.id, built]);
 
   useEffect(() => {
     const { runtime } = built;
     const sync = () => {
-      runtime.online = useApp.getState().connection?.state === 'online';
+      const s = useApp.getState();
+      runtime.online = s.connection?.state === 'online';
+      runtime.setAlarms(s.alarms, asset.id);
       invalidate();
     };
     sync();
     const unsubscribe = useApp.subscribe((s, prev) => {
-      if (s.connection !== prev.connection) sync();
+      if (s.connection !== prev.connection || s.alarms !== prev.alarms) sync();
     });
     const timer = setInterval(() => {
       if (runtime.staleChanged(Date.now())) invalidate();
@@ -123,7 +130,7 @@ export function InstancedAsset({ twin, asset, def }: { twin: Twin; asset: Asset;
       unsubscribe();
       clearInterval(timer);
     };
-  }, [built, invalidate]);
+  }, [built, invalidate, asset.id]);
 
   useFrame(() => {
     const { runtime, instanced } = built;
@@ -136,6 +143,7 @@ export function InstancedAsset({ twin, asset, def }: { twin: Twin; asset: Asset;
       }
     }
     if (runtime.shownChanged) built.writeMatrices();
+    if (runtime.blinking) requestBlinkFrame(invalidate);
     const ms = performance.now() - t0;
     sceneStats.bindingMs += ms;
     if (runtime.changed > 0) {

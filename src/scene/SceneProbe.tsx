@@ -4,7 +4,7 @@ import { Box3, Vector3 } from 'three';
 import type { Twin } from '../twin/schema';
 import { useApp } from '../store/app';
 import { telemetry } from '../store/telemetry';
-import { boundsOf, findNode } from './sceneRegistry';
+import { boundsOf, findNode, instanceLook } from './sceneRegistry';
 import type { BindingRuntime } from './bindingRuntime';
 import { resetSceneStats, sceneStats } from './sceneStats';
 
@@ -83,7 +83,7 @@ export function SceneProbe({ twin, runtime }: { twin: Twin; runtime: BindingRunt
       resetStats: resetSceneStats,
       afterRender: (callback) => addAfterEffect(callback),
       beforeRender: (callback) => addEffect(callback),
-      look: (path) => ({ stale: runtime.isStale(path), alarm: runtime.alarmLook(path) }),
+      look: (path) => instanceLook(path) ?? { stale: runtime.isStale(path), alarm: runtime.alarmLook(path) },
     };
     return () => {
       delete window.twinview;

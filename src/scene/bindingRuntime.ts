@@ -10,9 +10,10 @@ import type { Binding, Twin } from '../twin/schema';
 import type { TelemetryStore } from '../store/telemetry';
 import { formatValue } from '../lib/format';
 import { PRIORITY_RANK } from '../lib/alarmRollup';
+import { ACK_GLOW, ALARM_GLOW, AlarmLook, lookOf, WARNING_GLOW } from './alarmLook';
 import { signalMeta } from '../panels/signalMeta';
 import { findNode, registryGeneration } from './sceneRegistry';
-import { resolveColor, STATE_COLORS } from './palette';
+import { resolveColor } from './palette';
 import { blinkOn, mapRange, rampPosition, scaleFraction, spinRadians, staleRgb, thresholdIndex } from './effects';
 
 type ColorMaterial = Material & { color: Color; emissive?: Color };
@@ -25,8 +26,7 @@ export interface LabelElement {
 }
 
 /** Alarm state drawn on a node: none, acknowledged (steady glow) or unacknowledged (blinking). */
-export const AlarmLook = { None: 0, Acknowledged: 1, Unacknowledged: 2 } as const;
-export type AlarmLook = (typeof AlarmLook)[keyof typeof AlarmLook];
+export { AlarmLook } from './alarmLook';
 
 /** One bound scene node, shared by every binding that targets it. */
 interface NodeState {
@@ -84,10 +84,6 @@ const scratch = new Color();
 const rgb = { r: 0, g: 0, b: 0 };
 const point = new Vector3();
 const box = new Box3();
-const ALARM_UNACK = new Color(STATE_COLORS.alarm);
-const WARNING = new Color(STATE_COLORS.warning);
-/** Emissive strength of an acknowledged alarm: visible, but quieter than the blink. */
-const ACK_GLOW = 0.45;
 
 export class BindingRuntime {
   private readonly runtimes: Runtime[];
@@ -368,7 +364,7 @@ export class BindingRuntime {
         if (l > look) look = l;
         if (r < rank) rank = r;
       }
-      const color = rank <= PRIORITY_RANK.high ? ALARM_UNACK : WARNING;
+      const color = rank <= PRIORITY_RANK.high ? ALARM_GLOW : WARNING_GLOW;
       if (look !== s.alarm || !color.equals(s.alarmColor)) {
         s.alarm = look;
         s.alarmColor.copy(color);
@@ -377,13 +373,6 @@ export class BindingRuntime {
       }
     }
   }
-}
-
-/** Shelved, suppressed or out-of-service alarms are kept from the operator's eye: no look at all. */
-function lookOf(state: string): AlarmLook {
-  if (state === 'active' || state === 'cleared-unacknowledged') return AlarmLook.Unacknowledged;
-  if (state === 'acknowledged') return AlarmLook.Acknowledged;
-  return AlarmLook.None;
 }
 
 function newNodeState(path: string): NodeState {

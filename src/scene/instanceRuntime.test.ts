@@ -3,6 +3,8 @@ import { Color } from 'three';
 import { twinSchema } from '../twin/schema';
 import { TelemetryStore } from '../store/telemetry';
 import { InstanceBindings, instanceLayout, type InstancesDef } from './instanceRuntime';
+import { AlarmLook } from './alarmLook';
+import type { AlarmSnapshot } from '../engine/protocol';
 
 const T0 = 1_700_000_000_000;
 
@@ -101,6 +103,62 @@ describe('InstanceBindings', () => {
     rt.online = true;
     rt.apply(T0 + 30);
     expect(rt.stale[0]).toBe(0);
+  });
+
+  const alarm = (state: AlarmSnapshot['state'], asset = 'field/r0c1', priority: AlarmSnapshot['priority'] = 'high') =>
+    ({ id: 'a', message: 'm', priority, asset, signal: 'r0c1.power', state, value: 0, raisedAt: T0 }) as AlarmSnapshot;
+  // Blink phase: blinkOn(t) is on in the first half of each 1 s period (ON is a whole second).
+  const ON = 1_700_000_000_000;
+  const OFF = ON + 500;
+
+  it('makes the instance an unacknowledged alarm belongs to blink, and only that one', () => {
+    const { rt, store } = setup([ramp]);
+    for (const key of ['r0c0', 'r0c1']) publish(store, `${key}.power`, 50, ON);
+    rt.apply(ON);
+    const normal = [...rt.colors.slice(3, 6)];
+    rt.setAlarms([alarm('active')], 'field');
+    expect(rt.alarmLookOf('r0c1')).toBe(AlarmLook.Unacknowledged);
+    expect(rt.alarmLookOf('r0c0')).toBe(AlarmLook.None);
+    const other = rt.colors[0];
+    const frames = [ON, OFF, ON + 1000, OFF + 1000].map((t) => {
+      rt.apply(t);
+      return [...rt.colors.slice(3, 6)];
+    });
+    expect(rt.blinking).toBe(true);
+    // On and off alternate: brighter in the alarm colour (red up) when lit, the binding colour when not.
+    const lit = frames.filter((c) => c[0] > normal[0] + 0.3);
+    expect(lit.length).toBe(2);
+    expect(frames.filter((c) => c.every((x, i) => Math.abs(x - normal[i]) < 1e-6)).length).toBe(2);
+    expect(rt.colors[0]).toBe(other);
+  });
+
+  it('glows steadily once acknowledged, and returns to its binding colour when the alarm is gone', () => {
+    const { rt, store } = setup([ramp]);
+    publish(store, 'r0c1.power', 50, ON);
+    rt.apply(ON);
+    const normal = rt.colors[3];
+    rt.setAlarms([alarm('acknowledged')], 'field');
+    rt.apply(ON);
+    const a = rt.colors[3];
+    rt.apply(OFF);
+    expect(rt.colors[3]).toBe(a);
+    expect(a).toBeGreaterThan(normal + 0.1);
+    expect(rt.blinking).toBe(false);
+    rt.setAlarms([], 'field');
+    rt.apply(OFF + 10);
+    expect(rt.colors[3]).toBeCloseTo(normal, 5);
+    expect(rt.alarmLookOf('r0c1')).toBe(AlarmLook.None);
+  });
+
+  it('ignores alarms of other assets, unknown instances and shelved alarms', () => {
+    const { rt } = setup([ramp]);
+    rt.setAlarms(
+      [alarm('active', 'other/r0c1'), alarm('active', 'field/r9c9'), alarm('shelved', 'field/r0c0')],
+      'field',
+    );
+    rt.apply(ON);
+    expect([...rt.alarm]).toEqual([0, 0, 0, 0, 0, 0]);
+    expect(rt.blinking).toBe(false);
   });
 
   it('hides and shows instances with a visible binding', () => {

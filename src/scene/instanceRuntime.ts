@@ -7,7 +7,9 @@ import { Color } from 'three';
 import type { Asset } from '../twin/schema';
 import type { TelemetryStore } from '../store/telemetry';
 import { resolveColor } from './palette';
-import { staleRgb, thresholdIndex } from './effects';
+import { blinkOn, staleRgb, thresholdIndex } from './effects';
+import { ACK_GLOW, ALARM_GLOW, AlarmLook, glowFor, lookOf, WARNING_GLOW } from './alarmLook';
+import type { AlarmSnapshot } from '../engine/protocol';
 
 export type InstancesDef = NonNullable<Asset['instances']>;
 type InstanceBindingDef = InstancesDef['bindings'][number];
@@ -64,11 +66,23 @@ export class InstanceBindings {
   readonly shown: Uint8Array;
   /** Stale flag per instance (drawn washed out). */
   readonly stale: Uint8Array;
+  /** Alarm look per instance (AlarmLook): unacknowledged blinks, acknowledged glows steadily. */
+  readonly alarm: Uint8Array;
+  /** True after `apply` while an instance blinks: the scene needs a frame at the next flip. */
+  blinking = false;
   colorsChanged = false;
   shownChanged = false;
   /** Instances whose value or staleness changed on the last `apply`. */
   changed = 0;
   private readonly slots: Slot[];
+  private readonly colorSlots: Slot[];
+  private readonly keyIndex: Map<string, number>;
+  /** 1 when an instance's alarm glows in the alarm colour (high, urgent), 0 for the warning colour. */
+  private readonly alarmRed: Uint8Array;
+  /** Instances with an alarm look, and instances whose look changed since the last frame. */
+  private alarmed: number[] = [];
+  private repaint: number[] = [];
+  private lit = false;
   private connected = true;
   /**
    * Staleness is re-read for every instance only when it may have changed (connection, or the idle
@@ -90,6 +104,9 @@ export class InstanceBindings {
     this.colors = new Float32Array(this.count * 3);
     this.shown = new Uint8Array(this.count).fill(1);
     this.stale = new Uint8Array(this.count);
+    this.alarm = new Uint8Array(this.count);
+    this.alarmRed = new Uint8Array(this.count);
+    this.keyIndex = new Map(layout.keys.map((key, k) => [key, k]));
     for (let k = 0; k < this.count; k++) this.colors.set([base.r, base.g, base.b], k * 3);
     this.slots = def.bindings.map((b) => {
       const ids = layout.keys.map((key, k) =>
@@ -110,11 +127,12 @@ export class InstanceBindings {
         below: e.kind === 'colorThresholds' ? toColor(resolveColor(e.below)) : null,
       };
     });
+    this.colorSlots = this.slots.filter((x) => x.def.effect.kind !== 'visible');
   }
 
   /** The signal ids bound to one instance (for the inspector). */
   signalsOf(key: string): string[] {
-    const k = this.keys.indexOf(key);
+    const k = this.indexOfKey(key);
     return k < 0 ? [] : this.slots.map((s) => s.ids[k]);
   }
 
@@ -157,6 +175,7 @@ export class InstanceBindings {
         const stale = !online || store.isStale(i, now) ? 1 : 0;
         if (v === s.last[k] && stale === this.stale[k]) continue;
         s.last[k] = v;
+        const staleTurned = stale !== this.stale[k];
         this.stale[k] = stale;
         this.changed++;
         if (e.kind === 'visible') {
@@ -165,23 +184,100 @@ export class InstanceBindings {
             this.shown[k] = show;
             this.shownChanged = true;
           }
+          if (staleTurned && this.colorSlots.length > 0) this.paint(k);
           continue;
         }
-        const c = e.kind === 'colorRamp' ? this.ramp(s, v) : this.threshold(s, v);
-        const o = k * 3;
-        if (stale) {
-          staleRgb(c.r, c.g, c.b, rgb);
-          this.colors[o] = rgb.r;
-          this.colors[o + 1] = rgb.g;
-          this.colors[o + 2] = rgb.b;
-        } else {
-          this.colors[o] = c.r;
-          this.colors[o + 1] = c.g;
-          this.colors[o + 2] = c.b;
-        }
-        this.colorsChanged = true;
+        this.paint(k);
       }
     }
+    // Alarm looks: instances whose alarm changed, and every blinking one when the blink flips.
+    const lit = blinkOn(now / 1000);
+    this.blinking = false;
+    for (let n = 0; n < this.alarmed.length; n++) {
+      if (this.alarm[this.alarmed[n]] === AlarmLook.Unacknowledged) this.blinking = true;
+    }
+    if (lit !== this.lit) {
+      this.lit = lit;
+      for (let n = 0; n < this.alarmed.length; n++) {
+        const k = this.alarmed[n];
+        if (this.alarm[k] === AlarmLook.Unacknowledged) this.paint(k);
+      }
+    }
+    for (let n = 0; n < this.repaint.length; n++) this.paint(this.repaint[n]);
+    this.repaint.length = 0;
+  }
+
+  /**
+   * New alarm list (structural, not per frame): an alarm whose asset is "<asset id>/<instance key>"
+   * lights that instance. Looks that changed are repainted on the next `apply`.
+   */
+  setAlarms(alarms: readonly AlarmSnapshot[], assetId: string): void {
+    const prefix = `${assetId}/`;
+    const look = new Uint8Array(this.count);
+    const rank = new Uint8Array(this.count);
+    for (const a of alarms) {
+      if (!a.asset?.startsWith(prefix)) continue;
+      const k = this.keyIndex.get(a.asset.slice(prefix.length).split('/')[0]);
+      const l = lookOf(a.state);
+      if (k === undefined || l === AlarmLook.None) continue;
+      look[k] = Math.max(look[k], l);
+      if (glowFor(a.priority) === ALARM_GLOW) rank[k] = 1;
+    }
+    this.alarmed = [];
+    for (let k = 0; k < this.count; k++) {
+      if (look[k] !== AlarmLook.None) this.alarmed.push(k);
+      if (look[k] !== this.alarm[k] || rank[k] !== this.alarmRed[k]) {
+        this.alarm[k] = look[k];
+        this.alarmRed[k] = rank[k];
+        this.repaint.push(k);
+      }
+    }
+  }
+
+  /** Index of an instance by key, -1 when there is none. */
+  indexOfKey(key: string): number {
+    return this.keyIndex.get(key) ?? -1;
+  }
+
+  /** The alarm look of one instance by key, for the probe and tests. */
+  alarmLookOf(key: string): AlarmLook {
+    const k = this.keyIndex.get(key);
+    return k === undefined ? AlarmLook.None : (this.alarm[k] as AlarmLook);
+  }
+
+  /**
+   * Writes instance k's final colour: its binding colour (the last colour binding with a value, or the
+   * model's colour), washed out when stale, plus the alarm glow (added, like an emissive light).
+   */
+  private paint(k: number): void {
+    let c = this.base;
+    for (let si = 0; si < this.colorSlots.length; si++) {
+      const s = this.colorSlots[si];
+      const v = s.last[k];
+      if (!Number.isNaN(v)) c = s.def.effect.kind === 'colorRamp' ? this.ramp(s, v) : this.threshold(s, v);
+    }
+    let r = c.r;
+    let g = c.g;
+    let b = c.b;
+    if (this.stale[k]) {
+      staleRgb(r, g, b, rgb);
+      r = rgb.r;
+      g = rgb.g;
+      b = rgb.b;
+    }
+    const look = this.alarm[k];
+    if (look !== AlarmLook.None) {
+      const strength = look === AlarmLook.Acknowledged ? ACK_GLOW : this.lit ? 1 : 0;
+      const glow = this.alarmRed[k] ? ALARM_GLOW : WARNING_GLOW;
+      r += glow.r * strength;
+      g += glow.g * strength;
+      b += glow.b * strength;
+    }
+    const o = k * 3;
+    this.colors[o] = r;
+    this.colors[o + 1] = g;
+    this.colors[o + 2] = b;
+    this.colorsChanged = true;
   }
 
   /** Whether any instance's stale look would change at `now`, so an idle scene wakes only then. */

@@ -109,6 +109,8 @@ export function equipmentPaths(assetIds: readonly string[]): string[] {
 interface InstanceLookup {
   bounds(key: string, out: Box3): boolean;
   signals(key: string): string[];
+  /** How the instance is drawn (for the probe and tests), or null for an unknown key. */
+  look?(key: string): { stale: boolean; alarm: number } | null;
 }
 const instanced = new Map<string, InstanceLookup>();
 
@@ -116,8 +118,9 @@ export function registerInstances(
   assetId: string,
   bounds: InstanceLookup['bounds'],
   signals: InstanceLookup['signals'],
+  look?: InstanceLookup['look'],
 ): () => void {
-  const entry = { bounds, signals };
+  const entry = { bounds, signals, look };
   instanced.set(assetId, entry);
   notify();
   return () => {
@@ -143,6 +146,13 @@ export function instanceSignals(path: string): string[] | null {
   const slash = path.indexOf('/');
   const lookup = slash > 0 ? instanced.get(path.slice(0, slash)) : undefined;
   return lookup ? lookup.signals(path.slice(slash + 1)) : null;
+}
+
+/** How one instance ("field/r3c7") is drawn, or null when the path is not an instance. */
+export function instanceLook(path: string): { stale: boolean; alarm: number } | null {
+  const slash = path.indexOf('/');
+  const lookup = slash > 0 ? instanced.get(path.slice(0, slash)) : undefined;
+  return lookup?.look?.(path.slice(slash + 1)) ?? null;
 }
 
 /** The path a pointer hit names: an instance of an instanced asset, or the equipment of a node. */
