@@ -154,8 +154,8 @@ test('a missing and a corrupt model show errors naming the files while the other
   // Compressed copies of the fan (meshopt, Draco; decoders served by the app) load and draw.
   await expect(notices).not.toContainText('fan-meshopt.glb');
   await expect(notices).not.toContainText('fan-draco.glb');
-  // A KTX2 texture (KHR_texture_basisu, through the app's KTX2 loader) is decoded and applied: the
-  // housing takes the texture's blue instead of the model's grey.
+  // A Basis ETC1S KTX2 texture (KHR_texture_basisu; tools/ktx2-fixture.ts) is transcoded by the Basis
+  // transcoder the app serves and applied: the housing takes the texture's blue instead of the model's grey.
   await expect(notices).not.toContainText('fan-ktx2.glb');
   await expect
     .poll(async () => {

@@ -2,8 +2,10 @@
  * The models command (`npm run models -- <command>`):
  *   (none)                         writes the demo models and the generated solar-farm twin; deterministic,
  *                                  so the committed files only change when this code (or glTF tooling) does
- *   optimize <in.glb> <out.glb> [--codec meshopt|draco]
- *                                  compresses a user's model (see docs/twin-format.md, "Bringing your own models")
+ *   optimize <in.glb> <out.glb> [--codec meshopt|draco] [--textures keep|ktx2]
+ *                                  compresses a user's model: geometry, and with --textures ktx2 its PNG/JPEG/WebP
+ *                                  textures to Basis KTX2 (see docs/twin-format.md, "Bringing your own models");
+ *                                  a flag's value may follow it or an "=" (--codec=draco)
  */
 import { writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
@@ -13,7 +15,7 @@ import { format, resolveConfig } from 'prettier';
 import { modelStats, writeGlb } from './gltf';
 import { PUMP_STATION_MODELS } from './pump-station';
 import { SOLAR_FARM_MODELS, solarFarmTwin } from './solar-farm';
-import { optimizeFile, type Codec } from './optimize';
+import { optimizeFile, type Codec, type TextureOption } from './optimize';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -41,18 +43,26 @@ if (command === undefined || command === 'build') {
   await writeFile(twinPath, await format(JSON.stringify(solarFarmTwin()), { ...options, parser: 'json' }));
   console.log(`${relative(process.cwd(), twinPath)}: generated`);
 } else if (command === 'optimize') {
-  const files = args.filter((a) => !a.startsWith('--'));
-  const codecArg = args.find((a) => a.startsWith('--codec='))?.slice('--codec='.length) ?? 'meshopt';
-  if (files.length !== 2 || (codecArg !== 'meshopt' && codecArg !== 'draco')) {
-    console.error('usage: npm run models -- optimize <in.glb> <out.glb> [--codec=meshopt|draco]');
+  const usage = 'usage: npm run models -- optimize <in.glb> <out.glb> [--codec meshopt|draco] [--textures keep|ktx2]';
+  const parsed = parseOptimizeArgs(args);
+  if (!parsed) {
+    console.error(usage);
     process.exit(2);
   }
+  const { files, codec, textures } = parsed;
   try {
-    const r = await optimizeFile(files[0], files[1], { codec: codecArg as Codec });
+    const r = await optimizeFile(files[0], files[1], { codec, textures });
     console.log(
       `${files[1]}: ${(r.before / 1024).toFixed(1)} KiB -> ${(r.after / 1024).toFixed(1)} KiB ` +
         `(${((r.after / r.before) * 100).toFixed(0)}%), ${r.codec}; node names kept`,
     );
+    for (const t of r.compressed) {
+      console.log(
+        `  texture ${t.label} (${t.slots.join(', ') || 'unused'}, ${t.width}x${t.height}): ` +
+          `${t.mimeBefore} ${(t.before / 1024).toFixed(1)} KiB -> KTX2 ${t.mode} ${(t.after / 1024).toFixed(1)} KiB`,
+      );
+    }
+    for (const t of r.kept) console.log(`  texture ${t.label}: kept, ${t.reason}`);
   } catch (err) {
     console.error(`could not optimize ${files[0]}: ${err instanceof Error ? err.message : String(err)}`);
     process.exit(1);
@@ -60,4 +70,33 @@ if (command === undefined || command === 'build') {
 } else {
   console.error(`unknown command "${command}": use "optimize <in.glb> <out.glb>", or nothing to build the demo models`);
   process.exit(2);
+}
+
+/** `<in> <out> [--codec meshopt|draco] [--textures keep|ktx2]`, each value after a space or "="; null if malformed. */
+function parseOptimizeArgs(
+  argv: readonly string[],
+): { files: [string, string]; codec: Codec; textures: TextureOption } | null {
+  const files: string[] = [];
+  const flags: Record<string, string> = { codec: 'meshopt', textures: 'keep' };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (!arg.startsWith('--')) {
+      files.push(arg);
+      continue;
+    }
+    const eq = arg.indexOf('=');
+    const name = arg.slice(2, eq < 0 ? undefined : eq);
+    const value = eq < 0 ? argv[++i] : arg.slice(eq + 1);
+    if (!(name in flags) || value === undefined) return null;
+    flags[name] = value;
+  }
+  const { codec, textures } = flags;
+  if (
+    files.length !== 2 ||
+    (codec !== 'meshopt' && codec !== 'draco') ||
+    (textures !== 'keep' && textures !== 'ktx2')
+  ) {
+    return null;
+  }
+  return { files: [files[0], files[1]], codec, textures };
 }

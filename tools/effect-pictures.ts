@@ -128,6 +128,36 @@ try {
   await shoot(page, 'field/r0c1', 'color-ramp-instances.png');
   await page.close();
 
+  // An alarm on one instance (rule panel-r4c73-dead, 3 s on-delay): that panel blinks among its rows.
+  page = await open('solar-farm', 'Corner', 4000);
+  const rows = () => {
+    for (let row = 2; row < 7; row++) {
+      const p = Array.from({ length: 100 }, (_, c) => (row === 4 && c === 73 ? 0 : 40 + ((row * 37 + c * 53) % 360)));
+      void client.publishAsync(`solar/field/${row}/power`, JSON.stringify({ ts: Date.now(), p }));
+    }
+  };
+  rows();
+  const fresh = setInterval(rows, 500); // period 1 s: keep the rows live, not washed out as stale
+  try {
+    await sleep(4500);
+    await page.getByRole('button', { name: 'Panel r4c73 produces no power', exact: true }).click();
+    await sleep(5000); // the camera flight, at a few frames a second for 10,000 panels
+    // Step back from the panel (mouse wheel over the scene) so its neighbours show.
+    const canvas = await page.getByTestId('scene').boundingBox();
+    if (canvas) await page.mouse.move(canvas.x + canvas.width / 2, canvas.y + canvas.height / 3);
+    for (let i = 0; i < 5; i++) {
+      await page.mouse.wheel(0, 300);
+      await sleep(500);
+    }
+    await page.mouse.move(2, 2);
+    await sleep(3000);
+    for (let ms = await lit(); ms < 80 || ms > 200; ms = await lit()) await sleep(20);
+    await shoot(page, 'field/r4c73', 'alarm-instance.png', 0, 0);
+  } finally {
+    clearInterval(fresh);
+  }
+  await page.close();
+
   // Stale: a live warning colour, then the broker goes away.
   page = await open('pump-station', 'Pumps');
   await all([90, 90, 90]);
