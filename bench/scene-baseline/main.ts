@@ -46,7 +46,7 @@ scene.add(mesh);
 
 const latest = new Float64Array(N);
 const mix = new Color();
-const stats = { frames: 0, applyMs: 0 };
+const stats = { frames: 0, applyMs: 0, log: [] as number[] };
 let running = false;
 
 function frame(): void {
@@ -65,7 +65,9 @@ function frame(): void {
     colors[k * 3 + 2] = mix.b;
   }
   mesh.instanceColor!.needsUpdate = true;
-  stats.applyMs += performance.now() - t0;
+  const ms = performance.now() - t0;
+  stats.applyMs += ms;
+  stats.log.push(ms);
   stats.frames++;
   renderer.render(scene, camera);
   requestAnimationFrame(frame);
@@ -75,6 +77,7 @@ function frame(): void {
   start() {
     stats.frames = 0;
     stats.applyMs = 0;
+    stats.log = [];
     running = true;
     requestAnimationFrame(frame);
   },

@@ -20,7 +20,7 @@ import { useApp } from '../store/app';
 import { DRACO_PATH, modelUrl } from './AssetModel';
 import { InstanceBindings, type InstancesDef } from './instanceRuntime';
 import { registerAsset, registerInstances } from './sceneRegistry';
-import { sceneStats } from './sceneStats';
+import { logBusyFrame, sceneStats } from './sceneStats';
 import { requestBlinkFrame } from './sceneFrames';
 import { lightRendering, toLambert } from './softwareGl';
 
@@ -146,11 +146,7 @@ export function InstancedAsset({ twin, asset, def }: { twin: Twin; asset: Asset;
     if (runtime.blinking) requestBlinkFrame(invalidate);
     const ms = performance.now() - t0;
     sceneStats.bindingMs += ms;
-    if (runtime.changed > 0) {
-      sceneStats.busyFrames++;
-      sceneStats.busyMs += ms;
-      sceneStats.instancesChanged += runtime.changed;
-    }
+    if (runtime.changed > 0) logBusyFrame(ms, runtime.changed);
   });
 
   const scale = typeof asset.scale === 'number' ? ([asset.scale, asset.scale, asset.scale] as const) : asset.scale;

@@ -19,8 +19,8 @@ export interface TwinviewProbe {
   value(signalId: string): number;
   /** Frames rendered since the page loaded: stays put while the scene is idle. */
   frames(): number;
-  /** The scene's cost counters (see sceneStats.ts), for the benchmark. */
-  stats(): typeof sceneStats;
+  /** The scene's cost counters (see sceneStats.ts), for the benchmark; `busyLog` as a plain array. */
+  stats(): Omit<typeof sceneStats, 'busyLog'> & { busyLog: number[] };
   resetStats(): void;
   /**
    * Calls `callback` right after each frame has been drawn into the canvas (before the page composites
@@ -79,7 +79,10 @@ export function SceneProbe({ twin, runtime }: { twin: Twin; runtime: BindingRunt
       },
       value: (id) => telemetry.value(id),
       frames: () => sceneStats.frames,
-      stats: () => ({ ...sceneStats }),
+      stats: () => ({
+        ...sceneStats,
+        busyLog: Array.from(sceneStats.busyLog.subarray(0, Math.min(sceneStats.busyFrames, sceneStats.busyLog.length))),
+      }),
       resetStats: resetSceneStats,
       afterRender: (callback) => addAfterEffect(callback),
       beforeRender: (callback) => addEffect(callback),

@@ -70,6 +70,41 @@ describe('InstanceBindings', () => {
     expect([...rt.colors.slice(0, 3)]).toEqual([base.r, base.g, base.b].map(Math.fround));
   });
 
+  it('blends a ramp between its stops', () => {
+    const { rt, store } = setup([ramp]);
+    publish(store, 'r0c0.power', 25);
+    rt.apply(T0);
+    const expected = new Color('#ff0000').lerp(new Color('#0000ff'), 0.25);
+    expect([...rt.colors.slice(0, 3)].map((x) => x.toFixed(5))).toEqual(
+      [expected.r, expected.g, expected.b].map((x) => Math.fround(x).toFixed(5)),
+    );
+  });
+
+  it('colours by thresholds: the colour below the first stop, then the last stop reached', () => {
+    const { rt, store, base } = setup([
+      {
+        signal: '{instance}.power',
+        effect: {
+          kind: 'colorThresholds',
+          below: '#00ff00',
+          stops: [
+            [10, 'normal'],
+            [100, '#0000ff'],
+          ],
+        },
+      },
+    ]);
+    publish(store, 'r0c0.power', 5);
+    publish(store, 'r0c1.power', 10);
+    publish(store, 'r0c2.power', 150);
+    rt.apply(T0);
+    const green = new Color('#00ff00');
+    const blue = new Color('#0000ff');
+    expect([...rt.colors.slice(0, 3)]).toEqual([green.r, green.g, green.b].map(Math.fround));
+    expect([...rt.colors.slice(3, 6)]).toEqual([base.r, base.g, base.b].map(Math.fround));
+    expect([...rt.colors.slice(6, 9)]).toEqual([blue.r, blue.g, blue.b].map(Math.fround));
+  });
+
   it('does nothing on a frame where no value changed', () => {
     const { rt, store } = setup([ramp]);
     publish(store, 'r0c0.power', 50);

@@ -13,7 +13,20 @@ export const sceneStats = {
   busyMs: 0,
   /** Instances changed, summed over frames. */
   instancesChanged: 0,
+  /**
+   * Milliseconds of binding work per busy frame, the last 1,024 (index busyFrames % 1024): a median
+   * shrugs off the frames where the thread was preempted mid-loop.
+   */
+  busyLog: new Float64Array(1024),
 };
+
+/** Records one busy frame's binding time. */
+export function logBusyFrame(ms: number, changed: number): void {
+  sceneStats.busyLog[sceneStats.busyFrames % sceneStats.busyLog.length] = ms;
+  sceneStats.busyFrames++;
+  sceneStats.busyMs += ms;
+  sceneStats.instancesChanged += changed;
+}
 
 export function resetSceneStats(): void {
   sceneStats.frames = 0;
@@ -21,4 +34,5 @@ export function resetSceneStats(): void {
   sceneStats.busyFrames = 0;
   sceneStats.busyMs = 0;
   sceneStats.instancesChanged = 0;
+  sceneStats.busyLog.fill(0);
 }
