@@ -40,6 +40,12 @@ export class TelemetryStore {
   periods = new Float64Array(64);
   /** 1 for signals that do not come through the broker (HTTP sources): the connection does not make them stale. */
   independent = new Uint8Array(64);
+  /**
+   * Until when (ms) each signal's value counts as fresh: its time plus STALE_PERIODS periods, Infinity
+   * without a period, -Infinity with no value or bad quality. Kept up to date as values and quality
+   * arrive, so `isStale`, asked per bound part per frame, reads one number instead of four.
+   */
+  freshUntil = new Float64Array(64).fill(-Infinity);
   /** Whether the broker connection is up; every broker value is stale while it is not. */
   online = false;
   /** Outages the broker did not bridge (clean session), oldest first, at most MAX_GAPS. */
@@ -67,6 +73,7 @@ export class TelemetryStore {
       this.byId.set(info.id, info.index);
       this.periods[info.index] = this.periodByDef[info.def] ?? 0;
       this.independent[info.index] = this.independentByDef[info.def] ? 1 : 0;
+      this.refreshFreshness(info.index);
       // Staggered starting sizes: signals that update together would otherwise all outgrow their
       // rings in the same batch (thousands of allocations in one frame); this spreads the growth.
       this.history[info.index] = new SampleRing(this.ringCapacity, 64 + (info.index % 64));
@@ -86,7 +93,9 @@ export class TelemetryStore {
       if (ring === undefined) continue; // a sample for a signal we were never told about: ignore
       this.latest[i] = v;
       this.times[i] = t;
-      this.quality[i] &= ~QUALITY_GAP;
+      const q = (this.quality[i] &= ~QUALITY_GAP);
+      const p = this.periods[i];
+      this.freshUntil[i] = q !== 0 || !(t > 0) ? -Infinity : p > 0 ? t + STALE_PERIODS * p : Infinity;
       this.counts[i]++;
       ring.push(t, v);
     }
@@ -105,6 +114,7 @@ export class TelemetryStore {
       if (!info) continue;
       this.periods[i] = periods[info.def] ?? 0;
       this.independent[i] = brokerIndependent[info.def] ? 1 : 0;
+      this.refreshFreshness(i);
     }
   }
 
@@ -115,17 +125,21 @@ export class TelemetryStore {
    */
   isStale(index: number, now: number): boolean {
     if (!this.online && this.independent[index] === 0) return true;
-    const t = this.times[index];
-    if (!(t > 0)) return true;
-    if (this.quality[index] !== 0) return true;
-    const period = this.periods[index];
-    return period > 0 && now - t > STALE_PERIODS * period;
+    return !(now <= this.freshUntil[index]);
   }
 
   /** Sets or clears quality bits of one signal (e.g. a Sparkplug death or sequence gap). */
   setQuality(index: number, bits: number, on: boolean): void {
     if (index < 0 || index >= this.quality.length) return;
     this.quality[index] = on ? this.quality[index] | bits : this.quality[index] & ~bits;
+    this.refreshFreshness(index);
+  }
+
+  /** Recomputes `freshUntil` of one signal from its time, period and quality. */
+  private refreshFreshness(i: number): void {
+    const t = this.times[i];
+    const p = this.periods[i];
+    this.freshUntil[i] = this.quality[i] !== 0 || !(t > 0) ? -Infinity : p > 0 ? t + STALE_PERIODS * p : Infinity;
   }
 
   /**
@@ -142,6 +156,7 @@ export class TelemetryStore {
       const last = ring.length > 0 ? ring.timeAt(ring.length - 1) : -Infinity;
       ring.push(Math.max(from, last), NaN);
       this.quality[i] |= QUALITY_GAP;
+      this.freshUntil[i] = -Infinity;
     }
     this.version++;
   }
@@ -191,6 +206,7 @@ export class TelemetryStore {
     this.counts.fill(0);
     this.periods.fill(0);
     this.independent.fill(0);
+    this.freshUntil.fill(-Infinity);
     this.gaps.length = 0;
     this.online = false;
     this.version++;
@@ -218,6 +234,9 @@ export class TelemetryStore {
     const independent = new Uint8Array(n);
     independent.set(this.independent);
     this.independent = independent;
+    const freshUntil = new Float64Array(n).fill(-Infinity);
+    freshUntil.set(this.freshUntil);
+    this.freshUntil = freshUntil;
   }
 }
 
