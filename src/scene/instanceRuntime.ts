@@ -55,9 +55,9 @@ interface Slot {
   mode: number;
   /** Stop values, and linear RGB per stop (the model colour where a stop leaves it), flat. */
   stopValues: Float64Array;
-  stopRgb: Float32Array;
+  stopRgb: Float64Array;
   /** Thresholds: RGB below the first stop. */
-  belowRgb: Float32Array;
+  belowRgb: Float64Array;
 }
 
 const rgb = { r: 0, g: 0, b: 0 };
@@ -134,7 +134,7 @@ export class InstanceBindings {
         below: e.kind === 'colorThresholds' ? toColor(resolveColor(e.below)) : null,
         mode: e.kind === 'colorRamp' ? 0 : e.kind === 'colorThresholds' ? 1 : 2,
         stopValues: Float64Array.from(stops.map(([v]) => v)),
-        stopRgb: Float32Array.from(
+        stopRgb: Float64Array.from(
           stops.flatMap(([, c]) => {
             const hex = resolveColor(c);
             const color = hex === null ? base : new Color(hex);
@@ -143,7 +143,7 @@ export class InstanceBindings {
         ),
         belowRgb: (() => {
           const color = (e.kind === 'colorThresholds' ? toColor(resolveColor(e.below)) : null) ?? base;
-          return Float32Array.of(color.r, color.g, color.b);
+          return Float64Array.of(color.r, color.g, color.b);
         })(),
       };
     });
