@@ -60,3 +60,46 @@ test('an alarm on one instanced panel makes that panel blink; acknowledged, it g
     clearInterval(timer);
   }
 });
+
+test('the arrow keys walk the grid of panels from a selected panel; Escape leaves it', async ({ page }) => {
+  await openTwin(page, 'solar-farm');
+  const frames = () => page.evaluate(() => (window as unknown as { twinview: { frames(): number } }).twinview.frames());
+  const start = await frames();
+  await page.getByRole('button', { name: 'Corner' }).click();
+  // Wait for the camera flight to end: it takes at least 8 frames (0.8 s, at most 0.1 s a frame), then
+  // the panel stops moving on screen. 10,000 panels draw a few frames a second in software WebGL, so
+  // time alone says little.
+  type Api = { screenPosition(p: string): { x: number; y: number } | null; frames(): number };
+  const read = () =>
+    page.evaluate(() => {
+      const api = (window as unknown as { twinview: Api }).twinview;
+      return { at: api.screenPosition('field/r0c0'), frame: api.frames() };
+    });
+  let last = await read();
+  await expect
+    .poll(
+      async () => {
+        const before = last;
+        last = await read();
+        const moved = !before.at || !last.at || Math.hypot(last.at.x - before.at.x, last.at.y - before.at.y) > 0.5;
+        return last.frame >= start + 8 && !moved;
+      },
+      { intervals: [700], timeout: 30_000 },
+    )
+    .toBe(true);
+  const at = last.at;
+  const scene = page.getByTestId('scene');
+  await scene.locator('canvas').click({ position: at! });
+  const inspector = page.getByTestId('inspector');
+  await expect(inspector).toHaveAttribute('data-selected', 'field/r0c0');
+  await scene.press('ArrowRight');
+  await expect(inspector).toHaveAttribute('data-selected', 'field/r0c1');
+  await scene.press('ArrowDown');
+  await expect(inspector).toHaveAttribute('data-selected', 'field/r1c1');
+  await expect(page.getByTestId('inspector-value-r1c1.power')).toBeVisible();
+  await scene.press('ArrowUp');
+  await scene.press('ArrowUp'); // the edge of the field: stays on row 0
+  await expect(inspector).toHaveAttribute('data-selected', 'field/r0c1');
+  await scene.press('Escape');
+  await expect(inspector).not.toHaveAttribute('data-selected', /.+/);
+});

@@ -92,9 +92,8 @@ export function InstancedAsset({ twin, asset, def }: { twin: Twin; asset: Asset;
   useEffect(() => registerAsset(asset.id, built.root), [asset.id, built.root]);
   useEffect(() => {
     const { runtime, root, templateBox } = built;
-    return registerInstances(
-      asset.id,
-      (key, box) => {
+    return registerInstances(asset.id, {
+      bounds: (key, box) => {
         const k = runtime.indexOfKey(key);
         if (k < 0) return false;
         root.updateWorldMatrix(true, false);
@@ -103,12 +102,13 @@ export function InstancedAsset({ twin, asset, def }: { twin: Twin; asset: Asset;
         box.translate(offset).applyMatrix4(root.matrixWorld);
         return true;
       },
-      (key) => runtime.signalsOf(key),
-      (key) => {
+      signals: (key) => runtime.signalsOf(key),
+      look: (key) => {
         const k = runtime.indexOfKey(key);
         return k < 0 ? null : { stale: runtime.stale[k] === 1, alarm: runtime.alarmLookOf(key) };
       },
-    );
+      neighbour: (key, dRow, dColumn) => runtime.neighbour(key, dRow, dColumn),
+    });
   }, [asset.id, built]);
 
   useEffect(() => {

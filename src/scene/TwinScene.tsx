@@ -12,7 +12,7 @@ import { telemetry } from '../store/telemetry';
 import { requestFocus, useApp } from '../store/app';
 import { SelectionOutline } from './SelectionOutline';
 import { lightRendering, softwareDpr } from './softwareGl';
-import { equipmentPaths, pickedPath } from './sceneRegistry';
+import { equipmentPaths, instanceNeighbour, pickedPath } from './sceneRegistry';
 import './scene.css';
 import './theme.css';
 import { applyThemeToDocument, SCENE_COLORS, setTheme, useTheme } from './theme';
@@ -67,7 +67,14 @@ export function TwinScene({ twin }: { twin: Twin }) {
     const at = selected ? order.findIndex((p) => p === selected || selected.startsWith(`${p}/`)) : -1;
     const step =
       e.key === 'ArrowRight' || e.key === 'ArrowDown' ? 1 : e.key === 'ArrowLeft' || e.key === 'ArrowUp' ? -1 : 0;
-    if (step !== 0 && order.length > 0) {
+    // On an instance of a grid (a panel of a field), the arrows walk the grid: left/right along the
+    // row, up/down across rows. Escape leaves the grid.
+    const vertical = e.key === 'ArrowUp' || e.key === 'ArrowDown';
+    const neighbour =
+      step !== 0 && selected ? instanceNeighbour(selected, vertical ? step : 0, vertical ? 0 : step) : null;
+    if (neighbour) {
+      useApp.setState({ selected: neighbour });
+    } else if (step !== 0 && order.length > 0) {
       const next = at < 0 ? (step > 0 ? 0 : order.length - 1) : (at + step + order.length) % order.length;
       useApp.setState({ selected: order[next] });
     } else if ((e.key === 'Enter' || e.key === 'f' || e.key === 'F') && selected) {
@@ -89,7 +96,7 @@ export function TwinScene({ twin }: { twin: Twin }) {
       tabIndex={0}
       role="application"
       onKeyDown={onKeyDown}
-      aria-label={`3D view of ${twin.title}. Arrow keys move between equipment, Enter focuses it, Escape clears the selection, Home resets the view.`}
+      aria-label={`3D view of ${twin.title}. Arrow keys move between equipment (and between neighbours on a grid of instances), Enter focuses it, Escape clears the selection, Home resets the view.`}
     >
       <Canvas
         camera={{ position: initial.position, fov: 45, near: 0.1, far: 500 }}

@@ -204,6 +204,15 @@ describe('InstanceBindings', () => {
     expect([...rt.shown]).toEqual([1, 0, 1, 1, 1, 1]);
   });
 
+  it('walks the grid for the keyboard, staying on it at the edges', () => {
+    const { rt } = setup([ramp]);
+    expect(rt.neighbour('r0c0', 0, 1)).toBe('r0c1');
+    expect(rt.neighbour('r0c1', 1, 0)).toBe('r1c1');
+    expect(rt.neighbour('r1c2', 0, 1)).toBe('r1c2');
+    expect(rt.neighbour('r0c0', -1, -1)).toBe('r0c0');
+    expect(rt.neighbour('nope', 0, 1)).toBeNull();
+  });
+
   it('lists the signals of one instance for the inspector', () => {
     const { rt } = setup([ramp]);
     expect(rt.signalsOf('r1c0')).toEqual(['r1c0.power']);

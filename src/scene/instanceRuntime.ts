@@ -65,6 +65,8 @@ const mix = new Color();
 
 export class InstanceBindings {
   readonly count: number;
+  readonly rows: number;
+  readonly columns: number;
   readonly keys: string[];
   readonly xz: Float32Array;
   /** Linear RGB per instance: the buffer of the InstancedMesh's instanceColor. */
@@ -108,6 +110,8 @@ export class InstanceBindings {
     this.keys = layout.keys;
     this.xz = layout.xz;
     this.count = layout.keys.length;
+    this.rows = def.rows;
+    this.columns = def.columns;
     this.colors = new Float32Array(this.count * 3);
     this.shown = new Uint8Array(this.count).fill(1);
     this.stale = new Uint8Array(this.count);
@@ -340,6 +344,15 @@ export class InstanceBindings {
         this.repaint.push(k);
       }
     }
+  }
+
+  /** The key `dRow` rows and `dColumn` columns from `key`, kept on the grid; null for an unknown key. */
+  neighbour(key: string, dRow: number, dColumn: number): string | null {
+    const k = this.indexOfKey(key);
+    if (k < 0) return null;
+    const row = Math.min(this.rows - 1, Math.max(0, Math.floor(k / this.columns) + dRow));
+    const column = Math.min(this.columns - 1, Math.max(0, (k % this.columns) + dColumn));
+    return this.keys[row * this.columns + column];
   }
 
   /** Index of an instance by key, -1 when there is none. */

@@ -111,16 +111,12 @@ interface InstanceLookup {
   signals(key: string): string[];
   /** How the instance is drawn (for the probe and tests), or null for an unknown key. */
   look?(key: string): { stale: boolean; alarm: number } | null;
+  /** The key of the instance `dRow` rows and `dColumn` columns away (kept on the grid), or null. */
+  neighbour?(key: string, dRow: number, dColumn: number): string | null;
 }
 const instanced = new Map<string, InstanceLookup>();
 
-export function registerInstances(
-  assetId: string,
-  bounds: InstanceLookup['bounds'],
-  signals: InstanceLookup['signals'],
-  look?: InstanceLookup['look'],
-): () => void {
-  const entry = { bounds, signals, look };
+export function registerInstances(assetId: string, entry: InstanceLookup): () => void {
   instanced.set(assetId, entry);
   notify();
   return () => {
@@ -153,6 +149,14 @@ export function instanceLook(path: string): { stale: boolean; alarm: number } | 
   const slash = path.indexOf('/');
   const lookup = slash > 0 ? instanced.get(path.slice(0, slash)) : undefined;
   return lookup?.look?.(path.slice(slash + 1)) ?? null;
+}
+
+/** Keyboard walk on an instance grid: the path `dRow` rows and `dColumn` columns from `path`, or null. */
+export function instanceNeighbour(path: string, dRow: number, dColumn: number): string | null {
+  const slash = path.indexOf('/');
+  const asset = slash > 0 ? path.slice(0, slash) : '';
+  const key = instanced.get(asset)?.neighbour?.(path.slice(slash + 1), dRow, dColumn);
+  return key ? `${asset}/${key}` : null;
 }
 
 /** The path a pointer hit names: an instance of an instanced asset, or the equipment of a node. */
