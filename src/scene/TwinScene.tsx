@@ -1,5 +1,5 @@
-import { Suspense, useEffect, useMemo, useRef, type KeyboardEvent } from 'react';
-import { Canvas, useThree, type ThreeEvent } from '@react-three/fiber';
+import { Suspense, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { Canvas, useFrame, useThree, type ThreeEvent } from '@react-three/fiber';
 import { OrbitControls, useProgress } from '@react-three/drei';
 import type { Twin } from '../twin/schema';
 import { AssetModel } from './AssetModel';
@@ -11,7 +11,7 @@ import { LabelLayer } from './LabelLayer';
 import { telemetry } from '../store/telemetry';
 import { requestFocus, useApp } from '../store/app';
 import { SelectionOutline } from './SelectionOutline';
-import { lightRendering, softwareDpr } from './softwareGl';
+import { lightRendering, pixelBudgetFor, SOFTWARE_PIXEL_BUDGET, softwareDpr } from './softwareGl';
 import { equipmentPaths, instanceNeighbour, pickedPath } from './sceneRegistry';
 import './scene.css';
 import './theme.css';
@@ -169,7 +169,14 @@ function SoftwareResolution() {
   const width = useThree((s) => s.size.width);
   const height = useThree((s) => s.size.height);
   const setDpr = useThree((s) => s.setDpr);
-  useEffect(() => setDpr(softwareDpr(width, height)), [width, height, setDpr]);
+  // Which budget applies depends on what the scene draws, known once models are in (triangles of the
+  // last frame; it changes at most a few times, when models load).
+  const [budget, setBudget] = useState(SOFTWARE_PIXEL_BUDGET);
+  useFrame(({ gl }) => {
+    const next = pixelBudgetFor(gl.info.render.triangles);
+    if (next !== budget) setBudget(next);
+  });
+  useEffect(() => setDpr(softwareDpr(width, height, budget)), [width, height, budget, setDpr]);
   return null;
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DoubleSide, MeshBasicMaterial, MeshLambertMaterial, MeshStandardMaterial, Texture } from 'three';
-import { softwareDpr, SOFTWARE_PIXEL_BUDGET, toLambert } from './softwareGl';
+import { HEAVY_SCENE_PIXEL_BUDGET, pixelBudgetFor, softwareDpr, SOFTWARE_PIXEL_BUDGET, toLambert } from './softwareGl';
 
 describe('toLambert (light render profile)', () => {
   it('keeps what an operator reads: colour, emissive, texture, transparency, sides', () => {
@@ -53,5 +53,13 @@ describe('softwareDpr', () => {
     expect(softwareDpr(320, 240)).toBe(1);
     expect(softwareDpr(3840, 2160)).toBe(0.3);
     expect(softwareDpr(0, 0)).toBe(1);
+  });
+});
+
+describe('pixelBudgetFor', () => {
+  it('gives geometry-bound scenes (many triangles) more pixels: fewer would not speed them up', () => {
+    expect(pixelBudgetFor(16_000)).toBe(SOFTWARE_PIXEL_BUDGET);
+    expect(pixelBudgetFor(480_000)).toBe(HEAVY_SCENE_PIXEL_BUDGET);
+    expect(softwareDpr(1000, 823, pixelBudgetFor(480_000))).toBeGreaterThan(softwareDpr(1000, 823));
   });
 });

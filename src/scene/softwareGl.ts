@@ -23,6 +23,19 @@ export function isSoftwareRenderer(): boolean {
 export const SOFTWARE_PIXEL_BUDGET = 130_000;
 
 /**
+ * Scenes that draw more triangles than this per frame are bound by geometry, not by pixels (10,000
+ * instanced panels draw ~500,000): fewer pixels would not make their frames faster, only blur a field
+ * of thin parts into noise. They get the larger budget.
+ */
+export const HEAVY_SCENE_TRIANGLES = 100_000;
+export const HEAVY_SCENE_PIXEL_BUDGET = 450_000;
+
+/** The pixel budget for a scene that drew `triangles` in its last frame. */
+export function pixelBudgetFor(triangles: number): number {
+  return triangles > HEAVY_SCENE_TRIANGLES ? HEAVY_SCENE_PIXEL_BUDGET : SOFTWARE_PIXEL_BUDGET;
+}
+
+/**
  * The render scale for a canvas of `width` x `height` CSS pixels in software WebGL: as sharp as the
  * pixel budget allows, never above 1 and never below 0.3 (text stays sharp: labels are HTML).
  */
