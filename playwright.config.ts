@@ -15,7 +15,10 @@ export default defineConfig({
     viewport: { width: 1400, height: 860 },
     launchOptions: {
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: ['--disable-quic', '--use-angle=swiftshader', '--enable-unsafe-swiftshader'],
+      // What Chrome itself does on a machine without a GPU (a GPU-less kiosk): WebGL by SwiftShader,
+      // the page composited in software. --use-angle=swiftshader would composite through SwiftShader
+      // too, which is slower per frame and no real deployment's setup (docs/scene-performance.md).
+      args: ['--disable-quic', '--enable-unsafe-swiftshader'],
     },
     trace: 'retain-on-failure',
   },
