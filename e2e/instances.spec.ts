@@ -89,6 +89,8 @@ test('the arrow keys walk the grid of panels from a selected panel; Escape leave
     .toBe(true);
   const at = last.at;
   const scene = page.getByTestId('scene');
+  await scene.locator('canvas').hover({ position: at! });
+  await expect(page.getByRole('tooltip')).toHaveText('r0c0');
   await scene.locator('canvas').click({ position: at! });
   const inspector = page.getByTestId('inspector');
   await expect(inspector).toHaveAttribute('data-selected', 'field/r0c0');

@@ -119,9 +119,9 @@ test('clicking a part selects its equipment: outline, inspector with the live va
     ).twinview.screenPosition('station/Pump2_Motor'),
   );
   expect(at).not.toBeNull();
-  // Hover names the part.
+  // Hover names the part and reads its first bound value.
   await page.getByTestId('scene').locator('canvas').hover({ position: at! });
-  await expect(page.getByRole('tooltip')).toHaveText('Pump2');
+  await expect(page.getByRole('tooltip')).toHaveText('Pump2 · 71.5 °C');
   await page.getByTestId('scene').locator('canvas').click({ position: at! });
   const inspector = page.getByTestId('inspector');
   await expect(inspector).toHaveAttribute('data-selected', 'station/Pump2');
@@ -194,6 +194,8 @@ test('the 10,000-panel instanced twin loads, and a panel shows its own live valu
         window as unknown as { twinview: { screenPosition(p: string): { x: number; y: number } | null } }
       ).twinview.screenPosition('field/r0c0'),
     );
+    await page.getByTestId('scene').locator('canvas').hover({ position: at! });
+    await expect(page.getByRole('tooltip')).toHaveText('r0c0 · 0.00 W');
     await page.getByTestId('scene').locator('canvas').click({ position: at! });
     await expect(page.getByTestId('inspector')).toHaveAttribute('data-selected', 'field/r0c0');
     await expect(page.getByTestId('inspector-value-r0c0.power')).toHaveText('0.00 W');

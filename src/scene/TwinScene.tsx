@@ -18,6 +18,8 @@ import './theme.css';
 import { applyThemeToDocument, SCENE_COLORS, setTheme, useTheme } from './theme';
 import { CameraRig } from './CameraRig';
 import { SceneProbe } from './SceneProbe';
+import { hoverText } from './inspectorModel';
+import { signalMeta } from '../panels/signalMeta';
 
 const FALLBACK_VIEW = {
   position: [12, 9, 12] as [number, number, number],
@@ -54,7 +56,14 @@ export function TwinScene({ twin }: { twin: Twin }) {
       el.hidden = true;
       return;
     }
-    el.textContent = path.split('/').slice(1).join('/') || path;
+    el.textContent = hoverText(twin, path, (id) => {
+      const i = telemetry.indexOf(id);
+      return {
+        value: telemetry.value(id),
+        unit: signalMeta(twin, id).unit,
+        stale: i >= 0 && telemetry.isStale(i, Date.now()),
+      };
+    });
     el.style.transform = `translate(${e.offsetX + 14}px, ${e.offsetY + 14}px)`;
     el.hidden = false;
   };

@@ -3,7 +3,7 @@ import { Group, Mesh } from 'three';
 import { twinSchema } from '../twin/schema';
 import type { AlarmSnapshot } from '../engine/protocol';
 import { registerAsset, equipmentPathOf, equipmentPaths } from './sceneRegistry';
-import { inspectorContent } from './inspectorModel';
+import { hoverText, inspectorContent } from './inspectorModel';
 
 const twin = twinSchema.parse({
   id: 't',
@@ -54,6 +54,23 @@ describe('inspectorContent', () => {
     const alarms = [alarm('a', 'station/Pump1'), alarm('b', 'station/Tank1'), alarm('c', 'station/Pump1_Motor')];
     expect(inspectorContent(twin, 'station/Pump1', alarms).alarms.map((a) => a.id)).toEqual(['a', 'c']);
     expect(inspectorContent(twin, 'station/Pump1_Motor', alarms).alarms.map((a) => a.id)).toEqual(['a', 'c']);
+  });
+});
+
+describe('hoverText', () => {
+  const values: Record<string, number> = { 'pump1.temp': 71.5 };
+  const read = (stale: boolean) => (id: string) => ({ value: values[id] ?? NaN, unit: '°C', stale });
+
+  it('names the part and the value of its first bound signal', () => {
+    cleanup = model().unregister;
+    expect(hoverText(twin, 'station/Pump1', read(false))).toBe('Pump1 · 71.5 °C');
+    expect(hoverText(twin, 'station/Pump1', read(true))).toBe('Pump1 · 71.5 °C (stale)');
+  });
+
+  it('is just the name when nothing is bound or there is no value yet', () => {
+    cleanup = model().unregister;
+    expect(hoverText(twin, 'station/Tank1', read(false))).toBe('Tank1');
+    expect(hoverText(twin, 'station/Pipe', read(false))).toBe('Pipe');
   });
 });
 

@@ -3,6 +3,7 @@ import type { Object3D } from 'three';
 import type { AlarmSnapshot } from '../engine/protocol';
 import type { Twin } from '../twin/schema';
 import { findNode, instanceSignals } from './sceneRegistry';
+import { formatValue } from '../lib/format';
 
 export interface InspectorContent {
   /** Concrete signal ids bound to the selection or to parts inside it, in twin order, once each. */
@@ -34,4 +35,21 @@ export function inspectorContent(twin: Twin, selected: string, alarms: readonly 
     if (inside || (sel.ok && node?.ok && contains(sel.node, node.node))) signals.push(b.signal);
   }
   return { signals, alarms: alarms.filter((a) => a.asset !== undefined && related(selected, a.asset)) };
+}
+
+/**
+ * The hover tooltip: the part's name, and the value of the first signal bound to it ("Pump2 · 71.5 °C",
+ * "r4c73 · 0.00 W"), so an operator can read a part without selecting it. Text only.
+ */
+export function hoverText(
+  twin: Twin,
+  path: string,
+  read: (id: string) => { value: number; unit: string; stale: boolean },
+): string {
+  const name = path.split('/').slice(1).join('/') || path;
+  const first = inspectorContent(twin, path, []).signals[0];
+  if (first === undefined) return name;
+  const r = read(first);
+  if (Number.isNaN(r.value)) return name;
+  return `${name} · ${formatValue(r.value, r.unit)}${r.stale ? ' (stale)' : ''}`;
 }
