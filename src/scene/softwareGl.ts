@@ -24,7 +24,7 @@ export const SOFTWARE_PIXEL_BUDGET = 130_000;
 
 /**
  * Scenes that draw more triangles than this per frame are bound by geometry, not by pixels (10,000
- * instanced panels draw ~500,000): fewer pixels would not make their frames faster, only blur a field
+ * instanced panels draw 240,000): fewer pixels would not make their frames faster, only blur a field
  * of thin parts into noise. They get the larger budget.
  */
 export const HEAVY_SCENE_TRIANGLES = 100_000;
