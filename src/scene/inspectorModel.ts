@@ -2,7 +2,7 @@
 import type { Object3D } from 'three';
 import type { AlarmSnapshot } from '../engine/protocol';
 import type { Twin } from '../twin/schema';
-import { findNode, instanceSignals } from './sceneRegistry';
+import { findNode, instanceSignals, registryGeneration } from './sceneRegistry';
 import { formatValue } from '../lib/format';
 
 export interface InspectorContent {
@@ -47,9 +47,23 @@ export function hoverText(
   read: (id: string) => { value: number; unit: string; stale: boolean },
 ): string {
   const name = path.split('/').slice(1).join('/') || path;
-  const first = inspectorContent(twin, path, []).signals[0];
+  const first = firstSignal(twin, path);
   if (first === undefined) return name;
   const r = read(first);
   if (Number.isNaN(r.value)) return name;
   return `${name} · ${formatValue(r.value, r.unit)}${r.stale ? ' (stale)' : ''}`;
+}
+
+// The pointer moves many times a second over the same parts; which signal comes first only changes when
+// models load (the registry's generation).
+const firstSignals = new WeakMap<Twin, { generation: number; byPath: Map<string, string | undefined> }>();
+
+function firstSignal(twin: Twin, path: string): string | undefined {
+  let cache = firstSignals.get(twin);
+  if (!cache || cache.generation !== registryGeneration()) {
+    cache = { generation: registryGeneration(), byPath: new Map() };
+    firstSignals.set(twin, cache);
+  }
+  if (!cache.byPath.has(path)) cache.byPath.set(path, inspectorContent(twin, path, []).signals[0]);
+  return cache.byPath.get(path);
 }

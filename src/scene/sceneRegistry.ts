@@ -17,7 +17,7 @@ export function registerAsset(id: string, root: Object3D): () => void {
   };
 }
 
-/** Changes whenever an asset is added or removed, so the binding loop knows to resolve again. */
+/** Changes whenever an asset (or an instance grid) is added or removed, so caches know to resolve again. */
 export function registryGeneration(): number {
   return generation;
 }
@@ -118,9 +118,11 @@ const instanced = new Map<string, InstanceLookup>();
 
 export function registerInstances(assetId: string, entry: InstanceLookup): () => void {
   instanced.set(assetId, entry);
+  generation++;
   notify();
   return () => {
     if (instanced.get(assetId) === entry) instanced.delete(assetId);
+    generation++;
     notify();
   };
 }
