@@ -73,9 +73,9 @@ type Standardish = Material & {
 /**
  * A Lambert copy of a glTF PBR material for the light profile. Physically based shading costs about
  * a quarter of a software frame; diffuse shading keeps the colours, textures, transparency and the
- * emissive channel that bindings drive, which is what an operator reads from the scene.
+ * emissive channel that bindings drive, which is what an operator reads from the scene. Always a new
+ * material (other kinds are cloned as they are).
  */
-/** Always a new material (other kinds are cloned as they are). */
 export function toLambert(material: Material): Material {
   const m = material as Standardish;
   if (!m.isMeshStandardMaterial) return material.clone();

@@ -93,9 +93,8 @@ export class TelemetryStore {
       if (ring === undefined) continue; // a sample for a signal we were never told about: ignore
       this.latest[i] = v;
       this.times[i] = t;
-      const q = (this.quality[i] &= ~QUALITY_GAP);
-      const p = this.periods[i];
-      this.freshUntil[i] = q !== 0 || !(t > 0) ? -Infinity : p > 0 ? t + STALE_PERIODS * p : Infinity;
+      this.quality[i] &= ~QUALITY_GAP;
+      this.refreshFreshness(i);
       this.counts[i]++;
       ring.push(t, v);
     }
