@@ -1,6 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import type { MqttClient } from 'mqtt';
-import { connectPublisher, openTwin } from './helpers';
+import { connectPublisher, look, openTwin } from './helpers';
 
 // The alarm-lab twin (e2e/twins/alarm-lab): rule lab.hot is "lab.temp > 50", deadband 2, no on-delay.
 let publisher: MqttClient;
@@ -149,12 +149,7 @@ test('a rule change is tested over the recorded values before it is saved', asyn
 test("acknowledging changes the alarmed part's look in the scene from blinking to steady", async ({ page }) => {
   // pump-station: pump3.hot (> 85) and pump3.overheat (> 95), both 3 s on-delay, both on station/Pump3.
   await openTwin(page, 'pump-station');
-  const look = () =>
-    page.evaluate(
-      () =>
-        (window as unknown as { twinview: { look(p: string): { alarm: number } } }).twinview.look('station/Pump3_Motor')
-          .alarm,
-    );
+  const alarmLook = async () => (await look(page, 'station/Pump3_Motor')).alarm;
   await publisher.publishAsync(
     'plant/north/pumps/pump3/telemetry',
     JSON.stringify({ running: true, rpm: 1450, flow: 50, bearing: { temp: 99 }, motor: { current: 40 } }),
@@ -164,13 +159,13 @@ test("acknowledging changes the alarmed part's look in the scene from blinking t
   await expect(alarm).toHaveAttribute('data-state', 'active', { timeout: 8000 });
   const hot = page.getByTestId('alarm-list').locator('[data-alarm-id="pump3.hot"]');
   await expect(hot).toHaveAttribute('data-state', 'active');
-  await expect.poll(look).toBe(2); // blinking: unacknowledged
+  await expect.poll(alarmLook).toBe(2); // blinking: unacknowledged
   // Both pump 3 alarms belong to the part: filter to that asset and acknowledge all visible.
   await page.getByLabel('Filter by asset').selectOption('station/Pump3');
   await page.getByRole('button', { name: 'Ack all visible' }).click();
   await expect(alarm).toHaveAttribute('data-state', 'acknowledged');
   await expect(hot).toHaveAttribute('data-state', 'acknowledged');
-  await expect.poll(look).toBe(1); // steady: acknowledged
+  await expect.poll(alarmLook).toBe(1); // steady: acknowledged
   await publisher.publishAsync(
     'plant/north/pumps/pump3/telemetry',
     JSON.stringify({ running: true, rpm: 1450, flow: 50, bearing: { temp: 60 }, motor: { current: 40 } }),

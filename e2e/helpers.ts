@@ -47,3 +47,26 @@ export async function nodeLooksRed(page: Page, node: string): Promise<boolean> {
   const [r, g, b] = await nodePixel(page, node);
   return r > 120 && r > g * 1.8 && r > b * 1.8;
 }
+
+/** The part of `window.twinview` (src/scene/SceneProbe.tsx) the tests read. */
+interface Probe {
+  frames(): number;
+  value(id: string): number;
+  look(path: string): { stale: boolean; alarm: number };
+  screenPosition(path: string): { x: number; y: number } | null;
+}
+
+/** Frames the scene has rendered since the page loaded. */
+export const frames = (page: Page) => page.evaluate(() => (window as unknown as { twinview: Probe }).twinview.frames());
+
+/** The latest value of a signal in the dashboard's store. */
+export const value = (page: Page, id: string) =>
+  page.evaluate((s) => (window as unknown as { twinview: Probe }).twinview.value(s), id);
+
+/** How a part is drawn: stale, and its alarm look (0 none, 1 acknowledged, 2 blinking). */
+export const look = (page: Page, path: string) =>
+  page.evaluate((p) => (window as unknown as { twinview: Probe }).twinview.look(p), path);
+
+/** Where a part is on the canvas (CSS pixels from its top left), or null when it is off screen. */
+export const screenPosition = (page: Page, path: string) =>
+  page.evaluate((p) => (window as unknown as { twinview: Probe }).twinview.screenPosition(p), path);

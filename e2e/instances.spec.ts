@@ -1,14 +1,8 @@
 import { expect, test, type Page } from '@playwright/test';
 import type { MqttClient } from 'mqtt';
-import { connectPublisher, nodePixel, openTwin, publishJson } from './helpers';
+import { connectPublisher, frames, look, nodePixel, openTwin, publishJson, screenPosition } from './helpers';
 
 /** An alarm on one of 10,000 instanced panels: that panel blinks until acknowledged, then glows steadily. */
-
-interface Probe {
-  look(path: string): { stale: boolean; alarm: number };
-}
-const look = (page: Page, path: string) =>
-  page.evaluate((p) => (window as unknown as { twinview: Probe }).twinview.look(p), path);
 
 let publisher: MqttClient;
 test.beforeAll(async () => {
@@ -63,18 +57,12 @@ test('an alarm on one instanced panel makes that panel blink; acknowledged, it g
 
 test('the arrow keys walk the grid of panels from a selected panel; Escape leaves it', async ({ page }) => {
   await openTwin(page, 'solar-farm');
-  const frames = () => page.evaluate(() => (window as unknown as { twinview: { frames(): number } }).twinview.frames());
-  const start = await frames();
+  const start = await frames(page);
   await page.getByRole('button', { name: 'Corner' }).click();
   // Wait for the camera flight to end: it takes at least 8 frames (0.8 s, at most 0.1 s a frame), then
   // the panel stops moving on screen. 10,000 panels draw a few frames a second in software WebGL, so
   // time alone says little.
-  type Api = { screenPosition(p: string): { x: number; y: number } | null; frames(): number };
-  const read = () =>
-    page.evaluate(() => {
-      const api = (window as unknown as { twinview: Api }).twinview;
-      return { at: api.screenPosition('field/r0c0'), frame: api.frames() };
-    });
+  const read = async () => ({ at: await screenPosition(page, 'field/r0c0'), frame: await frames(page) });
   let last = await read();
   await expect
     .poll(

@@ -1,14 +1,18 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import mqtt, { type MqttClient } from 'mqtt';
-import { connectPublisher, nodeLooksRed, nodePixel, openTwin, publishJson, pumpTelemetry } from './helpers';
+import {
+  connectPublisher,
+  frames,
+  look,
+  nodeLooksRed,
+  nodePixel,
+  openTwin,
+  publishJson,
+  pumpTelemetry,
+  screenPosition,
+  value,
+} from './helpers';
 import { startMosquitto, type Mosquitto } from './mosquitto';
-
-/** The part of `window.twinview` (src/scene/SceneProbe.tsx) these tests read. */
-interface Probe {
-  frames(): number;
-  value(id: string): number;
-  look(path: string): { stale: boolean; alarm: number };
-}
 
 let publisher: MqttClient;
 test.beforeAll(async () => {
@@ -17,12 +21,6 @@ test.beforeAll(async () => {
 test.afterAll(async () => {
   await publisher.endAsync();
 });
-
-const frames = (page: Page) => page.evaluate(() => (window as unknown as { twinview: Probe }).twinview.frames());
-const value = (page: Page, id: string) =>
-  page.evaluate((s) => (window as unknown as { twinview: Probe }).twinview.value(s), id);
-const look = (page: Page, path: string) =>
-  page.evaluate((p) => (window as unknown as { twinview: Probe }).twinview.look(p), path);
 
 test('an idle scene renders no frames, and new data renders again', async ({ page }) => {
   await openTwin(page, 'pump-station');
@@ -113,11 +111,7 @@ test('clicking a part selects its equipment: outline, inspector with the live va
   await openTwin(page, 'pump-station');
   await publishJson(publisher, 'plant/north/pumps/pump2/telemetry', pumpTelemetry(71.5, 0));
   await expect.poll(() => value(page, 'pump2.temp')).toBe(71.5);
-  const at = await page.evaluate(() =>
-    (
-      window as unknown as { twinview: { screenPosition(p: string): { x: number; y: number } | null } }
-    ).twinview.screenPosition('station/Pump2_Motor'),
-  );
+  const at = await screenPosition(page, 'station/Pump2_Motor');
   expect(at).not.toBeNull();
   // Hover names the part and reads its first bound value.
   await page.getByTestId('scene').locator('canvas').hover({ position: at! });
@@ -189,11 +183,7 @@ test('the 10,000-panel instanced twin loads, and a panel shows its own live valu
     const [r, g, b] = await nodePixel(page, 'field/r0c1');
     expect(Math.max(r, g, b) - Math.min(r, g, b)).toBeLessThan(40);
     // Clicking the dead panel inspects that one instance and its own signal.
-    const at = await page.evaluate(() =>
-      (
-        window as unknown as { twinview: { screenPosition(p: string): { x: number; y: number } | null } }
-      ).twinview.screenPosition('field/r0c0'),
-    );
+    const at = await screenPosition(page, 'field/r0c0');
     await page.getByTestId('scene').locator('canvas').hover({ position: at! });
     await expect(page.getByRole('tooltip')).toHaveText('r0c0 · 0.00 W');
     await page.getByTestId('scene').locator('canvas').click({ position: at! });
