@@ -7,10 +7,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { freePort } from './test/ports';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-// tsx itself rather than `npx tsx`: npm's wrapper neither forwards a SIGINT sent to it alone nor survives one
-// sent to the whole group (it dies of the signal), so the exit status of start.ts would be lost. tsx relays
-// signals to the script and exits with its status, as `npm start` does from a terminal.
-const TSX = resolve(REPO, 'node_modules/tsx/dist/cli.mjs');
+// What `npm start` runs, without npm: npm's wrapper neither forwards a SIGINT sent to it alone nor survives
+// one sent to the whole group (it dies of the signal), so the exit status of start.ts would be lost. One
+// node process with tsx as its loader receives the signal itself (the tsx CLI would relay it to a child
+// and SIGKILL that child if it did not answer within ~60 ms, which a loaded machine sometimes misses).
 
 interface Run {
   child: ChildProcess;
@@ -24,7 +24,7 @@ afterEach(() => {
 });
 
 function start(args: string[]): Run {
-  const child = spawn(process.execPath, [TSX, 'server/start.ts', ...args], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/start.ts', ...args], {
     cwd: REPO,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, TWINVIEW_BROKER_URL: '' },

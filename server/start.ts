@@ -17,7 +17,7 @@ const DEFAULT_PORT = 5173;
 
 const HELP = `Twinview demo: embedded MQTT broker + pump-station simulator + dashboard, all on ${HOST}.
 
-Usage: npm start -- [options]        (or: npx tsx server/start.ts [options])
+Usage: npm start -- [options]        (or: node --import tsx server/start.ts [options])
 
 Options:
   --port <n>            dashboard (HTTP) port (default ${DEFAULT_PORT})
