@@ -7,7 +7,7 @@ import {
   spinRadians,
   staleRgb,
   thresholdColor,
-  untilBlinkFlip,
+  nextBlinkFlip,
 } from './effects';
 import { resolveColor } from './palette';
 
@@ -69,7 +69,9 @@ describe('blinkOn', () => {
   it('is lit for the first half of each second and dark for the second', () => {
     expect(blinkOn(10.2)).toBe(true);
     expect(blinkOn(10.7)).toBe(false);
-    expect(untilBlinkFlip(10.2)).toBeCloseTo(0.3);
+    expect(nextBlinkFlip(10_200)).toBe(10_500);
+    expect(nextBlinkFlip(10_500)).toBe(11_000);
+    expect(blinkOn(nextBlinkFlip(10_200) / 1000)).toBe(false);
   });
 });
 

@@ -58,10 +58,13 @@ export function blinkOn(t: number): boolean {
   return t % BLINK_PERIOD_S < BLINK_PERIOD_S / 2;
 }
 
-/** Seconds from `t` until the blink next turns on or off. */
-export function untilBlinkFlip(t: number): number {
-  const half = BLINK_PERIOD_S / 2;
-  return half - (t % half);
+/**
+ * When (epoch ms) the blink next turns on or off after `nowMs`: always later than `nowMs`. Whole
+ * milliseconds, so a timer that fires on a flip aims at the next one, not at the one it is on.
+ */
+export function nextBlinkFlip(nowMs: number): number {
+  const half = BLINK_PERIOD_S * 500;
+  return (Math.floor(nowMs / half) + 1) * half;
 }
 
 /** How far stale colours are pulled to grey (0..1) and then towards white, so they read as "not live". */

@@ -140,11 +140,73 @@ describe('InstanceBindings', () => {
     expect(rt.stale[0]).toBe(0);
   });
 
+  it('draws a stale instance live again on the frame its next value arrives', () => {
+    const { rt, store } = setup([ramp]);
+    publish(store, 'r0c0.power', 0);
+    rt.apply(T0);
+    const live = rt.colors[0];
+    expect(rt.staleChanged(T0 + 5_000)).toBe(true);
+    rt.apply(T0 + 5_000);
+    expect(rt.stale[0]).toBe(1);
+    publish(store, 'r0c0.power', 0, T0 + 5_000);
+    rt.apply(T0 + 5_000);
+    expect(rt.stale[0]).toBe(0);
+    expect(rt.colors[0]).toBe(live);
+  });
+
+  it('washes out a value that arrives already stale (an old timestamp) on its first frame', () => {
+    const { rt, store } = setup([ramp]);
+    publish(store, 'r0c0.power', 50, T0);
+    publish(store, 'r0c1.power', 50, T0);
+    rt.apply(T0);
+    publish(store, 'r0c1.power', 50, T0 - 60_000);
+    rt.apply(T0 + 10);
+    expect([...rt.stale.slice(0, 2)]).toEqual([0, 1]);
+    expect(rt.colors[3]).not.toBe(rt.colors[0]);
+  });
+
+  it('with several colour bindings, shows the last one that has a value', () => {
+    const { rt, store } = setup([
+      ramp,
+      {
+        signal: '{instance}.alt',
+        effect: { kind: 'colorThresholds', below: '#00ff00', stops: [[10, '#ffff00']] },
+      },
+    ]);
+    publish(store, 'r0c0.power', 100);
+    rt.apply(T0);
+    const blue = new Color('#0000ff');
+    expect([...rt.colors.slice(0, 3)]).toEqual([blue.r, blue.g, blue.b].map(Math.fround));
+    publish(store, 'r0c0.alt', 20);
+    rt.apply(T0 + 10);
+    const yellow = new Color('#ffff00');
+    expect([...rt.colors.slice(0, 3)]).toEqual([yellow.r, yellow.g, yellow.b].map(Math.fround));
+  });
+
   const alarm = (state: AlarmSnapshot['state'], asset = 'field/r0c1', priority: AlarmSnapshot['priority'] = 'high') =>
     ({ id: 'a', message: 'm', priority, asset, signal: 'r0c1.power', state, value: 0, raisedAt: T0 }) as AlarmSnapshot;
   // Blink phase: blinkOn(t) is on in the first half of each 1 s period (ON is a whole second).
   const ON = 1_700_000_000_000;
   const OFF = ON + 500;
+
+  it('keeps washed-out and alarm looks while every other instance is recoloured', () => {
+    const { rt, store } = setup([ramp]);
+    for (const key of ['r0c0', 'r0c1', 'r0c2']) publish(store, `${key}.power`, 50, ON);
+    rt.setAlarms([alarm('acknowledged')], 'field');
+    rt.apply(ON);
+    const glowing = rt.colors[3];
+    publish(store, 'r0c2.power', 50, ON - 60_000);
+    rt.apply(ON);
+    const washed = [...rt.colors.slice(6, 9)];
+    // A stream of new values for the healthy instance: the others keep their looks.
+    for (let n = 1; n <= 3; n++) {
+      publish(store, 'r0c0.power', 50 + n, ON);
+      rt.apply(ON + n);
+      expect(rt.colors[3]).toBe(glowing);
+      expect([...rt.colors.slice(6, 9)]).toEqual(washed);
+    }
+    expect(rt.colors[0]).not.toBe(rt.colors[3]);
+  });
 
   it('makes the instance an unacknowledged alarm belongs to blink, and only that one', () => {
     const { rt, store } = setup([ramp]);

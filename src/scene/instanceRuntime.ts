@@ -46,7 +46,9 @@ export function instanceSignal(pattern: string, key: string, row: number, column
 interface Slot {
   def: InstanceBindingDef;
   ids: string[];
+  /** Store index of each instance's signal, -1 until the signal has appeared. */
   index: Int32Array;
+  /** Last value seen per instance, for the bindings that act on changes only (visibility, several colours). */
   last: Float64Array;
   /** 0 ramp, 1 thresholds, 2 visible: checked once per slot, not per instance. */
   mode: number;
@@ -59,6 +61,18 @@ interface Slot {
 
 const rgb = { r: 0, g: 0, b: 0 };
 
+/**
+ * How a frame's work is split, so that the common case costs what a hand-written loop costs
+ * (`npm run bench -- scene`):
+ * - One colour binding (the usual case): when the store has new values, every instance's colour is
+ *   recomputed from its value in one tight pass, with no per-instance change or staleness check
+ *   (checking was dearer than recolouring). Instances drawn stale or in alarm, few in a healthy
+ *   field, are then repainted over it.
+ * - Staleness is kept per instance between frames: rechecked for all instances only when it may have
+ *   changed (connection, the store's `staleEvents`, or the idle timer's `staleChanged`), and for the
+ *   instances already stale whenever new values arrive (a new value may freshen them).
+ * - Visibility and several colour bindings on one instance act on changed values only.
+ */
 export class InstanceBindings {
   readonly count: number;
   readonly rows: number;
@@ -77,25 +91,24 @@ export class InstanceBindings {
   blinking = false;
   colorsChanged = false;
   shownChanged = false;
-  /** Instances whose value or staleness changed on the last `apply`. */
+  /** Instances recoloured or re-evaluated on the last `apply` (the benchmark's per-frame count). */
   changed = 0;
   private readonly slots: Slot[];
   private readonly colorSlots: Slot[];
+  private readonly visibleSlots: Slot[];
   private readonly keyIndex: Map<string, number>;
   /** 1 when an instance's alarm glows in the alarm colour (high, urgent), 0 for the warning colour. */
   private readonly alarmRed: Uint8Array;
-  /** Instances with an alarm look, and instances whose look changed since the last frame. */
+  /** Instances with an alarm look, instances drawn stale, and instances to repaint on the next apply. */
   private alarmed: number[] = [];
+  private staleList: number[] = [];
   private repaint: number[] = [];
   private lit = false;
   private connected = true;
-  /**
-   * Staleness is re-read for every instance only when it may have changed (connection, or the idle
-   * check in `staleChanged` found a difference); otherwise only for instances with a new value. The
-   * per-instance staleness query was most of the frame's binding cost at 10,000 instances.
-   */
   private staleDirty = true;
   private resolvedSignals = -1;
+  private storeVersion = -1;
+  private staleEvents = -1;
 
   constructor(
     def: InstancesDef,
@@ -142,7 +155,8 @@ export class InstanceBindings {
         })(),
       };
     });
-    this.colorSlots = this.slots.filter((x) => x.def.effect.kind !== 'visible');
+    this.colorSlots = this.slots.filter((x) => x.mode !== 2);
+    this.visibleSlots = this.slots.filter((x) => x.mode === 2);
   }
 
   /** The signal ids bound to one instance (for the inspector). */
@@ -169,18 +183,38 @@ export class InstanceBindings {
       for (const s of this.slots) {
         for (let k = 0; k < this.count; k++) if (s.index[k] < 0) s.index[k] = store.indexOf(s.ids[k]);
       }
+      this.staleDirty = true;
     }
-    const recheck = this.staleDirty;
-    this.staleDirty = false;
+    const fresh = store.version !== this.storeVersion;
+    this.storeVersion = store.version;
+    if (store.staleEvents !== this.staleEvents) {
+      this.staleEvents = store.staleEvents;
+      this.staleDirty = true;
+    }
     this.colorsChanged = false;
     this.shownChanged = false;
     this.changed = 0;
-    const single = this.colorSlots.length === 1;
-    for (let si = 0; si < this.slots.length; si++) {
-      const s = this.slots[si];
-      if (s.mode === 2 || !single) this.applyGeneral(s, now, recheck);
-      else this.applyColor(s, now, recheck);
+
+    if (this.staleDirty) this.recheckStale(now);
+    else if (fresh && this.staleList.length > 0) this.refreshStale(now);
+
+    if (fresh) {
+      for (let n = 0; n < this.visibleSlots.length; n++) this.applyChanges(this.visibleSlots[n]);
+      if (this.colorSlots.length === 1) {
+        const s = this.colorSlots[0];
+        const recoloured = s.mode === 0 ? this.rampPass(s) : this.thresholdPass(s);
+        this.changed += recoloured;
+        if (recoloured > 0) {
+          this.colorsChanged = true;
+          // The pass drew every instance plain: put the washed-out and glowing ones back.
+          for (let n = 0; n < this.staleList.length; n++) this.paint(this.staleList[n]);
+          for (let n = 0; n < this.alarmed.length; n++) this.paint(this.alarmed[n]);
+        }
+      } else {
+        for (let n = 0; n < this.colorSlots.length; n++) this.applyChanges(this.colorSlots[n]);
+      }
     }
+
     // Alarm looks: instances whose alarm changed, and every blinking one when the blink flips.
     const lit = blinkOn(now / 1000);
     this.blinking = false;
@@ -199,116 +233,149 @@ export class InstanceBindings {
   }
 
   /**
-   * The hot loop: one colour binding (the usual case), 10,000 instances a frame. Locals and flat
-   * colour tables instead of property and Color reads per instance: this loop set the cost ratio
-   * against a hand-written InstancedMesh page (`npm run bench -- scene`).
+   * The hot loop for a colour ramp: 10,000 instances a frame under load. Locals and flat colour tables,
+   * the blend inline, and the test order chosen so that "no value yet" (NaN fails every comparison)
+   * costs no check of its own: each of those made this loop measurably slower.
    */
-  private applyColor(s: Slot, now: number, recheck: boolean): void {
-    const store = this.store;
-    const latest = store.latest;
-    const online = this.connected;
+  private rampPass(s: Slot): number {
+    const latest = this.store.latest;
     const index = s.index;
-    const last = s.last;
-    const staleFlags = this.stale;
-    const alarm = this.alarm;
     const colors = this.colors;
     const values = s.stopValues;
     const table = s.stopRgb;
     const lastStop = values.length - 1;
-    const ramp = s.mode === 0;
-    let changed = 0;
-    for (let k = 0; k < this.count; k++) {
+    const low = values[0];
+    const high = values[lastStop];
+    const n = this.count;
+    let painted = 0;
+    for (let k = 0; k < n; k++) {
       const i = index[k];
       if (i < 0) continue;
       const v = latest[i];
-      if (v !== v) continue; // NaN: no value yet
-      const prev = last[k];
-      if (v === prev && !recheck) continue;
-      // The store's query: connection down, period missed, or bad quality (Sparkplug death, gaps).
-      const stale = !online || store.isStale(i, now) ? 1 : 0;
-      if (v === prev && stale === staleFlags[k]) continue;
-      last[k] = v;
-      staleFlags[k] = stale;
-      changed++;
-      if (alarm[k] !== AlarmLook.None) {
-        this.paint(k);
-        continue;
-      }
-      // slotRgb inline: through a call writing into a shared object this loop took half as long again.
       let r: number;
       let g: number;
       let b: number;
-      if (ramp) {
-        if (v <= values[0]) {
-          r = table[0];
-          g = table[1];
-          b = table[2];
-        } else if (v >= values[lastStop]) {
-          r = table[lastStop * 3];
-          g = table[lastStop * 3 + 1];
-          b = table[lastStop * 3 + 2];
-        } else {
-          let j = 0;
-          while (v > values[j + 1]) j++;
-          const t = (v - values[j]) / (values[j + 1] - values[j]);
-          const o = j * 3;
-          r = table[o] + (table[o + 3] - table[o]) * t;
-          g = table[o + 1] + (table[o + 4] - table[o + 1]) * t;
-          b = table[o + 2] + (table[o + 5] - table[o + 2]) * t;
-        }
+      if (v > low && v < high) {
+        let j = 0;
+        while (v > values[j + 1]) j++;
+        const t = (v - values[j]) / (values[j + 1] - values[j]);
+        const o = j * 3;
+        r = table[o] + (table[o + 3] - table[o]) * t;
+        g = table[o + 1] + (table[o + 4] - table[o + 1]) * t;
+        b = table[o + 2] + (table[o + 5] - table[o + 2]) * t;
+      } else if (v <= low) {
+        r = table[0];
+        g = table[1];
+        b = table[2];
+      } else if (v >= high) {
+        const o = lastStop * 3;
+        r = table[o];
+        g = table[o + 1];
+        b = table[o + 2];
       } else {
-        let j = -1;
-        while (j < lastStop && v >= values[j + 1]) j++;
-        const src = j < 0 ? s.belowRgb : table;
-        const o = j < 0 ? 0 : j * 3;
-        r = src[o];
-        g = src[o + 1];
-        b = src[o + 2];
-      }
-      if (stale) {
-        staleRgb(r, g, b, rgb);
-        r = rgb.r;
-        g = rgb.g;
-        b = rgb.b;
+        continue; // NaN: no value yet, the model's colour stays
       }
       const o = k * 3;
       colors[o] = r;
       colors[o + 1] = g;
       colors[o + 2] = b;
+      painted++;
     }
-    if (changed > 0) this.colorsChanged = true;
-    this.changed += changed;
+    return painted;
   }
 
-  /** Visibility bindings, and instances with several colour bindings. */
-  private applyGeneral(s: Slot, now: number, recheck: boolean): void {
-    const store = this.store;
-    const latest = store.latest;
-    const online = this.connected;
-    const e = s.def.effect;
+  /** The hot loop for colour thresholds: the colour below the first stop, then the last stop reached. */
+  private thresholdPass(s: Slot): number {
+    const latest = this.store.latest;
+    const index = s.index;
+    const colors = this.colors;
+    const values = s.stopValues;
+    const table = s.stopRgb;
+    const below = s.belowRgb;
+    const lastStop = values.length - 1;
+    let painted = 0;
+    for (let k = 0; k < this.count; k++) {
+      const i = index[k];
+      if (i < 0) continue;
+      const v = latest[i];
+      if (v !== v) continue; // NaN: no value yet
+      let j = -1;
+      while (j < lastStop && v >= values[j + 1]) j++;
+      const src = j < 0 ? below : table;
+      const p = j < 0 ? 0 : j * 3;
+      const o = k * 3;
+      colors[o] = src[p];
+      colors[o + 1] = src[p + 1];
+      colors[o + 2] = src[p + 2];
+      painted++;
+    }
+    return painted;
+  }
+
+  /** Visibility, or one of several colour bindings: acts on the instances whose value changed. */
+  private applyChanges(s: Slot): void {
+    const latest = this.store.latest;
+    const visible = s.def.effect.kind === 'visible' ? s.def.effect : null;
     for (let k = 0; k < this.count; k++) {
       const i = s.index[k];
       if (i < 0) continue;
       const v = latest[i];
-      if (Number.isNaN(v)) continue;
-      if (v === s.last[k] && !recheck) continue;
-      const stale = !online || store.isStale(i, now) ? 1 : 0;
-      if (v === s.last[k] && stale === this.stale[k]) continue;
+      if (v !== v || v === s.last[k]) continue;
       s.last[k] = v;
-      const staleTurned = stale !== this.stale[k];
-      this.stale[k] = stale;
       this.changed++;
-      if (e.kind === 'visible') {
-        const show = (e.when === 'truthy') === (v !== 0) ? 1 : 0;
-        if (show !== this.shown[k]) {
-          this.shown[k] = show;
-          this.shownChanged = true;
-        }
-        if (staleTurned && this.colorSlots.length > 0) this.paint(k);
+      if (visible === null) {
+        this.paint(k);
         continue;
       }
-      this.paint(k);
+      const show = (visible.when === 'truthy') === (v !== 0) ? 1 : 0;
+      if (show !== this.shown[k]) {
+        this.shown[k] = show;
+        this.shownChanged = true;
+      }
     }
+  }
+
+  /**
+   * 1 when instance k should be drawn stale: one of its bound signals has a value that is stale (the
+   * connection is down, its period was missed, or its source marked it bad). No value yet is not stale.
+   */
+  private staleOf(k: number, now: number): number {
+    const store = this.store;
+    for (let si = 0; si < this.slots.length; si++) {
+      const i = this.slots[si].index[k];
+      if (i < 0 || Number.isNaN(store.latest[i])) continue;
+      if (!this.connected || store.isStale(i, now)) return 1;
+    }
+    return 0;
+  }
+
+  /** Staleness of every instance; those whose look changed are repainted. */
+  private recheckStale(now: number): void {
+    this.staleDirty = false;
+    this.staleList.length = 0;
+    for (let k = 0; k < this.count; k++) {
+      const st = this.staleOf(k, now);
+      if (st) this.staleList.push(k);
+      if (st !== this.stale[k]) {
+        this.stale[k] = st;
+        this.repaint.push(k);
+      }
+    }
+  }
+
+  /** Staleness of the instances drawn stale only: new values may have freshened them. */
+  private refreshStale(now: number): void {
+    let kept = 0;
+    for (let n = 0; n < this.staleList.length; n++) {
+      const k = this.staleList[n];
+      if (this.staleOf(k, now)) {
+        this.staleList[kept++] = k;
+      } else {
+        this.stale[k] = 0;
+        this.repaint.push(k);
+      }
+    }
+    this.staleList.length = kept;
   }
 
   /**
@@ -366,9 +433,11 @@ export class InstanceBindings {
     rgb.r = this.base.r;
     rgb.g = this.base.g;
     rgb.b = this.base.b;
+    const latest = this.store.latest;
     for (let si = 0; si < this.colorSlots.length; si++) {
       const s = this.colorSlots[si];
-      const v = s.last[k];
+      const i = s.index[k];
+      const v = i < 0 ? NaN : latest[i];
       if (!Number.isNaN(v)) slotRgb(s, v, rgb);
     }
     let r = rgb.r;
@@ -397,14 +466,10 @@ export class InstanceBindings {
 
   /** Whether any instance's stale look would change at `now`, so an idle scene wakes only then. */
   staleChanged(now: number): boolean {
-    for (const s of this.slots) {
-      for (let k = 0; k < this.count; k++) {
-        const i = s.index[k];
-        if (i < 0 || Number.isNaN(this.store.latest[i])) continue;
-        if ((!this.connected || this.store.isStale(i, now) ? 1 : 0) !== this.stale[k]) {
-          this.staleDirty = true;
-          return true;
-        }
+    for (let k = 0; k < this.count; k++) {
+      if (this.staleOf(k, now) !== this.stale[k]) {
+        this.staleDirty = true;
+        return true;
       }
     }
     return false;
@@ -414,6 +479,7 @@ export class InstanceBindings {
 /**
  * A colour binding's linear RGB for value `v`, from the slot's flat tables, into `out`: a ramp blends
  * the two stops around `v`; thresholds take the last stop reached, or the colour below the first.
+ * The same rule as the passes above, for one instance at a time.
  */
 function slotRgb(s: Slot, v: number, out: { r: number; g: number; b: number }): void {
   const values = s.stopValues;

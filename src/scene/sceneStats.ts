@@ -11,7 +11,7 @@ export const sceneStats = {
   busyFrames: 0,
   /** Milliseconds of binding work on those frames. */
   busyMs: 0,
-  /** Instances changed, summed over frames. */
+  /** Instances recoloured or re-evaluated, summed over frames. */
   instancesChanged: 0,
   /**
    * Milliseconds of binding work per busy frame, the last 1,024 (index busyFrames % 1024): a median

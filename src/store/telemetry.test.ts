@@ -53,6 +53,21 @@ describe('TelemetryStore staleness', () => {
     expect(s.isStale(1, 10_001)).toBe(false);
   });
 
+  it('counts staleness that does not come from time passing, so cached looks know to recheck', () => {
+    const s = store();
+    const now = Date.now();
+    s.applyBatch(batch([0, 5, now]));
+    const before = s.staleEvents;
+    s.applyBatch(batch([0, 6, now], [1, 7, now - 3_600_000]));
+    expect(s.staleEvents).toBe(before); // signal 1 has no period: an old value is still live
+    s.applyBatch(batch([0, 8, now - 3_600_000]));
+    expect(s.staleEvents).toBe(before + 1); // arrived already stale
+    s.setQuality(0, QUALITY_DEAD, true);
+    expect(s.staleEvents).toBe(before + 2);
+    s.markGap(now - 1000, now);
+    expect(s.staleEvents).toBe(before + 3);
+  });
+
   it('takes periods set after signals arrived', () => {
     const s = store();
     s.setDefinitionPeriods([null, 500]);

@@ -55,6 +55,12 @@ export class TelemetryStore {
   readonly history: SampleRing[] = [];
   /** Increments on every applied batch; readers compare it to skip work when nothing changed. */
   version = 0;
+  /**
+   * Increments when a signal turns stale other than by time passing: a value that arrives already
+   * stale (old timestamp), a quality flag, a gap. Readers that keep staleness between frames recheck
+   * it when this moves, and otherwise only on their own timer.
+   */
+  staleEvents = 0;
   private readonly signalListeners = new Set<() => void>();
 
   private ringCapacity: number;
@@ -84,6 +90,8 @@ export class TelemetryStore {
 
   applyBatch(batch: TelemetryBatch): void {
     const s = batch.samples;
+    const now = Date.now();
+    let staleArrivals = 0;
     for (let k = 0; k < batch.count; k++) {
       const o = k * SAMPLE_STRIDE;
       const i = s[o];
@@ -95,9 +103,11 @@ export class TelemetryStore {
       this.times[i] = t;
       this.quality[i] &= ~QUALITY_GAP;
       this.refreshFreshness(i);
+      if (!(now <= this.freshUntil[i])) staleArrivals++;
       this.counts[i]++;
       ring.push(t, v);
     }
+    if (staleArrivals > 0) this.staleEvents++;
     this.version++;
   }
 
@@ -132,6 +142,7 @@ export class TelemetryStore {
     if (index < 0 || index >= this.quality.length) return;
     this.quality[index] = on ? this.quality[index] | bits : this.quality[index] & ~bits;
     this.refreshFreshness(index);
+    this.staleEvents++;
   }
 
   /** Recomputes `freshUntil` of one signal from its time, period and quality. */
@@ -157,6 +168,7 @@ export class TelemetryStore {
       this.quality[i] |= QUALITY_GAP;
       this.freshUntil[i] = -Infinity;
     }
+    this.staleEvents++;
     this.version++;
   }
 
@@ -208,6 +220,7 @@ export class TelemetryStore {
     this.freshUntil.fill(-Infinity);
     this.gaps.length = 0;
     this.online = false;
+    this.staleEvents++;
     this.version++;
     for (const l of this.signalListeners) l();
   }
