@@ -1,5 +1,6 @@
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import mqtt, { type MqttClient } from 'mqtt';
+import sharp from 'sharp';
 import {
   connectPublisher,
   frames,
@@ -13,6 +14,21 @@ import {
   value,
 } from './helpers';
 import { startMosquitto, type Mosquitto } from './mosquitto';
+
+/** Pixels in the selection blue (#1f5fa8) within 110 × 80 CSS px of a point of the page. */
+async function selectionBluePixels(page: Page, at: { x: number; y: number }): Promise<number> {
+  const box = await page.getByTestId('scene').locator('canvas').boundingBox();
+  const png = await page.screenshot({
+    clip: { x: box!.x + at.x - 110, y: box!.y + at.y - 80, width: 220, height: 160 },
+  });
+  const { data, info } = await sharp(png).raw().toBuffer({ resolveWithObject: true });
+  let n = 0;
+  for (let o = 0; o < data.length; o += info.channels) {
+    const [r, g, b] = [data[o], data[o + 1], data[o + 2]];
+    if (Math.abs(r - 0x1f) < 30 && Math.abs(g - 0x5f) < 35 && Math.abs(b - 0xa8) < 40 && b > 2 * r) n++;
+  }
+  return n;
+}
 
 let publisher: MqttClient;
 test.beforeAll(async () => {
@@ -116,9 +132,12 @@ test('clicking a part selects its equipment: outline, inspector with the live va
   // Hover names the part and reads its first bound value.
   await page.getByTestId('scene').locator('canvas').hover({ position: at! });
   await expect(page.getByRole('tooltip')).toHaveText('Pump2 · 71.5 °C');
+  expect(await selectionBluePixels(page, at!)).toBeLessThan(20);
   await page.getByTestId('scene').locator('canvas').click({ position: at! });
   const inspector = page.getByTestId('inspector');
   await expect(inspector).toHaveAttribute('data-selected', 'station/Pump2');
+  // A rim in the selection blue around the part's silhouette.
+  await expect.poll(() => selectionBluePixels(page, at!)).toBeGreaterThan(150);
   await expect(inspector.getByTestId('inspector-value-pump2.temp')).toHaveText('71.5 °C');
   await expect(page.getByTestId('asset-tree').locator('[data-path="station/Pump2"]')).toHaveAttribute(
     'aria-current',
@@ -132,6 +151,7 @@ test('clicking a part selects its equipment: outline, inspector with the live va
   await expect(inspector).not.toHaveAttribute('data-selected', 'station/Pump2');
   await page.getByTestId('scene').press('Escape');
   await expect(inspector).not.toHaveAttribute('data-selected', /./);
+  await expect.poll(() => selectionBluePixels(page, at!)).toBeLessThan(20);
   // The tree selects too.
   await page.getByTestId('asset-tree').locator('[data-path="station/Tank1"]').click();
   await expect(inspector).toHaveAttribute('data-selected', 'station/Tank1');

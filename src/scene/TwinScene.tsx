@@ -109,7 +109,7 @@ export function TwinScene({ twin }: { twin: Twin }) {
     >
       <Canvas
         camera={{ position: initial.position, fov: 45, near: 0.1, far: 500 }}
-        gl={{ preserveDrawingBuffer: true, antialias: !software }}
+        gl={{ preserveDrawingBuffer: true, antialias: !software, stencil: true /* the selection rim */ }}
         dpr={software ? 0.4 : [1, 2]}
         frameloop="demand"
         onPointerMissed={() => useApp.setState({ selected: null })}

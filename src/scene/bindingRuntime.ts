@@ -447,7 +447,8 @@ function takeNode(s: NodeState, node: Object3D): void {
   s.baseEmissive = [];
   // Every mesh under a bound node gets its own material copy, so recolouring never leaks to other parts.
   node.traverse((o) => {
-    if (!(o instanceof Mesh)) return;
+    // The selection rim (SelectionOutline) is not part of the model.
+    if (!(o instanceof Mesh) || o.userData.selectionHull) return;
     const list = Array.isArray(o.material) ? o.material : [o.material];
     const owned = list.map((m: Material) => {
       const copy = m.clone() as ColorMaterial;
