@@ -2,6 +2,8 @@
  * `npx tsx tools/effect-pictures.ts`: refreshes the pictures of each binding effect in
  * docs/images/effects/ (used by docs/twin-format.md). Builds the app, runs a private Mosquitto, opens the
  * demo twins in headless Chromium, publishes the values each picture needs and photographs the part.
+ * Names given (`npx tsx tools/effect-pictures.ts selection stale`) refresh only the pictures whose file
+ * names start with them; the run is the same.
  */
 import { mkdirSync } from 'node:fs';
 import { join, resolve, dirname } from 'node:path';
@@ -59,8 +61,11 @@ async function open(twin: string, view?: string, settleMs = 2500): Promise<Page>
 }
 
 /** Photographs a 480 x 300 piece of the scene around a node. */
+const only = process.argv.slice(2);
+
 async function shoot(page: Page, node: string, file: string, dy = 0, settleMs = 1200): Promise<void> {
   await sleep(settleMs);
+  if (only.length > 0 && !only.some((name) => file.startsWith(name))) return;
   const at = await page.evaluate((p) => (window as unknown as { twinview: Probe }).twinview.screenPosition(p), node);
   const box = await page.getByTestId('scene').boundingBox();
   if (!at || !box) throw new Error(`${node} is not on screen`);
@@ -82,6 +87,9 @@ try {
   await all([97, 85, 60]);
   await shoot(page, 'station/Pump2_Motor', 'color-thresholds.png');
   await shoot(page, 'station/Pump2_Motor', 'label.png', -60);
+  // Selection: the rim around the selected equipment (the tree selects as a click on the part does).
+  await page.getByTestId('asset-tree').locator('[data-path="station/Pump2"]').click();
+  await shoot(page, 'station/Pump2_Motor', 'selection.png');
   await page.close();
 
   page = await open('pump-station', 'Tank');
