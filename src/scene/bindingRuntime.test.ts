@@ -77,6 +77,35 @@ let cleanup: (() => void) | null = null;
 afterEach(() => cleanup?.());
 
 describe('BindingRuntime', () => {
+  it('after the store is reset for a new session, reads each binding from its own signal again', () => {
+    const s = scene();
+    cleanup = s.unregister;
+    const store = storeWith({ 'p.pos': 50, 'p.temp': 20 });
+    const rt = new BindingRuntime(
+      twinWith([
+        {
+          signal: 'p.pos',
+          node: 'plant/Pump1_Valve',
+          effect: { kind: 'rotate', axis: 'z', range: [0, 100], angles: [0, 90] },
+        },
+      ]),
+      store,
+    );
+    rt.apply(0.016, T0);
+    expect(s.valve.rotation.z).toBeCloseTo(Math.PI / 4);
+    // The new session meets the signals in another order: p.temp takes the index p.pos had.
+    store.reset();
+    store.online = true;
+    store.addSignals([
+      { index: 0, id: 'p.temp', def: 0, label: 'p.temp', unit: '' },
+      { index: 1, id: 'p.pos', def: 1, label: 'p.pos', unit: '' },
+    ]);
+    set(store, 'p.temp', 100);
+    set(store, 'p.pos', 0);
+    rt.apply(0.016, T0);
+    expect(s.valve.rotation.z).toBeCloseTo(0);
+  });
+
   it('turns a node to the angle mapped from the value, on top of its model pose', () => {
     const s = scene();
     cleanup = s.unregister;

@@ -89,6 +89,7 @@ export class BindingRuntime {
   private readonly runtimes: Runtime[];
   private readonly nodes: NodeState[] = [];
   private resolvedAt = -1;
+  private storeEpoch = -1;
   private alarms: readonly AlarmSnapshot[] = [];
   problems: BindingProblem[] = [];
   /** Whether the connection to the broker is up; when it is down every bound value is stale. */
@@ -179,6 +180,11 @@ export class BindingRuntime {
 
   /** Applies every binding; `dt` in seconds, `now` in ms since the epoch (for staleness). */
   apply(dt: number, now: number, view?: LabelView): void {
+    if (this.store.epoch !== this.storeEpoch) {
+      // A new session: indices start again, so the ones kept would point at other signals.
+      this.storeEpoch = this.store.epoch;
+      for (const r of this.runtimes) r.signalIndex = -1;
+    }
     const gen = registryGeneration();
     if (gen !== this.resolvedAt) {
       this.resolvedAt = gen;

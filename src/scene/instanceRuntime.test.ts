@@ -105,6 +105,20 @@ describe('InstanceBindings', () => {
     expect([...rt.colors.slice(6, 9)]).toEqual([blue.r, blue.g, blue.b].map(Math.fround));
   });
 
+  it('after the store is reset for a new session, shows each instance its own signal again', () => {
+    const { rt, store, base } = setup([ramp]);
+    publish(store, 'r0c0.power', 100);
+    rt.apply(T0);
+    store.reset();
+    store.online = true;
+    // The new session meets r0c1 first: it takes the index r0c0 had.
+    publish(store, 'r0c1.power', 0);
+    rt.apply(T0);
+    const red = new Color('#ff0000');
+    expect([...rt.colors.slice(0, 3)]).toEqual([base.r, base.g, base.b].map(Math.fround));
+    expect([...rt.colors.slice(3, 6)]).toEqual([red.r, red.g, red.b].map(Math.fround));
+  });
+
   it('does nothing on a frame where no value changed', () => {
     const { rt, store } = setup([ramp]);
     publish(store, 'r0c0.power', 50);

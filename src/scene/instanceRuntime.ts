@@ -109,6 +109,7 @@ export class InstanceBindings {
   private resolvedSignals = -1;
   private storeVersion = -1;
   private staleEvents = -1;
+  private storeEpoch = 0;
 
   constructor(
     def: InstancesDef,
@@ -127,7 +128,6 @@ export class InstanceBindings {
     this.alarm = new Uint8Array(this.count);
     this.alarmRed = new Uint8Array(this.count);
     this.keyIndex = new Map(layout.keys.map((key, k) => [key, k]));
-    for (let k = 0; k < this.count; k++) this.colors.set([base.r, base.g, base.b], k * 3);
     this.slots = def.bindings.map((b) => {
       const ids = layout.keys.map((key, k) =>
         instanceSignal(b.signal, key, Math.floor(k / def.columns), k % def.columns),
@@ -157,6 +157,7 @@ export class InstanceBindings {
     });
     this.colorSlots = this.slots.filter((x) => x.mode !== 2);
     this.visibleSlots = this.slots.filter((x) => x.mode === 2);
+    this.forgetSession();
   }
 
   /** The signal ids bound to one instance (for the inspector). */
@@ -177,6 +178,8 @@ export class InstanceBindings {
   /** Applies every instance binding; `now` in ms. Sets colorsChanged / shownChanged when buffers changed. */
   apply(now: number): void {
     const store = this.store;
+    const newSession = store.epoch !== this.storeEpoch;
+    if (newSession) this.forgetSession();
     if (store.signals.length !== this.resolvedSignals) {
       // New signals appeared (structure, not values): look up the instances still without one.
       this.resolvedSignals = store.signals.length;
@@ -191,7 +194,7 @@ export class InstanceBindings {
       this.staleEvents = store.staleEvents;
       this.staleDirty = true;
     }
-    this.colorsChanged = false;
+    this.colorsChanged = newSession;
     this.shownChanged = false;
     this.changed = 0;
 
@@ -310,6 +313,27 @@ export class InstanceBindings {
       painted++;
     }
     return painted;
+  }
+
+  /**
+   * The store was reset for a new session: its signal indices start again, so the ones kept would
+   * point at other signals. No values yet either: every instance goes back to the model's colour.
+   */
+  private forgetSession(): void {
+    this.storeEpoch = this.store.epoch;
+    for (const s of this.slots) {
+      s.index.fill(-1);
+      s.last.fill(NaN);
+    }
+    this.resolvedSignals = -1;
+    for (let k = 0; k < this.count; k++) {
+      this.colors[k * 3] = this.base.r;
+      this.colors[k * 3 + 1] = this.base.g;
+      this.colors[k * 3 + 2] = this.base.b;
+    }
+    this.stale.fill(0);
+    this.staleList.length = 0;
+    for (const k of this.alarmed) this.repaint.push(k);
   }
 
   /** Visibility, or one of several colour bindings: acts on the instances whose value changed. */

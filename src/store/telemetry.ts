@@ -61,6 +61,11 @@ export class TelemetryStore {
    * it when this moves, and otherwise only on their own timer.
    */
   staleEvents = 0;
+  /**
+   * Increments on `reset` (a new session): signal indices start again from 0, so readers that keep
+   * indices must look them up again.
+   */
+  epoch = 0;
   private readonly signalListeners = new Set<() => void>();
 
   private ringCapacity: number;
@@ -221,6 +226,7 @@ export class TelemetryStore {
     this.gaps.length = 0;
     this.online = false;
     this.staleEvents++;
+    this.epoch++;
     this.version++;
     for (const l of this.signalListeners) l();
   }
