@@ -68,6 +68,10 @@ describe('npm start (server/start.ts)', () => {
     expect(out).toContain(`Broker:     ws://127.0.0.1:${brokerPort} (embedded)`);
     expect(out).toContain('Simulator:  publishing plant/north/# every 1000 ms, faults every 180 s');
 
+    // The production build, not the sources through a dev server.
+    const html = await (await fetch(`http://127.0.0.1:${port}/?twin=pump-station`)).text();
+    expect(html).toMatch(/<script type="module" crossorigin src="\/assets\/index-[\w-]+\.js">/);
+    expect(html).not.toContain('@vite/client');
     const index = (await (await fetch(`http://127.0.0.1:${port}/twins/index.json`)).json()) as { id: string }[];
     expect(index.map((t) => t.id)).toContain('pump-station');
     // The dashboard is told to use the embedded broker rather than the twin's own URL.
@@ -94,6 +98,18 @@ describe('npm start (server/start.ts)', () => {
     // Ports are free again.
     await (await occupy(port)).close();
     await (await occupy(brokerPort)).close();
+  });
+
+  it('with --dev, serves the sources with hot reload, and still stops cleanly', { timeout: 60_000 }, async () => {
+    const port = await freePort();
+    const run = start(['--dev', '--port', String(port), '--broker-port', String(await freePort()), '--no-simulator']);
+    await waitFor(run, 'Press Ctrl-C to stop.', 50_000);
+    const html = await (await fetch(`http://127.0.0.1:${port}/?twin=pump-station`)).text();
+    expect(html).toContain('/@vite/client');
+    const config = (await (await fetch(`http://127.0.0.1:${port}/config.json`)).json()) as { brokerUrl?: string };
+    expect(config.brokerUrl).toMatch(/^ws:\/\/127\.0\.0\.1:\d+$/);
+    run.child.kill('SIGINT');
+    expect(await run.exited).toEqual({ code: 0, signal: null });
   });
 
   it('says in one line that the broker port is taken, and exits 1', { timeout: 30_000 }, async () => {
@@ -139,6 +155,8 @@ describe('npm start (server/start.ts)', () => {
       '--interval',
       '--faults',
       '--fault-every',
+      '--solar',
+      '--dev',
     ]) {
       expect(run.output()).toContain(flag);
     }

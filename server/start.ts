@@ -1,11 +1,13 @@
 /**
  * `npm start`: the whole demo in one process — embedded MQTT broker, pump-station simulator, dashboard
- * (Vite dev server) — with nothing else to install. Ctrl-C stops all three.
+ * — with nothing else to install. Ctrl-C stops all three. The dashboard is the production build (built
+ * into dist/ at start, a few seconds), so the demo runs what a deployment runs and what the tests and
+ * benchmarks measure; `--dev` serves the sources through Vite's dev server instead (hot reload).
  */
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { createServer, type ViteDevServer } from 'vite';
+import { build, createServer, preview, type PreviewServer, type ViteDevServer } from 'vite';
 import { DEFAULT_BROKER_PORT, startBroker, type RunningBroker } from './broker';
 import { brokerUrlFlag, intFlag, isUsageError, onOffFlag } from './flags';
 import { DEFAULT_FAULT_EVERY_SEC, DEFAULT_INTERVAL_MS, startSimulator, type RunningSimulator } from './sim/runner';
@@ -30,6 +32,8 @@ Options:
   --faults on|off       simulator: scripted faults (default on)
   --fault-every <s>     simulator: seconds between fault starts (default ${DEFAULT_FAULT_EVERY_SEC})
   --solar on|off        solar-farm simulator: 10,000 panels, 100,000 readings/s (default on)
+  --dev                 serve the dashboard from its sources with hot reload (Vite's dev server)
+                        instead of building it first; for working on Twinview itself
   -h, --help            this text
 
 Exit status: 0 after Ctrl-C or SIGTERM, 1 when something cannot start (such as a port in use),
@@ -44,6 +48,7 @@ interface Settings {
   faults: boolean;
   faultEverySec: number;
   solar: boolean;
+  dev: boolean;
 }
 
 function readSettings(argv: string[]): Settings | undefined {
@@ -58,6 +63,7 @@ function readSettings(argv: string[]): Settings | undefined {
       faults: { type: 'string' },
       'fault-every': { type: 'string' },
       solar: { type: 'string' },
+      dev: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -77,13 +83,14 @@ function readSettings(argv: string[]): Settings | undefined {
     faults: onOffFlag('faults', values.faults, true),
     faultEverySec: intFlag('fault-every', values['fault-every'], DEFAULT_FAULT_EVERY_SEC, 10, 86_400),
     solar: onOffFlag('solar', values.solar, true),
+    dev: values.dev === true,
   };
 }
 
 let broker: RunningBroker | undefined;
 let sim: RunningSimulator | undefined;
 let solar: RunningSolarFarm | undefined;
-let vite: ViteDevServer | undefined;
+let vite: ViteDevServer | PreviewServer | undefined;
 let stopping = false;
 
 /** Stops in reverse order of start: the simulator first, so it does not log the broker going away. */
@@ -119,20 +126,50 @@ function onSignal(): void {
 }
 
 /** Vite installs its own SIGTERM (and stdin end) handlers that exit at once; the broker deserves a clean stop. */
-async function createViteWithoutItsSignalHandlers(port: number): Promise<ViteDevServer> {
+async function withoutViteSignalHandlers<T>(start: () => Promise<T>): Promise<T> {
   const sigterm = new Set(process.listeners('SIGTERM'));
   const stdinEnd = new Set(process.stdin.listeners('end'));
-  const server = await createServer({
-    configFile: resolve(REPO, 'vite.config.ts'),
-    root: REPO,
-    clearScreen: false,
-    server: { port, host: HOST, strictPort: true },
-  });
-  for (const l of process.listeners('SIGTERM')) if (!sigterm.has(l)) process.off('SIGTERM', l);
-  for (const l of process.stdin.listeners('end')) {
-    if (!stdinEnd.has(l)) process.stdin.off('end', l as (...args: unknown[]) => void);
+  try {
+    return await start();
+  } finally {
+    for (const l of process.listeners('SIGTERM')) if (!sigterm.has(l)) process.off('SIGTERM', l);
+    for (const l of process.stdin.listeners('end')) {
+      if (!stdinEnd.has(l)) process.stdin.off('end', l as (...args: unknown[]) => void);
+    }
   }
+}
+
+/** Vite's dev server (`--dev`): the sources, with hot reload. Listens when `listen()` is called. */
+async function startDevServer(port: number): Promise<ViteDevServer> {
+  const server = await withoutViteSignalHandlers(() =>
+    createServer({
+      configFile: resolve(REPO, 'vite.config.ts'),
+      root: REPO,
+      clearScreen: false,
+      server: { port, host: HOST, strictPort: true },
+    }),
+  );
+  await server.listen();
   return server;
+}
+
+/** The production build in dist/, built now, served with the twins and decoders (vite.config.ts). */
+async function startBuiltDashboard(port: number): Promise<PreviewServer> {
+  const configFile = resolve(REPO, 'vite.config.ts');
+  const outDir = resolve(REPO, 'dist');
+  console.log('Building the dashboard...');
+  // Only errors: the chunk-size advice is for whoever splits the bundle, not for someone starting the demo.
+  await build({ configFile, root: REPO, logLevel: 'error', build: { outDir, emptyOutDir: true } });
+  if (stopping) throw new Error('stopped');
+  return withoutViteSignalHandlers(() =>
+    preview({
+      configFile,
+      root: REPO,
+      logLevel: 'warn',
+      build: { outDir },
+      preview: { port, host: HOST, strictPort: true, open: false },
+    }),
+  );
 }
 
 async function main(): Promise<void> {
@@ -168,10 +205,10 @@ async function main(): Promise<void> {
 
   // vite.config.ts hands this to the dashboard (/config.json), overriding each twin's connection.url.
   process.env.TWINVIEW_BROKER_URL = brokerUrl;
-  vite = await createViteWithoutItsSignalHandlers(settings.port);
   try {
-    await vite.listen();
+    vite = settings.dev ? await startDevServer(settings.port) : await startBuiltDashboard(settings.port);
   } catch (err) {
+    if (stopping) return;
     if (err instanceof Error && /already in use/.test(err.message)) {
       throw new Error(`port ${settings.port} on ${HOST} is already in use — choose another with --port`, {
         cause: err,
