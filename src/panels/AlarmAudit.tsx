@@ -1,5 +1,6 @@
 import { useAlarms } from '../store/alarms';
 import { auditToCsv } from '../lib/alarmAudit';
+import { clockTime } from '../lib/clock';
 
 const SHOWN = 50;
 
@@ -26,7 +27,7 @@ export function AlarmAudit() {
         <tbody>
           {newest.map((e, i) => (
             <tr key={`${e.t}-${i}`}>
-              <td>{new Date(e.t).toLocaleTimeString()}</td>
+              <td>{clockTime(e.t)}</td>
               <td>{e.alarmId}</td>
               <td>{e.event}</td>
               <td>{e.operator ?? ''}</td>

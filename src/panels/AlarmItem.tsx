@@ -5,6 +5,7 @@ import { currentSession } from '../app/session';
 import { requestFocus, useApp } from '../store/app';
 import { formatValue } from '../lib/format';
 import { parseDuration } from '../lib/duration';
+import { clockTime } from '../lib/clock';
 
 const PRIORITY_ICON: Record<Priority, string> = { urgent: '◆', high: '▲', medium: '■', low: '●' };
 export const STATE_TEXT: Record<AlarmSnapshot['state'], string> = {
@@ -15,8 +16,6 @@ export const STATE_TEXT: Record<AlarmSnapshot['state'], string> = {
   suppressed: 'Suppressed by design',
   'out-of-service': 'Out of service',
 };
-
-const time = (t: number) => new Date(t).toLocaleTimeString();
 
 /** One alarm: what, how urgent, its state and times, its guidance, and what the operator can do. */
 export function AlarmItem({ alarm: a }: { alarm: AlarmSnapshot }) {
@@ -44,10 +43,10 @@ export function AlarmItem({ alarm: a }: { alarm: AlarmSnapshot }) {
         {STATE_TEXT[a.state]}
         {a.predicted && ' · predicted'}
         {a.chattering && <strong className="chatter"> · chattering</strong>}
-        {a.latched && ' · latched'} · raised {time(a.raisedAt)} · value {formatValue(a.value)}
-        {a.acknowledgedAt !== undefined && ` · ack ${time(a.acknowledgedAt)} by ${a.acknowledgedBy ?? '?'}`}
-        {a.clearedAt !== undefined && ` · cleared ${time(a.clearedAt)}`}
-        {a.shelvedUntil !== undefined && ` · shelved until ${time(a.shelvedUntil)}`}
+        {a.latched && ' · latched'} · raised {clockTime(a.raisedAt)} · value {formatValue(a.value)}
+        {a.acknowledgedAt !== undefined && ` · ack ${clockTime(a.acknowledgedAt)} by ${a.acknowledgedBy ?? '?'}`}
+        {a.clearedAt !== undefined && ` · cleared ${clockTime(a.clearedAt)}`}
+        {a.shelvedUntil !== undefined && ` · shelved until ${clockTime(a.shelvedUntil)}`}
         {a.comment && ` · “${a.comment}”`}
       </span>
       {a.guidance && (

@@ -3,8 +3,7 @@ import { useApp } from '../store/app';
 import { telemetry } from '../store/telemetry';
 import { whatIf, whatIfRecording, type SignalHistory, type WhatIf } from '../engine/whatIf';
 import { parseRecording, type RecordedMessage } from '../engine/recording';
-
-const time = (t: number) => new Date(t).toLocaleTimeString();
+import { clockTime } from '../lib/clock';
 
 /**
  * "Test a rule change": edit a rule's condition (its limit, say) and see which alarms it would have
@@ -85,12 +84,12 @@ export function RuleWhatIf() {
           <p>
             {result.from === null || result.to === null
               ? 'No recorded values yet.'
-              : `Over ${time(result.from)}–${time(result.to)}: as deployed ${count(result.current)}, as edited ${count(result.edited)}.`}
+              : `Over ${clockTime(result.from)}–${clockTime(result.to)}: as deployed ${count(result.current)}, as edited ${count(result.edited)}.`}
           </p>
           <ul>
             {result.edited.map((e, i) => (
               <li key={i}>
-                {time(e.t)} {e.event}
+                {clockTime(e.t)} {e.event}
                 {e.value !== undefined && ` (value ${e.value})`}
               </li>
             ))}

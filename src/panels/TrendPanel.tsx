@@ -5,6 +5,7 @@ import { telemetry } from '../store/telemetry';
 import { useTick } from '../app/useTick';
 import { downsample } from '../lib/downsample';
 import { parseDuration } from '../lib/duration';
+import { clockMinutes, clockTime } from '../lib/clock';
 import { signalMeta } from './signalMeta';
 
 // Distinguishable in greyscale too (dash patterns), so the chart does not rely on colour alone.
@@ -59,13 +60,13 @@ export function TrendPanel({
               dataKey="t"
               type="number"
               domain={[from, now]}
-              tickFormatter={(t: number) => new Date(t).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}
+              tickFormatter={clockMinutes}
               tick={{ fontSize: 11 }}
               allowDataOverflow
             />
             <YAxis tick={{ fontSize: 11 }} domain={['auto', 'auto']} unit={unit ? ` ${unit}` : ''} width={64} />
             <Tooltip
-              labelFormatter={(t) => new Date(Number(t)).toLocaleTimeString()}
+              labelFormatter={(t) => clockTime(Number(t))}
               formatter={(v) => (typeof v === 'number' ? v.toFixed(1) : String(v))}
             />
             <Legend wrapperStyle={{ fontSize: 11 }} />
