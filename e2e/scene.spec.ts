@@ -119,6 +119,48 @@ test.describe('with a broker the test can stop', () => {
       .toBe(true);
     await expect(page.getByTestId('label-station/Pump1_Motor')).toHaveText('Pump 1: 90.0 °C (stale)');
   });
+
+  test('instanced panels wash out when the broker stops, and show live again with its next values', async ({
+    page,
+  }) => {
+    test.setTimeout(90_000);
+    broker = await startMosquitto({ tcpPort, wsPort });
+    let own = await mqtt.connectAsync(`mqtt://127.0.0.1:${tcpPort}`, { protocolVersion: 4 });
+    await page.goto(`/?twin=solar-farm&broker=ws://127.0.0.1:${wsPort}`);
+    await page.getByTestId('connection').and(page.locator('[data-state="online"]')).waitFor({ timeout: 20_000 });
+    await page.waitForFunction(() => (window as unknown as { twinview?: { ready(): boolean } }).twinview?.ready());
+    await page.getByRole('button', { name: 'Corner' }).click();
+    // Panel r0c0 at 0 W: under the 5 W stop, drawn in the alarm red. Sent twice a second (period 1 s).
+    const row = () => JSON.stringify({ ts: Date.now(), p: Array.from({ length: 100 }, (_, c) => (c === 0 ? 0 : 380)) });
+    let timer = setInterval(() => void own.publishAsync('solar/field/0/power', row()), 500);
+    try {
+      await expect.poll(() => nodeLooksRed(page, 'field/r0c0'), { timeout: 20_000 }).toBe(true);
+      expect(await look(page, 'field/r0c0')).toMatchObject({ stale: false });
+      const live = await nodePixel(page, 'field/r0c0');
+
+      clearInterval(timer);
+      await own.endAsync();
+      await broker.stop();
+      await expect.poll(() => look(page, 'field/r0c0'), { timeout: 15_000 }).toMatchObject({ stale: true });
+      await expect
+        .poll(async () => {
+          const [r, g, b] = await nodePixel(page, 'field/r0c0');
+          return Math.max(r, g, b) - Math.min(r, g, b) < (Math.max(...live) - Math.min(...live)) / 2;
+        })
+        .toBe(true);
+
+      // The broker is back: the dashboard reconnects, and the panel's next values are drawn live.
+      broker = await startMosquitto({ tcpPort, wsPort });
+      own = await mqtt.connectAsync(`mqtt://127.0.0.1:${tcpPort}`, { protocolVersion: 4 });
+      await page.getByTestId('connection').and(page.locator('[data-state="online"]')).waitFor({ timeout: 30_000 });
+      timer = setInterval(() => void own.publishAsync('solar/field/0/power', row()), 500);
+      await expect.poll(() => look(page, 'field/r0c0'), { timeout: 15_000 }).toMatchObject({ stale: false });
+      await expect.poll(() => nodeLooksRed(page, 'field/r0c0'), { timeout: 15_000 }).toBe(true);
+    } finally {
+      clearInterval(timer);
+      await own.endAsync();
+    }
+  });
 });
 
 test('clicking a part selects its equipment: outline, inspector with the live value, and the tree follow', async ({
