@@ -4,13 +4,15 @@
  *  1. Solar farm, 10,000 instanced panels at 100,000 readings/s (the real simulator through Mosquitto):
  *     main-thread ms per frame spent applying bindings, against (2) the same colour updates in a
  *     hand-written three.js page with one InstancedMesh (the baseline); ratio target <= 1.3.
- *  3. React commits while that stream runs, against the same time with no data (target: no extra
- *     commits from telemetry; panels that refresh on a timer commit either way).
+ *  3. React commits while that stream runs, per renderer: the scene's (target 0) and the panels',
+ *     against the same time with no data (target: no extra commits; panels that refresh on a timer
+ *     commit either way).
  *  4. Pump station at 2,000 messages/s: publish-to-pixel latency p50/p95 of a part crossing a threshold
  *     (target p95 < 100 ms), under Chrome's own GPU-less configuration and with --use-angle=swiftshader.
  *  5. Idle (no data): frames rendered and main-thread CPU (target: no frames).
  * Drawing in software WebGL is slow and triangle-bound, so our code is timed separately from drawing.
- * Results: printed, and bench/results/scene.json. Flags: --seconds S (default 8), --flips N (default 30).
+ * Results: printed, and bench/results/scene.json. Flags: --seconds S (default 8), --flips N (default 30),
+ * --rounds R (default 3: Twinview and the baseline page measured alternately, R times each).
  * TWINVIEW_BENCH_QUERY adds to the page URL (experiments, e.g. "&render=full"). See docs/scene-performance.md.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -48,7 +50,8 @@ interface Probe {
 }
 type Win = Window & {
   twinview?: Probe;
-  __benchCommits: number;
+  /** React commits by renderer package: 'react-dom' (panels) and '@react-three/fiber' (the scene). */
+  __benchCommits: Record<string, number>;
   __changes: { t: number; red: boolean }[];
   __drawn: { t: number; v: number }[];
   baseline: { start(): void; stop(): { frames: number; applyMs: number; log: number[] } };
@@ -63,10 +66,15 @@ const percentile = (xs: number[], p: number) => {
 export async function run(args: string[]): Promise<void> {
   const { values } = parseArgs({
     args,
-    options: { seconds: { type: 'string', default: '8' }, flips: { type: 'string', default: '30' } },
+    options: {
+      seconds: { type: 'string', default: '8' },
+      flips: { type: 'string', default: '30' },
+      rounds: { type: 'string', default: '3' },
+    },
   });
   const seconds = Math.max(2, Number(values.seconds));
   const flips = Math.max(5, Number(values.flips));
+  const rounds = Math.max(1, Math.round(Number(values.rounds)));
 
   console.log('building the app and the baseline page…');
   const configFile = join(root, 'vite.config.ts');
@@ -119,24 +127,39 @@ export async function run(args: string[]): Promise<void> {
   const browser = await launch(['--disable-quic', '--enable-unsafe-swiftshader']);
   const testFlagsBrowser = await launch(['--disable-quic', '--use-angle=swiftshader', '--enable-unsafe-swiftshader']);
   try {
-    const solar = await solarFarm(browser, appUrl, wsUrl, tcpUrl, seconds);
-    const baseline = await baselinePage(browser, baselineUrl, seconds, tcpUrl);
+    // Alternating rounds (Twinview, page, Twinview, page...): the load of a shared machine drifts over
+    // minutes, and alternating spreads that drift over both sides instead of one.
+    const solarRuns: Awaited<ReturnType<typeof solarFarm>>[] = [];
+    const baseRuns: Awaited<ReturnType<typeof baselinePage>>[] = [];
+    for (let r = 0; r < rounds; r++) {
+      console.log(`binding loop, round ${r + 1} of ${rounds}…`);
+      solarRuns.push(await solarFarm(browser, appUrl, wsUrl, tcpUrl, seconds, r === 0));
+      baseRuns.push(await baselinePage(browser, baselineUrl, seconds, tcpUrl));
+    }
+    // Commits and rates from the first round, which also measures the quiet window.
+    const solar = solarRuns[0];
     const latency = await pumpLatency(browser, appUrl, wsUrl, tcpUrl, flips);
     const latencyTestFlags = await pumpLatency(testFlagsBrowser, appUrl, wsUrl, tcpUrl, flips);
     const idle = await idleScene(browser, appUrl, wsUrl);
 
     // Medians: the loop is a fraction of a millisecond, and a frame where the thread was preempted
     // (software WebGL, the simulator and the broker share two cores) would swing a mean.
-    const ours = percentile(solar.busyLog, 50);
-    const base = percentile(baseline.log, 50);
+    const busyLog = solarRuns.flatMap((s) => s.busyLog);
+    const baseLog = baseRuns.flatMap((b) => b.log);
+    const ours = percentile(busyLog, 50);
+    const base = percentile(baseLog, 50);
     const ratio = ours / base;
-    const oursMean = solar.busyFrames ? solar.busyMs / solar.busyFrames : NaN;
-    const baseMean = baseline.frames ? baseline.applyMs / baseline.frames : NaN;
-    const extraCommits = solar.commitsStream - solar.commitsQuiet;
+    const roundRatios = solarRuns.map((s, i) => percentile(s.busyLog, 50) / percentile(baseRuns[i].log, 50));
+    const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+    const oursMean = sum(solarRuns.map((s) => s.busyMs)) / sum(solarRuns.map((s) => s.busyFrames));
+    const baseMean = sum(baseRuns.map((b) => b.applyMs)) / sum(baseRuns.map((b) => b.frames));
+    const extraCommits = solar.commitsStream.panels - solar.commitsQuiet.panels;
+    const sceneCommits = sum(solarRuns.map((s) => s.commitsStream.scene));
     const targets = {
       'binding apply ratio <= 1.3': ratio <= 1.3,
       // Panels refresh on timers whether data flows or not; a render per message would add ~1,000/s.
-      'no React commit per message (stream adds < 1 commit/s over quiet)': extraCommits < seconds,
+      'scene: no React commit while streaming': sceneCommits === 0,
+      'panels: no React commit per message (stream adds < 1 commit/s over quiet)': extraCommits < seconds,
       'publish-to-pixel p95 < 100 ms (Chrome without a GPU)': latency.p95 < 100,
       'publish-to-pixel p95 < 100 ms (SwiftShader compositing)': latencyTestFlags.p95 < 100,
       'idle scene renders no frames': idle.frames === 0,
@@ -144,16 +167,19 @@ export async function run(args: string[]): Promise<void> {
     console.log('');
     console.log(`solar farm, ${seconds} s at ${Math.round(solar.readingsPerS).toLocaleString('en')} readings/s:`);
     console.log(
-      `  binding apply: median ${ours.toFixed(3)} ms/frame (mean ${oursMean.toFixed(3)}) over ${solar.busyFrames} frames ` +
-        `(${Math.round(solar.instancesPerFrame).toLocaleString('en')} instances recoloured per frame)`,
+      `  binding apply: median ${ours.toFixed(3)} ms/frame (mean ${oursMean.toFixed(3)}) over ${busyLog.length} frames ` +
+        `in ${rounds} rounds (${Math.round(solar.instancesPerFrame).toLocaleString('en')} instances recoloured per frame)`,
     );
     console.log(
-      `  baseline page: median ${base.toFixed(3)} ms/frame (mean ${baseMean.toFixed(3)}) over ${baseline.frames} frames (10,000 per frame)`,
+      `  baseline page: median ${base.toFixed(3)} ms/frame (mean ${baseMean.toFixed(3)}) over ${baseLog.length} frames (10,000 per frame)`,
     );
-    console.log(`  ratio twinview/baseline: ${ratio.toFixed(2)}`);
     console.log(
-      `  React commits: ${solar.commitsStream} while streaming, ${solar.commitsQuiet} in the same time without data ` +
-        `(difference ${extraCommits}); ${solar.messages.toLocaleString('en')} messages published`,
+      `  ratio twinview/baseline: ${ratio.toFixed(2)} (round by round: ${roundRatios.map((x) => x.toFixed(2)).join(', ')})`,
+    );
+    console.log(
+      `  React commits while streaming: scene ${sceneCommits} (all rounds), panels ${solar.commitsStream.panels} ` +
+        `(${solar.commitsQuiet.panels} in the same time without data: their clocks; difference ${extraCommits}); ` +
+        `${solar.messages.toLocaleString('en')} messages published`,
     );
     const describe = (l: typeof latency) =>
       `p50 ${l.p50} ms, p95 ${l.p95} ms (frame submitted: p50 ${l.inFrame.p50}, p95 ${l.inFrame.p95}; ${l.samples.length} of ${flips} flips seen; ${l.framesPerS.toFixed(1)} frames/s, main thread ${Math.round(l.mainBusy * 100)}% busy, bindings ${l.bindingMsPerFrame.toFixed(3)} ms/frame)`;
@@ -173,13 +199,14 @@ export async function run(args: string[]): Promise<void> {
         {
           date: new Date().toISOString(),
           browser: browser.version(),
-          config: { seconds, flips },
-          solar,
-          baseline,
+          config: { seconds, flips, rounds },
+          solar: solarRuns,
+          baseline: baseRuns,
           bindingApplyMsPerFrame: {
             twinview: ours,
             baseline: base,
             ratio,
+            roundRatios,
             twinviewMean: oursMean,
             baselineMean: baseMean,
           },
@@ -203,20 +230,28 @@ export async function run(args: string[]): Promise<void> {
 
 async function newPage(browser: Browser): Promise<{ context: BrowserContext; page: Page; cdp: CDPSession }> {
   const context = await browser.newContext({ viewport: { width: 1400, height: 860 } });
-  // Counts React commits: React calls the DevTools hook on every commit, in production builds too.
+  // Counts React commits per renderer: React calls the DevTools hook on every commit, in production
+  // builds too, and each renderer (react-dom for the panels, the r3f reconciler for the scene) says
+  // its package name when it registers.
   await context.addInitScript(() => {
     const w = window as unknown as Win & { __REACT_DEVTOOLS_GLOBAL_HOOK__: unknown };
     // tsx compiles functions passed to page.evaluate with esbuild's name helper: provide it in the page.
     (w as unknown as { __name: (f: unknown) => unknown }).__name = (f) => f;
-    w.__benchCommits = 0;
+    w.__benchCommits = {};
+    const names = new Map<number, string>();
     w.__REACT_DEVTOOLS_GLOBAL_HOOK__ = {
       isDisabled: false,
       supportsFiber: true,
       renderers: new Map(),
-      inject: () => 1,
+      inject: (renderer: { rendererPackageName?: string }) => {
+        const id = names.size + 1;
+        names.set(id, renderer.rendererPackageName ?? 'unknown');
+        return id;
+      },
       onScheduleFiberRoot: () => {},
-      onCommitFiberRoot: () => {
-        w.__benchCommits++;
+      onCommitFiberRoot: (id: number) => {
+        const name = names.get(id) ?? 'unknown';
+        w.__benchCommits[name] = (w.__benchCommits[name] ?? 0) + 1;
       },
       onCommitFiberUnmount: () => {},
       onPostCommitFiberRoot: () => {},
@@ -239,16 +274,30 @@ async function openTwin(page: Page, appUrl: string, twin: string, wsUrl: string)
 
 /** Main-thread task time of the page so far, seconds (Chrome's own counter). */
 
-const commits = (page: Page) => page.evaluate(() => (window as unknown as Win).__benchCommits);
+const commits = (page: Page) => page.evaluate(() => ({ ...(window as unknown as Win).__benchCommits }));
+const SCENE_RENDERER = '@react-three/fiber';
+/** Commits since `before`: the panels (every renderer but the scene's) and the scene. */
+const commitsSince = (now: Record<string, number>, before: Record<string, number>) => {
+  let panels = 0;
+  for (const [name, n] of Object.entries(now)) if (name !== SCENE_RENDERER) panels += n - (before[name] ?? 0);
+  return { panels, scene: (now[SCENE_RENDERER] ?? 0) - (before[SCENE_RENDERER] ?? 0) };
+};
 
-async function solarFarm(browser: Browser, appUrl: string, wsUrl: string, tcpUrl: string, seconds: number) {
+async function solarFarm(
+  browser: Browser,
+  appUrl: string,
+  wsUrl: string,
+  tcpUrl: string,
+  seconds: number,
+  withQuietWindow: boolean,
+) {
   const { context, page } = await newPage(browser);
   await openTwin(page, appUrl, 'solar-farm', wsUrl);
   // Quiet window first: what the page commits on its own (timers, clocks) without data.
   await sleep(1000);
   const q0 = await commits(page);
-  await sleep(seconds * 1000);
-  const commitsQuiet = (await commits(page)) - q0;
+  if (withQuietWindow) await sleep(seconds * 1000);
+  const commitsQuiet = commitsSince(await commits(page), q0);
 
   const sim = startSolarFarm({ brokerUrl: tcpUrl, log: () => {} });
   await sleep(3000); // warm-up: all 10,000 signals known, JIT warm
@@ -259,7 +308,7 @@ async function solarFarm(browser: Browser, appUrl: string, wsUrl: string, tcpUrl
   await sleep(seconds * 1000);
   const stats = await page.evaluate(() => (window as unknown as Win).twinview!.stats());
   const isolated = await page.evaluate(() => crossOriginIsolated);
-  const commitsStream = (await commits(page)) - c0;
+  const commitsStream = commitsSince(await commits(page), c0);
   const messages = sim.published() - m0;
   const elapsed = (Date.now() - t0) / 1000;
   await sim.stop();
