@@ -5,6 +5,9 @@ export const E2E = {
   webPort: base + 174,
   brokerTcpPort: base + 883,
   brokerWsPort: base + 1,
+  /** A second Mosquitto that a test stops and starts again (broker outages). */
+  ownBrokerTcpPort: base + 601,
+  ownBrokerWsPort: base + 602,
   get brokerWsUrl() {
     return `ws://127.0.0.1:${this.brokerWsPort}`;
   },

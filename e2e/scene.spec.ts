@@ -14,6 +14,7 @@ import {
   value,
 } from './helpers';
 import { startMosquitto, type Mosquitto } from './mosquitto';
+import { E2E } from './ports';
 
 /** Pixels in the selection blue (#1f5fa8) within 110 × 80 CSS px of a point of the page. */
 async function selectionBluePixels(page: Page, at: { x: number; y: number }): Promise<number> {
@@ -81,8 +82,8 @@ test('an unacknowledged alarm makes its part blink, and acknowledging it makes t
 });
 
 test.describe('with a broker the test can stop', () => {
-  const tcpPort = 22_500;
-  const wsPort = 22_501;
+  const tcpPort = E2E.ownBrokerTcpPort;
+  const wsPort = E2E.ownBrokerWsPort;
   let broker: Mosquitto | null = null;
   test.afterEach(async () => {
     await broker?.stop();
