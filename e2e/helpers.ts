@@ -18,9 +18,12 @@ export function pumpTelemetry(temp: number, rpm = 1450) {
   return { ts: Date.now(), running: rpm > 0, rpm, flow: 50, bearing: { temp }, motor: { current: 40 } };
 }
 
-/** Opens a twin and waits until its models are in the scene and the engine is online. */
-export async function openTwin(page: Page, id: string): Promise<void> {
-  await page.goto(`/?twin=${id}`);
+/**
+ * Opens a twin and waits until its models are in the scene and the engine is online; `broker` (a
+ * ws:// URL) for a broker of the test's own instead of the run's.
+ */
+export async function openTwin(page: Page, id: string, broker?: string): Promise<void> {
+  await page.goto(`/?twin=${id}${broker ? `&broker=${encodeURIComponent(broker)}` : ''}`);
   await page.getByTestId('connection').and(page.locator('[data-state="online"]')).waitFor({ timeout: 20_000 });
   await page.waitForFunction(
     () => (window as unknown as { twinview?: { ready(): boolean } }).twinview?.ready() === true,
@@ -29,6 +32,12 @@ export async function openTwin(page: Page, id: string): Promise<void> {
       timeout: 30_000,
     },
   );
+}
+
+/** Whether a part's pixel is now far less saturated than `live`, its colour while its data was live. */
+export async function looksWashedOut(page: Page, path: string, live: [number, number, number]): Promise<boolean> {
+  const [r, g, b] = await nodePixel(page, path);
+  return Math.max(r, g, b) - Math.min(r, g, b) < (Math.max(...live) - Math.min(...live)) / 2;
 }
 
 /** The RGB colour of the canvas pixel where a scene node is drawn (its bounding-box centre). */
