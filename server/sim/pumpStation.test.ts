@@ -106,7 +106,7 @@ describe('pump-station model', () => {
       );
       expect(Math.max(...temps)).toBeGreaterThan(60); // a running bearing is warm, not at room temperature
     }
-  });
+  }, 60_000); // three simulated hours at 1 s steps: seconds of CPU on a loaded 2-core CI machine
 
   it('runs each kind of fault within 15 simulated minutes when faults are on', () => {
     const lastSeen = new Map<string, number>();

@@ -3,12 +3,12 @@
  * on-delay, off-delay and deadband. A rule only decides when its condition starts and stops (and
  * whether it is suppressed by design); the alarm state machine (alarms.ts) decides what the
  * operator sees. Time is passed in, never read, so rules run the same live, in tests and when
- * replaying a recording. Memory is fixed per rule: windows are bucketed (expr/window.ts).
+ * replaying a recording. Memory is fixed per rule: windows are bucketed (src/expr/window.ts).
  */
 import type { Rule } from '../twin/schema';
-import { parseExpr, signalsOf, type Expr } from './expr/parse';
-import { compileExpr, truthy, type Evaluator, type ExprEnv } from './expr/evaluate';
-import { SignalWindow } from './expr/window';
+import { parseExpr, signalsOf, type Expr } from '../expr/parse';
+import { compileExpr, truthy, type Evaluator, type ExprEnv } from '../expr/evaluate';
+import { SignalWindow } from '../expr/window';
 import { parseDuration } from '../lib/duration';
 
 /** What a new value or the passing of time did to a rule. */

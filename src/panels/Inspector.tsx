@@ -6,7 +6,7 @@ import { useTick } from '../app/useTick';
 import { formatAge, formatValue } from '../lib/format';
 import { isStale } from '../lib/staleness';
 import { inspectorContent } from '../scene/inspectorModel';
-import { signalMeta } from './signalMeta';
+import { signalMeta } from '../twin/signalMeta';
 import { sparklinePoints } from './sparkline';
 
 const SPARK_WIDTH = 120;

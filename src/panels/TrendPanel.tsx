@@ -6,7 +6,7 @@ import { useTick } from '../app/useTick';
 import { downsample } from '../lib/downsample';
 import { parseDuration } from '../lib/duration';
 import { clockMinutes, clockTime } from '../lib/clock';
-import { signalMeta } from './signalMeta';
+import { signalMeta } from '../twin/signalMeta';
 
 // Distinguishable in greyscale too (dash patterns), so the chart does not rely on colour alone.
 const SERIES = [

@@ -3,7 +3,7 @@ import { telemetry } from '../store/telemetry';
 import { useApp } from '../store/app';
 import { useTick } from '../app/useTick';
 import { formatAge, formatValue } from '../lib/format';
-import { signalMeta } from './signalMeta';
+import { signalMeta } from '../twin/signalMeta';
 
 /** Current values, refreshed four times a second; stale readings say so in text. */
 export function ValuesPanel({ twin, title, signals }: { twin: Twin; title: string; signals: string[] }) {

@@ -19,7 +19,7 @@ import { applyThemeToDocument, SCENE_COLORS, setTheme, useTheme } from './theme'
 import { CameraRig } from './CameraRig';
 import { SceneProbe } from './SceneProbe';
 import { hoverText } from './inspectorModel';
-import { signalMeta } from '../panels/signalMeta';
+import { signalMeta } from '../twin/signalMeta';
 
 const FALLBACK_VIEW = {
   position: [12, 9, 12] as [number, number, number],

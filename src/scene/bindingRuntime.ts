@@ -11,7 +11,7 @@ import type { TelemetryStore } from '../store/telemetry';
 import { formatValue } from '../lib/format';
 import { PRIORITY_RANK } from '../lib/alarmRollup';
 import { ACK_GLOW, ALARM_GLOW, AlarmLook, lookOf, WARNING_GLOW } from './alarmLook';
-import { signalMeta } from '../panels/signalMeta';
+import { signalMeta } from '../twin/signalMeta';
 import { findNode, registryGeneration } from './sceneRegistry';
 import { resolveColor } from './palette';
 import { blinkOn, mapRange, rampPosition, scaleFraction, spinRadians, staleRgb, thresholdIndex } from './effects';

@@ -1,5 +1,5 @@
-import type { Twin } from '../twin/schema';
-import { templateCaptures, fillTemplate } from '../twin/signalIds';
+import type { Twin } from './schema';
+import { templateCaptures, fillTemplate } from './signalIds';
 import { parseDuration } from '../lib/duration';
 
 export interface SignalMeta {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { twinSchema } from '../twin/schema';
+import { twinSchema } from './schema';
 import { signalMeta } from './signalMeta';
 
 const twin = twinSchema.parse(JSON.parse(readFileSync('models/pump-station/twin.json', 'utf8')));
