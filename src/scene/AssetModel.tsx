@@ -24,14 +24,15 @@ function withKtx2(gl: WebGLRenderer): (loader: GLTFLoader) => void {
   };
 }
 
-export function modelUrl(twinId: string, asset: Asset): string {
-  return `/twins/${encodeURIComponent(twinId)}/${asset.model.split('/').map(encodeURIComponent).join('/')}`;
+/** Where a model is served: under the twin's folder (its name in the URL, not the twin's id). */
+export function modelUrl(folder: string, asset: Asset): string {
+  return `/twins/${encodeURIComponent(folder)}/${asset.model.split('/').map(encodeURIComponent).join('/')}`;
 }
 
 /** One glTF asset placed in the scene; registered so bindings can find its nodes by name. */
-export function AssetModel({ twinId, asset }: { twinId: string; asset: Asset }) {
+export function AssetModel({ folder, asset }: { folder: string; asset: Asset }) {
   const gl = useThree((s) => s.gl);
-  const gltf = useGLTF(modelUrl(twinId, asset), DRACO_PATH, true, withKtx2(gl));
+  const gltf = useGLTF(modelUrl(folder, asset), DRACO_PATH, true, withKtx2(gl));
   // A clone per placement: the same model may be placed twice, and bindings own node state.
   const root = useMemo(() => {
     const clone = gltf.scene.clone(true);

@@ -14,7 +14,7 @@ import {
   Vector3,
   type Material,
 } from 'three';
-import type { Asset, Twin } from '../twin/schema';
+import type { Asset } from '../twin/schema';
 import { telemetry } from '../store/telemetry';
 import { useApp } from '../store/app';
 import { DRACO_PATH, modelUrl } from './AssetModel';
@@ -35,8 +35,8 @@ const offset = new Vector3();
  * grid. Per-instance bindings write colours into the instanceColor buffer in the frame loop: one
  * draw call per mesh of the template, whatever the number of instances.
  */
-export function InstancedAsset({ twin, asset, def }: { twin: Twin; asset: Asset; def: InstancesDef }) {
-  const gltf = useGLTF(modelUrl(twin.id, asset), DRACO_PATH, true);
+export function InstancedAsset({ folder, asset, def }: { folder: string; asset: Asset; def: InstancesDef }) {
+  const gltf = useGLTF(modelUrl(folder, asset), DRACO_PATH, true);
   const invalidate = useThree((s) => s.invalidate);
 
   const built = useMemo(() => {

@@ -33,6 +33,8 @@ const FALLBACK_VIEW = {
 export function TwinScene({ twin }: { twin: Twin }) {
   const initial = twin.views[0]?.camera ?? FALLBACK_VIEW;
   const runtime = useMemo(() => new BindingRuntime(twin, telemetry), [twin]);
+  // Models are served from the twin's folder, which need not be named like its id.
+  const folder = useApp((s) => (s.load.state === 'ready' ? s.load.id : twin.id));
   const tooltip = useRef<HTMLDivElement>(null);
   // Software WebGL shades every pixel on the CPU: no multisampling, fewer pixels and diffuse materials
   // keep it responsive (see softwareGl.ts). `?render=full` keeps full quality anyway.
@@ -124,9 +126,9 @@ export function TwinScene({ twin }: { twin: Twin }) {
             <AssetBoundary key={asset.id} asset={asset}>
               <Suspense fallback={null}>
                 {asset.instances ? (
-                  <InstancedAsset twin={twin} asset={asset} def={asset.instances} />
+                  <InstancedAsset folder={folder} asset={asset} def={asset.instances} />
                 ) : (
-                  <AssetModel twinId={twin.id} asset={asset} />
+                  <AssetModel folder={folder} asset={asset} />
                 )}
               </Suspense>
             </AssetBoundary>
