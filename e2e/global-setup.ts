@@ -1,8 +1,13 @@
+import { execFileSync } from 'node:child_process';
 import { startMosquitto } from './mosquitto';
 import { E2E } from './ports';
 
-/** One real Mosquitto for the whole run; specs that stop the broker start their own. */
+/**
+ * The model fixtures (e2e/fixtures), built where the web server looks for twins (E2E.fixturesDir),
+ * and one real Mosquitto for the whole run; specs that stop the broker start their own.
+ */
 export default async function globalSetup(): Promise<() => Promise<void>> {
+  execFileSync('npx', ['tsx', 'e2e/fixtures/build.ts', E2E.fixturesDir], { stdio: 'inherit' });
   const broker = await startMosquitto({ tcpPort: E2E.brokerTcpPort, wsPort: E2E.brokerWsPort });
   return () => broker.stop();
 }

@@ -8,6 +8,8 @@ export const E2E = {
   /** A second Mosquitto that a test stops and starts again (broker outages). */
   ownBrokerTcpPort: base + 601,
   ownBrokerWsPort: base + 602,
+  /** Where the model fixtures (e2e/fixtures) are built and served from as twins; one per port base. */
+  fixturesDir: process.env.TWINVIEW_E2E_FIXTURES ?? (base === 19000 ? '.tmp/e2e-twins' : `.tmp/e2e-twins-${base}`),
   get brokerWsUrl() {
     return `ws://127.0.0.1:${this.brokerWsPort}`;
   },

@@ -41,7 +41,16 @@ const housing = doc
   .find((n) => n.getName() === 'CoolingFan_Housing');
 const mesh = housing?.getMesh();
 if (!mesh) throw new Error('fan.glb has no CoolingFan_Housing mesh');
+const buffer = doc.getRoot().listBuffers()[0];
 for (const prim of mesh.listPrimitives()) {
+  // A texture needs texture coordinates (the glTF validator says so); one colour reads the same anywhere.
+  const count = prim.getAttribute('POSITION')?.getCount() ?? 0;
+  const uv = doc
+    .createAccessor('housingUv')
+    .setType('VEC2')
+    .setArray(new Float32Array(count * 2).fill(0.5))
+    .setBuffer(buffer);
+  prim.setAttribute('TEXCOORD_0', uv);
   const material = prim.getMaterial()?.clone().setName('HousingKtx2').setBaseColorFactor([1, 1, 1, 1]);
   material?.setBaseColorTexture(texture);
   if (material) prim.setMaterial(material);

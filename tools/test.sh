@@ -21,6 +21,8 @@ step "typecheck" npm run -s typecheck || status=1
 step "lint" npm run -s lint || status=1
 step "twin schema up to date" npm run -s twin -- schema --check || status=1
 step "twin files valid" npm run -s twin -- validate models/*/twin.json || status=1
+step "model fixtures" npx tsx e2e/fixtures/build.ts .tmp/e2e-twins || status=1
+step "glTF files valid (Khronos validator)" npx tsx tools/validate-gltf.ts models e2e/twins .tmp/e2e-twins || status=1
 step "unit tests" npx vitest run --reporter=default --reporter=json --outputFile=.tmp/vitest.json || status=1
 step "build" npm run -s build || status=1
 if [ -d dist ]; then
