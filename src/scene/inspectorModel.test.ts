@@ -75,15 +75,21 @@ describe('hoverText', () => {
 });
 
 describe('equipment paths', () => {
-  it('names the top-level node a clicked mesh belongs to', () => {
+  it('names the part a clicked mesh is, not the top-level group above it', () => {
     const m = model();
     cleanup = m.unregister;
-    expect(equipmentPathOf(m.pump.children[1])).toBe('station/Pump1');
+    expect(equipmentPathOf(m.pump.children[1])).toBe('station/Pump1_Impeller');
     expect(equipmentPathOf(new Mesh())).toBeNull();
   });
 
-  it('lists every asset’s equipment in order, for the tree and the keyboard', () => {
+  it('lists every asset’s equipment in order, nested parts after their group, for the tree and the keyboard', () => {
     cleanup = model().unregister;
-    expect(equipmentPaths(['station', 'missing'])).toEqual(['station/Pump1', 'station/Tank1']);
+    expect(equipmentPaths(['station', 'missing'])).toEqual([
+      'station/Pump1',
+      'station/Pump1_Motor',
+      'station/Pump1_Impeller',
+      'station/Tank1',
+      'station/Tank1_Shell',
+    ]);
   });
 });

@@ -1,5 +1,6 @@
 /** Loaded asset roots by asset id, so bindings and selection can find glTF nodes by name. */
 import type { Box3, Object3D } from 'three';
+import { isGeneratedName } from './nodeNames';
 
 const roots = new Map<string, Object3D>();
 let generation = 0;
@@ -26,8 +27,24 @@ export type NodeLookup =
   { ok: true; node: Object3D } | { ok: false; reason: 'no-asset' } | { ok: false; reason: 'no-node'; names: string[] };
 
 /**
- * Finds "<asset id>/<node>" or "<asset id>/<parent>/.../<node>": the last segment is the glTF node
- * name; earlier segments, when given, must be its ancestors in order.
+ * A node's name as the glTF file writes it ("Valve.001", "Bolt"). three's loader renames nodes as it
+ * loads them ("Valve001"; a second "Bolt" becomes "Bolt_1") and keeps the written name in
+ * `userData.name`; objects made in code have only `name`.
+ */
+export function writtenName(o: Object3D): string {
+  const written: unknown = o.userData.name;
+  return typeof written === 'string' ? written : o.name;
+}
+
+/** A path segment names a node by its name as written in the glTF or as three.js renamed it. */
+function matches(o: Object3D, segment: string): boolean {
+  return o.name === segment || writtenName(o) === segment;
+}
+
+/**
+ * Finds "<asset id>/<node>" or "<asset id>/<parent>/.../<node>": the last segment is the node's name
+ * (as written in the glTF, or as three.js renamed it); earlier segments, when given, must be its
+ * ancestors in order (not necessarily direct parents). Several matches: the first in the file's order.
  */
 export function findNode(path: string): NodeLookup {
   const [assetId, ...segments] = path.split('/');
@@ -36,35 +53,31 @@ export function findNode(path: string): NodeLookup {
   const name = segments[segments.length - 1];
   let found: Object3D | undefined;
   root.traverse((o) => {
-    if (!found && o.name === name && hasAncestors(o, segments.slice(0, -1), root)) found = o;
+    if (!found && o !== root && matches(o, name) && hasAncestors(o, segments.slice(0, -1), root)) found = o;
   });
   if (found) return { ok: true, node: found };
-  const names: string[] = [];
+  const names = new Set<string>();
   root.traverse((o) => {
-    if (o !== root && o.name) names.push(o.name);
+    if (o !== root && writtenName(o)) names.add(writtenName(o));
   });
-  return { ok: false, reason: 'no-node', names };
+  return { ok: false, reason: 'no-node', names: [...names] };
+}
+
+/** The one node `segments` name below `root`, or null when none or several do. */
+function onlyMatch(root: Object3D, segments: string[]): Object3D | null {
+  const name = segments[segments.length - 1];
+  let found: Object3D | null = null;
+  let count = 0;
+  root.traverse((o) => {
+    if (o !== root && matches(o, name) && hasAncestors(o, segments.slice(0, -1), root) && count++ === 0) found = o;
+  });
+  return count === 1 ? found : null;
 }
 
 function hasAncestors(node: Object3D, ancestors: string[], root: Object3D): boolean {
   let i = ancestors.length - 1;
-  for (let p = node.parent; p && p !== root && i >= 0; p = p.parent) if (p.name === ancestors[i]) i--;
+  for (let p = node.parent; p && p !== root && i >= 0; p = p.parent) if (matches(p, ancestors[i])) i--;
   return i < 0;
-}
-
-/** The asset id and node path a scene object belongs to, walking up to the nearest named node. */
-export function pathOf(object: Object3D): string | null {
-  for (const [id, root] of roots) {
-    for (let o: Object3D | null = object; o; o = o.parent) {
-      if (o === root) {
-        // The nearest named ancestor that is a direct child of the root is the "part".
-        let part: Object3D = object;
-        while (part.parent && part.parent !== root && part.parent.parent !== root) part = part.parent;
-        return part === root ? id : `${id}/${part.name}`;
-      }
-    }
-  }
-  return null;
 }
 
 const listeners = new Set<() => void>();
@@ -79,30 +92,169 @@ export function onRegistryChange(listener: () => void): () => void {
   return () => listeners.delete(listener);
 }
 
+/** Nodes the twin names (bindings, rule assets), by the path it names them with; see `setMarkedPaths`. */
+let markedPaths: readonly string[] = [];
+let marked: { generation: number; byNode: Map<Object3D, string> } | null = null;
+
 /**
- * The equipment a scene object belongs to: "<asset id>/<name>" of its ancestor directly under the
- * model's scene root (a pump group, a tank), which is what an operator means by "this thing".
+ * The node paths the twin itself names (its bindings' nodes and its rules' assets): such a node is
+ * equipment whatever its name, and is selected by the path the twin writes. Returns its reset.
  */
-export function equipmentPathOf(object: Object3D): string | null {
+export function setMarkedPaths(list: readonly string[]): () => void {
+  markedPaths = list;
+  generation++;
+  notify();
+  return () => {
+    if (markedPaths !== list) return;
+    markedPaths = [];
+    generation++;
+    notify();
+  };
+}
+
+function markedNodes(): Map<Object3D, string> {
+  if (marked?.generation === generation) return marked.byNode;
+  const byNode = new Map<Object3D, string>();
+  for (const path of markedPaths) {
+    const found = findNode(path);
+    if (found.ok && !byNode.has(found.node)) byNode.set(found.node, path);
+  }
+  marked = { generation, byNode };
+  return byNode;
+}
+
+/** Whether a loaded model's names come from a glTF file (three's loader keeps them in userData.name). */
+const gltfNamed = new WeakMap<Object3D, boolean>();
+
+function namesFromGltf(root: Object3D): boolean {
+  let known = gltfNamed.get(root);
+  if (known === undefined) {
+    let found = false;
+    root.traverse((o) => {
+      if (typeof o.userData.name === 'string') found = true;
+    });
+    gltfNamed.set(root, (known = found));
+  }
+  return known;
+}
+
+/**
+ * Whether a node has a name a person gave it: in a glTF model, a node name written in the file (not a
+ * mesh's name three.js gives an unnamed node or a primitive), and not an exporter's default
+ * ("Object_12", "mesh_0", "Cube.001": see nodeNames.ts).
+ */
+function hasOwnName(o: Object3D, root: Object3D): boolean {
+  const name: unknown = namesFromGltf(root) ? o.userData.name : o.name;
+  return typeof name === 'string' && !isGeneratedName(name);
+}
+
+/** Cameras, lights, and nodes with nothing drawn below them: nothing an operator can see or point at. */
+function isHelper(o: Object3D): boolean {
+  const kind = o as { isCamera?: boolean; isLight?: boolean };
+  if (kind.isCamera || kind.isLight) return true;
+  let drawn = false;
+  o.traverse((d) => {
+    const k = d as { isMesh?: boolean; isPoints?: boolean; isLine?: boolean };
+    if (!drawn && (k.isMesh || k.isPoints || k.isLine) && !d.userData.selectionHull) drawn = true;
+  });
+  return !drawn;
+}
+
+function isEquipment(o: Object3D, root: Object3D): boolean {
+  return markedNodes().has(o) || (hasOwnName(o, root) && !isHelper(o));
+}
+
+function assetOf(object: Object3D): { id: string; root: Object3D } | null {
   for (const [id, root] of roots) {
-    let below: Object3D | null = null;
-    for (let o: Object3D | null = object; o; o = o.parent) {
-      if (o === root) return below?.name ? `${id}/${below.name}` : id;
-      below = o;
-    }
+    for (let o: Object3D | null = object; o; o = o.parent) if (o === root) return { id, root };
   }
   return null;
 }
 
-/** Every asset's equipment paths, in the order of `assetIds`: what the tree lists and the keyboard walks. */
-export function equipmentPaths(assetIds: readonly string[]): string[] {
-  const out: string[] = [];
+/** A path segment for a node: its written name, or three's name where the written one holds a "/". */
+function segmentOf(o: Object3D): string {
+  const w = writtenName(o);
+  return w && !w.includes('/') ? w : o.name;
+}
+
+const pathCache = new WeakMap<Object3D, { generation: number; path: string }>();
+
+/**
+ * The path that names `node` of the asset `id`: the twin's own path when it names the node;
+ * otherwise its name as written, with as many of its ancestors' names before it as it takes to tell
+ * it from other nodes of that name ("site/FlangeB/Bolt"); three's unique name as a last resort.
+ */
+function pathFor(id: string, root: Object3D, node: Object3D): string {
+  if (node === root) return id;
+  const cached = pathCache.get(node);
+  if (cached?.generation === generation) return cached.path;
+  let path = markedNodes().get(node);
+  const segments = [segmentOf(node)];
+  for (let p = node.parent; path === undefined; p = p?.parent ?? null) {
+    // Only a path that names this node and no other: "Bolt" alone would also read as the other Bolt.
+    if (onlyMatch(root, segments) === node) path = `${id}/${segments.join('/')}`;
+    else if (!p || p === root) path = node.name ? `${id}/${node.name}` : id;
+    else if (segmentOf(p)) segments.unshift(segmentOf(p));
+  }
+  pathCache.set(node, { generation, path });
+  return path;
+}
+
+/**
+ * The equipment a scene object belongs to, which is what an operator means by "this thing": the
+ * nearest node, from the object up, that the twin names (a binding or a rule's asset) or that has a
+ * name of its own; the asset itself when none has.
+ */
+export function equipmentPathOf(object: Object3D): string | null {
+  const at = assetOf(object);
+  if (!at) return null;
+  const named = markedNodes();
+  for (let o: Object3D | null = object; o && o !== at.root; o = o.parent) {
+    if (named.has(o) || hasOwnName(o, at.root)) return pathFor(at.id, at.root, o);
+  }
+  return at.id;
+}
+
+/** One row of the equipment tree. */
+export interface EquipmentEntry {
+  path: string;
+  /** The node's name as written in the model. */
+  label: string;
+  /** The enclosing equipment's path, or the asset id for top-level equipment. */
+  parent: string;
+  depth: number;
+}
+
+/**
+ * Every asset's equipment, depth first in the model's order (what the tree lists and the keyboard
+ * walks): nodes the twin names, and named nodes with something drawn below them. Cameras, lights,
+ * empty helpers and unnamed wrapper groups are left out; what is inside a wrapper moves up a level.
+ */
+export function equipmentTree(assetIds: readonly string[]): EquipmentEntry[] {
+  const out: EquipmentEntry[] = [];
   for (const id of assetIds) {
     const root = roots.get(id);
     if (!root) continue;
-    for (const child of root.children) if (child.name) out.push(`${id}/${child.name}`);
+    const walk = (o: Object3D, parent: string, depth: number): void => {
+      for (const child of o.children) {
+        if (child.userData.selectionHull) continue;
+        if (isEquipment(child, root)) {
+          const path = pathFor(id, root, child);
+          out.push({ path, label: writtenName(child) || path.slice(id.length + 1), parent, depth });
+          walk(child, path, depth + 1);
+        } else {
+          walk(child, parent, depth);
+        }
+      }
+    };
+    walk(root, id, 0);
   }
   return out;
+}
+
+/** Every asset's equipment paths, in tree order. */
+export function equipmentPaths(assetIds: readonly string[]): string[] {
+  return equipmentTree(assetIds).map((e) => e.path);
 }
 
 /** Instanced assets have no scene node per instance: they answer bounds and signals by instance key. */
@@ -165,9 +317,9 @@ export function instanceNeighbour(path: string, dRow: number, dColumn: number): 
 export function pickedPath(object: Object3D, instanceId: number | undefined): string | null {
   const keys = object.userData.instanceKeys as string[] | undefined;
   if (instanceId !== undefined && keys) {
-    const asset = equipmentPathOf(object);
+    const asset = assetOf(object);
     const key = keys[instanceId];
-    return asset && key !== undefined ? `${asset.split('/')[0]}/${key}` : null;
+    return asset && key !== undefined ? `${asset.id}/${key}` : null;
   }
   return equipmentPathOf(object);
 }
