@@ -1,11 +1,12 @@
 import { useEffect, useMemo } from 'react';
 import { useGLTF } from '@react-three/drei';
 import { useThree } from '@react-three/fiber';
-import { MathUtils, Mesh, type Object3D, type WebGLRenderer } from 'three';
+import { MathUtils, type WebGLRenderer } from 'three';
 import { KTX2Loader, type GLTFLoader } from 'three-stdlib';
 import type { Asset } from '../twin/schema';
 import { registerAsset } from './sceneRegistry';
-import { lightRendering, toLambert } from './softwareGl';
+import { lightRendering } from './softwareGl';
+import { placeModel } from './placement';
 
 /** Decoders are served by the app (tools/vite-plugin-twins.ts serves them from three): nothing from a CDN. */
 export const DRACO_PATH = '/draco/';
@@ -33,29 +34,15 @@ export function modelUrl(folder: string, asset: Asset): string {
 export function AssetModel({ folder, asset }: { folder: string; asset: Asset }) {
   const gl = useThree((s) => s.gl);
   const gltf = useGLTF(modelUrl(folder, asset), DRACO_PATH, true, withKtx2(gl));
-  // A clone per placement: the same model may be placed twice, and bindings own node state.
-  const root = useMemo(() => {
-    const clone = gltf.scene.clone(true);
-    if (lightRendering()) lambertCopies(clone);
-    return clone;
-  }, [gltf.scene]);
+  // A clone per placement (skeletons included): the same model may be placed twice, and bindings own node state.
+  const placement = useMemo(() => placeModel(gltf.scene, lightRendering()), [gltf.scene]);
+  const root = placement.root;
+  // The placement's own materials go with it (unmount, another twin).
+  useEffect(() => () => placement.dispose(), [placement]);
   useEffect(() => registerAsset(asset.id, root), [asset.id, root]);
   const scale = typeof asset.scale === 'number' ? ([asset.scale, asset.scale, asset.scale] as const) : asset.scale;
   const rotation = asset.rotation.map((d) => MathUtils.degToRad(d)) as [number, number, number];
   return <primitive object={root} position={asset.position} rotation={rotation} scale={scale} name={asset.id} />;
-}
-
-/** Light profile: diffuse copies of the model's materials (shared ones stay shared). */
-function lambertCopies(root: Object3D): void {
-  const copies = new Map<unknown, ReturnType<typeof toLambert>>();
-  const swap = (m: Parameters<typeof toLambert>[0]) => {
-    let copy = copies.get(m);
-    if (!copy) copies.set(m, (copy = toLambert(m)));
-    return copy;
-  };
-  root.traverse((o) => {
-    if (o instanceof Mesh) o.material = Array.isArray(o.material) ? o.material.map(swap) : swap(o.material);
-  });
 }
 
 /** Shown where a model failed to load, so the gap is visible in the scene. */

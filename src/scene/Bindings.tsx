@@ -4,9 +4,7 @@ import { useApp } from '../store/app';
 import type { BindingRuntime } from './bindingRuntime';
 import { requestBlinkFrame, setSceneInvalidator } from './sceneFrames';
 import { sceneStats } from './sceneStats';
-
-/** How often an idle scene checks whether values have gone stale (no frames are drawn for the check). */
-const STALE_CHECK_MS = 500;
+import { useSceneSync } from './useSceneSync';
 
 /**
  * Applies bindings in the frame loop from the telemetry store: no React render per message. The
@@ -21,25 +19,9 @@ export function Bindings({ runtime }: { runtime: BindingRuntime }) {
 
   useEffect(() => setSceneInvalidator(invalidate), [invalidate]);
 
-  useEffect(() => {
-    const sync = () => {
-      const s = useApp.getState();
-      runtime.online = s.connection?.state === 'online';
-      runtime.setAlarms(s.alarms);
-      invalidate();
-    };
-    sync();
-    const unsubscribe = useApp.subscribe((s, prev) => {
-      if (s.alarms !== prev.alarms || s.connection !== prev.connection) sync();
-    });
-    const staleTimer = setInterval(() => {
-      if (runtime.staleChanged(Date.now())) invalidate();
-    }, STALE_CHECK_MS);
-    return () => {
-      unsubscribe();
-      clearInterval(staleTimer);
-    };
-  }, [runtime, invalidate]);
+  useSceneSync(runtime);
+  // The material copies the bindings made go with the runtime (another twin, the scene unmounting).
+  useEffect(() => () => runtime.dispose(), [runtime]);
 
   // Report bindings whose node is missing, a second after models load and whenever that changes.
   useEffect(() => {

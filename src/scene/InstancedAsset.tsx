@@ -16,15 +16,14 @@ import {
 } from 'three';
 import type { Asset } from '../twin/schema';
 import { telemetry } from '../store/telemetry';
-import { useApp } from '../store/app';
 import { DRACO_PATH, modelUrl } from './AssetModel';
 import { InstanceBindings, type InstancesDef } from './instanceRuntime';
 import { registerAsset, registerInstances } from './sceneRegistry';
 import { logBusyFrame, sceneStats } from './sceneStats';
 import { requestBlinkFrame } from './sceneFrames';
 import { lightRendering, toLambert } from './softwareGl';
+import { useSceneSync, type SceneSyncTarget } from './useSceneSync';
 
-const STALE_CHECK_MS = 500;
 const hidden = new Matrix4().makeScale(0, 0, 0);
 const place = new Matrix4();
 const m = new Matrix4();
@@ -86,7 +85,13 @@ export function InstancedAsset({ folder, asset, def }: { folder: string; asset: 
     const templateBox = new Box3();
     for (const { mesh, colored } of meshes) if (colored) templateBox.expandByObject(mesh);
     if (templateBox.isEmpty()) templateBox.setFromObject(gltf.scene);
-    return { root, runtime, instanced, writeMatrices, templateBox };
+    const dispose = () => {
+      for (const { im } of instanced) {
+        (im.material as Material).dispose();
+        im.dispose();
+      }
+    };
+    return { root, runtime, instanced, writeMatrices, templateBox, dispose };
   }, [gltf.scene, def]);
 
   useEffect(() => registerAsset(asset.id, built.root), [asset.id, built.root]);
@@ -111,26 +116,22 @@ export function InstancedAsset({ folder, asset, def }: { folder: string; asset: 
     });
   }, [asset.id, built]);
 
-  useEffect(() => {
+  const sync = useMemo<SceneSyncTarget>(() => {
     const { runtime } = built;
-    const sync = () => {
-      const s = useApp.getState();
-      runtime.online = s.connection?.state === 'online';
-      runtime.setAlarms(s.alarms, asset.id);
-      invalidate();
+    return {
+      get online() {
+        return runtime.online;
+      },
+      set online(value: boolean) {
+        runtime.online = value;
+      },
+      setAlarms: (alarms) => runtime.setAlarms(alarms, asset.id),
+      staleChanged: (now) => runtime.staleChanged(now),
     };
-    sync();
-    const unsubscribe = useApp.subscribe((s, prev) => {
-      if (s.connection !== prev.connection || s.alarms !== prev.alarms) sync();
-    });
-    const timer = setInterval(() => {
-      if (runtime.staleChanged(Date.now())) invalidate();
-    }, STALE_CHECK_MS);
-    return () => {
-      unsubscribe();
-      clearInterval(timer);
-    };
-  }, [built, invalidate, asset.id]);
+  }, [built, asset.id]);
+  useSceneSync(sync);
+  // The grid's materials are its own copies: freed with it.
+  useEffect(() => () => built.dispose(), [built]);
 
   useFrame(() => {
     const { runtime, instanced } = built;

@@ -1,9 +1,9 @@
 import { useEffect, useMemo } from 'react';
 import { useThree } from '@react-three/fiber';
-import { Box3, Box3Helper, BufferGeometry, InstancedMesh, Mesh } from 'three';
+import { Box3, Box3Helper, InstancedMesh, Mesh } from 'three';
 import { useApp } from '../store/app';
 import { boundsOf, findNode, onRegistryChange } from './sceneRegistry';
-import { HULL_ORDER, hullGeometry, hullMaterial, MASK_ORDER, maskMaterial, SELECTION_COLOR } from './selectionHull';
+import { hullMaterial, maskMaterial, rimMeshes, SELECTION_COLOR } from './selectionHull';
 
 /**
  * Marks the selected part: a rim around the meshes of a selected node (it follows the part as
@@ -65,17 +65,8 @@ export function SelectionOutline() {
           if (o instanceof Mesh && !(o instanceof InstancedMesh) && !o.userData.selectionHull) meshes.push(o);
         });
         hulls = meshes.flatMap((mesh) => {
-          const made = [
-            new Mesh(mesh.geometry as BufferGeometry, mask),
-            new Mesh(hullGeometry(mesh.geometry as BufferGeometry), material),
-          ];
-          made[0].renderOrder = MASK_ORDER;
-          made[1].renderOrder = HULL_ORDER;
-          for (const m of made) {
-            m.userData.selectionHull = true;
-            m.raycast = () => {}; // never pickable
-            mesh.add(m);
-          }
+          const made = rimMeshes(mesh, material, mask);
+          mesh.add(...made);
           return made;
         });
       }

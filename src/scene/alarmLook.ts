@@ -1,7 +1,9 @@
 /**
- * How an alarm shows on the part it belongs to, shared by node bindings and instanced assets.
+ * How an alarm shows on the part it belongs to: the one definition for node bindings
+ * (bindingRuntime.ts, drawn by the overlay) and instanced assets (instanceRuntime.ts).
  * Unacknowledged alarms blink, acknowledged ones glow steadily; shelved, suppressed or out-of-service
- * alarms are kept from the operator's eye (no look at all).
+ * alarms are kept from the operator's eye (no look at all). High and urgent alarms glow in the alarm
+ * colour, medium and low in the warning colour.
  */
 import { Color } from 'three';
 import type { AlarmSnapshot } from '../engine/protocol';
@@ -22,7 +24,31 @@ export function lookOf(state: AlarmSnapshot['state']): AlarmLook {
   return AlarmLook.None;
 }
 
-/** High and urgent alarms glow in the alarm colour, medium and low in the warning colour. */
-export function glowFor(priority: AlarmSnapshot['priority']): Color {
-  return PRIORITY_RANK[priority] <= PRIORITY_RANK.high ? ALARM_GLOW : WARNING_GLOW;
+/** The look of one part, folded over the alarms that belong to it. */
+export interface PartAlarm {
+  look: AlarmLook;
+  /** True when an alarm that shows is high or urgent: the glow is in the alarm colour, else the warning colour. */
+  red: boolean;
+}
+
+export function noAlarm(): PartAlarm {
+  return { look: AlarmLook.None, red: false };
+}
+
+/** Adds one alarm that belongs to the part: the strongest look wins, and the most urgent alarm's colour. */
+export function foldAlarm(part: PartAlarm, alarm: AlarmSnapshot): void {
+  const look = lookOf(alarm.state);
+  if (look === AlarmLook.None) return;
+  if (look > part.look) part.look = look;
+  if (PRIORITY_RANK[alarm.priority] <= PRIORITY_RANK.high) part.red = true;
+}
+
+export function glowColor(red: boolean): Color {
+  return red ? ALARM_GLOW : WARNING_GLOW;
+}
+
+/** How strongly a part glows (0..1): full while a blinking alarm is lit, quieter once acknowledged. */
+export function glowStrength(look: AlarmLook, lit: boolean): number {
+  if (look === AlarmLook.Acknowledged) return ACK_GLOW;
+  return look === AlarmLook.Unacknowledged && lit ? 1 : 0;
 }

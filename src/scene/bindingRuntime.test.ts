@@ -1,10 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { BoxGeometry, Group, Mesh, MeshStandardMaterial, PerspectiveCamera } from 'three';
+import { Box3, BoxGeometry, Color, Group, Mesh, MeshStandardMaterial, PerspectiveCamera, Texture } from 'three';
 import { twinSchema, type TwinInput } from '../twin/schema';
 import { TelemetryStore } from '../store/telemetry';
 import type { AlarmSnapshot } from '../engine/protocol';
 import { AlarmLook, BindingRuntime, type LabelElement } from './bindingRuntime';
 import { registerAsset } from './sceneRegistry';
+import { overlaidRgb, overlayOf } from './overlay';
+import { skinnedArm } from './skinnedArm.testing';
 
 const T0 = 1_700_000_000_000;
 
@@ -58,6 +60,22 @@ function set(store: TelemetryStore, id: string, value: number, time = T0) {
 }
 
 const materialOf = (m: Mesh) => m.material as MeshStandardMaterial;
+
+/** The colour the part's shader draws (its overlay over its own colour), before lighting. */
+function drawn(m: Mesh): Color {
+  const material = materialOf(m);
+  const overlay = overlayOf(material);
+  if (!overlay) return material.color.clone();
+  const out = new Color();
+  overlaidRgb(overlay, material.color, out);
+  return out;
+}
+
+/** The alarm glow the part's overlay adds (strength times colour, red channel). */
+const glowRed = (m: Mesh) => {
+  const g = overlayOf(materialOf(m))?.glow.value;
+  return g ? g.x * g.w : 0;
+};
 
 function alarm(over: Partial<AlarmSnapshot>): AlarmSnapshot {
   return {
@@ -157,18 +175,18 @@ describe('BindingRuntime', () => {
       store,
     );
     rt.apply(0.016, T0 + 500);
-    const live = materialOf(s.motor).color.clone();
+    const live = drawn(s.motor);
     expect(live.r).toBeGreaterThan(live.g * 5);
     expect(rt.staleChanged(T0 + 2_000)).toBe(false);
     expect(rt.staleChanged(T0 + 3_500)).toBe(true);
     rt.apply(0.016, T0 + 3_500);
     expect(rt.isStale('plant/Pump1_Motor')).toBe(true);
-    const stale = materialOf(s.motor).color;
+    const stale = drawn(s.motor);
     expect(stale.r).toBeLessThan(stale.g * 2);
     expect(stale.g).toBeGreaterThan(live.g);
     set(store, 'p.temp', 99, T0 + 4_000);
     rt.apply(0.016, T0 + 4_000);
-    expect(materialOf(s.motor).color.equals(live)).toBe(true);
+    expect(drawn(s.motor).equals(live)).toBe(true);
   });
 
   it('draws a value the source marked bad quality as stale', () => {
@@ -213,22 +231,24 @@ describe('BindingRuntime', () => {
     rt.setAlarms([alarm({ state: 'active' })]);
     expect(rt.alarmLook('plant/Pump1_Motor')).toBe(AlarmLook.Unacknowledged);
     rt.apply(0.016, T0 + 100); // first half of the 1 s blink: lit
-    const on = materialOf(s.motor).emissive.clone();
-    expect(on.r).toBeGreaterThan(0.3);
+    const on = glowRed(s.motor);
+    expect(on).toBeGreaterThan(0.3);
+    expect(drawn(s.motor).r).toBeGreaterThan(drawn(s.motor).g * 5);
     expect(rt.blinking).toBe(true);
     rt.apply(0.016, T0 + 600); // second half: dark
-    expect(materialOf(s.motor).emissive.r).toBe(0);
+    expect(glowRed(s.motor)).toBe(0);
+    expect(drawn(s.motor).getHexString()).toBe('808080');
     rt.setAlarms([alarm({ state: 'acknowledged' })]);
     rt.apply(0.016, T0 + 1_100);
-    const steady = materialOf(s.motor).emissive.r;
+    const steady = glowRed(s.motor);
     rt.apply(0.016, T0 + 1_600);
-    expect(materialOf(s.motor).emissive.r).toBe(steady);
+    expect(glowRed(s.motor)).toBe(steady);
     expect(steady).toBeGreaterThan(0);
-    expect(steady).toBeLessThan(on.r);
+    expect(steady).toBeLessThan(on);
     expect(rt.blinking).toBe(false);
     rt.setAlarms([]);
     rt.apply(0.016, T0 + 2_000);
-    expect(materialOf(s.motor).emissive.r).toBe(0);
+    expect(glowRed(s.motor)).toBe(0);
   });
 
   it('does not blink parts outside the alarmed node', () => {
@@ -258,8 +278,8 @@ describe('BindingRuntime', () => {
       store,
     );
     rt.apply(0.016, T0);
-    expect(materialOf(s.valve).color.getHexString()).toBe('808080');
-    expect(materialOf(s.motor).color.getHexString()).not.toBe('808080');
+    expect(drawn(s.valve).getHexString()).toBe('808080');
+    expect(drawn(s.motor).getHexString()).toBe(new Color('#d62828').getHexString());
   });
 
   it('writes a label with value and unit as text, marks it stale, and places it over the part', () => {
@@ -314,5 +334,94 @@ describe('BindingRuntime', () => {
     set(store, 'p.pos', 0);
     rt.apply(0.016, T0);
     expect(rt.moving).toBe(false);
+  });
+
+  it('turns a bone from a rotate binding, and the skinned part it moves is measured where it is drawn', () => {
+    const arm = skinnedArm();
+    cleanup = registerAsset('plant', arm.root);
+    const store = storeWith({ 'p.pos': 0 });
+    const rt = new BindingRuntime(
+      twinWith([
+        {
+          signal: 'p.pos',
+          node: 'plant/Elbow',
+          effect: { kind: 'rotate', axis: 'z', range: [0, 100], angles: [0, 90] },
+        },
+      ]),
+      store,
+    );
+    rt.apply(0.016, T0);
+    arm.root.updateMatrixWorld(true);
+    expect(new Box3().setFromObject(arm.mesh).min.x).toBeGreaterThan(-0.2);
+    set(store, 'p.pos', 100);
+    rt.apply(0.016, T0);
+    expect(arm.elbow.rotation.z).toBeCloseTo(Math.PI / 2);
+    arm.root.updateMatrixWorld(true);
+    // The forearm now points along -x: bounds (picking, framing, the probe) follow the bone.
+    expect(new Box3().setFromObject(arm.mesh).min.x).toBeLessThan(-0.8);
+  });
+
+  it('draws the binding colour over a black texture, not multiplied by it', () => {
+    const s = scene();
+    cleanup = s.unregister;
+    s.motor.material = new MeshStandardMaterial({ color: '#ffffff', map: new Texture() });
+    const store = storeWith({ 'p.temp': 99 });
+    const rt = new BindingRuntime(
+      twinWith([
+        { signal: 'p.temp', node: 'plant/Pump1_Motor', effect: { kind: 'colorThresholds', stops: [[95, 'alarm']] } },
+      ]),
+      store,
+    );
+    rt.apply(0.016, T0);
+    const overlay = overlayOf(materialOf(s.motor))!;
+    const texel = new Color('#000000'); // what the black texture gives the shader
+    const out = new Color();
+    overlaidRgb(overlay, texel, out);
+    expect(out.getHexString()).toBe(new Color('#d62828').getHexString());
+    set(store, 'p.temp', 20);
+    rt.apply(0.016, T0);
+    overlaidRgb(overlay, texel, out);
+    expect(out.getHexString()).toBe('000000'); // below the stop: the model's own look
+  });
+
+  it('gives the model its materials back and frees its copies when disposed', () => {
+    const s = scene();
+    cleanup = s.unregister;
+    const own = s.motor.material as MeshStandardMaterial;
+    const store = storeWith({ 'p.temp': 99 });
+    const rt = new BindingRuntime(
+      twinWith([
+        { signal: 'p.temp', node: 'plant/Pump1_Motor', effect: { kind: 'colorThresholds', stops: [[95, 'alarm']] } },
+      ]),
+      store,
+    );
+    rt.apply(0.016, T0);
+    const copy = materialOf(s.motor);
+    expect(copy).not.toBe(own);
+    let freed = 0;
+    copy.addEventListener('dispose', () => freed++);
+    rt.dispose();
+    expect(freed).toBe(1);
+    expect(s.motor.material).toBe(own);
+    // Still usable (React may mount it again): the next frame takes the node again.
+    rt.apply(0.016, T0);
+    expect(s.motor.material).not.toBe(own);
+  });
+
+  it('frees a node’s copies when its model goes', () => {
+    const s = scene();
+    const store = storeWith({ 'p.temp': 99 });
+    const rt = new BindingRuntime(
+      twinWith([
+        { signal: 'p.temp', node: 'plant/Pump1_Motor', effect: { kind: 'colorThresholds', stops: [[95, 'alarm']] } },
+      ]),
+      store,
+    );
+    rt.apply(0.016, T0);
+    let freed = 0;
+    materialOf(s.motor).addEventListener('dispose', () => freed++);
+    s.unregister();
+    rt.apply(0.016, T0);
+    expect(freed).toBe(1);
   });
 });

@@ -1,22 +1,20 @@
 /**
  * Applies the twin's bindings to scene nodes, once per frame, reading the telemetry store directly.
  * No React, and no allocation in `apply`: targets are resolved once, colours are precomputed, and the
- * final look of each bound node (binding colour, stale wash, alarm emissive) is written only when it
- * changes.
+ * final look of each bound node (binding colour, stale wash, alarm glow: its overlay, overlay.ts) is
+ * written only when it changes.
  */
-import { Box3, Color, Mesh, Vector3, type Camera, type Material, type Object3D } from 'three';
+import { Bone, Box3, Mesh, SkinnedMesh, Vector3, type Sphere, type Camera, type Material, type Object3D } from 'three';
 import type { AlarmSnapshot } from '../engine/protocol';
 import type { Binding, Twin } from '../twin/schema';
 import type { TelemetryStore } from '../store/telemetry';
 import { formatValue } from '../lib/format';
-import { PRIORITY_RANK } from '../lib/alarmRollup';
-import { ACK_GLOW, ALARM_GLOW, AlarmLook, lookOf, WARNING_GLOW } from './alarmLook';
+import { AlarmLook, foldAlarm, glowColor, glowStrength, noAlarm } from './alarmLook';
 import { signalMeta } from '../twin/signalMeta';
 import { findNode, registryGeneration } from './sceneRegistry';
-import { resolveColor } from './palette';
-import { blinkOn, mapRange, rampPosition, scaleFraction, spinRadians, staleRgb, thresholdIndex } from './effects';
-
-type ColorMaterial = Material & { color: Color; emissive?: Color };
+import { colorScale, scaleRgba, type ColorScale, type Rgba } from './colorScale';
+import { attachOverlay, newOverlay, type Overlay } from './overlay';
+import { blinkOn, mapRange, scaleFraction, spinRadians } from './effects';
 
 /** What a label needs of a DOM element; an HTMLElement fits, and tests pass plain objects. */
 export interface LabelElement {
@@ -32,16 +30,20 @@ export { AlarmLook } from './alarmLook';
 interface NodeState {
   path: string;
   node: Object3D | null;
-  materials: ColorMaterial[];
-  base: Color[];
-  baseEmissive: (Color | null)[];
-  /** Colour asked for by a colour binding; null keeps the model's colour. */
-  color: Color;
-  hasColor: boolean;
+  /** The meshes under the node and the materials they had before the node's own copies replaced them. */
+  meshes: { mesh: Mesh; material: Material | Material[] }[];
+  /** The node's material copies: freed when the node goes (its model unmounts) or the runtime does. */
+  copies: Material[];
+  /** Skinned meshes this node (a bone, or a node above bones) moves: their bounds follow its pose. */
+  skinned: SkinnedMesh[];
+  overlay: Overlay;
+  /** Colour asked for by colour bindings (premultiplied, colorScale.ts); coverage 0 keeps the model's look. */
+  tint: Rgba;
   stale: boolean;
   staleNext: boolean;
   alarm: AlarmLook;
-  alarmColor: Color;
+  /** The glow is in the alarm colour (high, urgent), else the warning colour. */
+  red: boolean;
   lit: boolean;
   dirty: boolean;
   basePosition: Vector3;
@@ -53,9 +55,8 @@ interface NodeState {
 interface Runtime {
   binding: Binding;
   state: NodeState;
-  /** Precomputed stop colours (null = model colour). */
-  stopColors: (Color | null)[];
-  belowColor: Color | null;
+  /** The colour effect's stops (colorScale.ts), null for other effects. */
+  scale: ColorScale | null;
   signalIndex: number;
   unit: string;
   prefix: string;
@@ -80,8 +81,8 @@ export interface LabelView {
   height: number;
 }
 
-const scratch = new Color();
-const rgb = { r: 0, g: 0, b: 0 };
+const rgba: Rgba = { r: 0, g: 0, b: 0, a: 0 };
+const part = noAlarm();
 const point = new Vector3();
 const box = new Box3();
 
@@ -112,13 +113,11 @@ export class BindingRuntime {
         this.nodes.push(state);
       }
       const e = binding.effect;
-      const stops = e.kind === 'colorThresholds' || e.kind === 'colorRamp' ? e.stops : [];
       const meta = signalMeta(twin, binding.signal);
       return {
         binding,
         state,
-        stopColors: stops.map(([, c]) => toColor(resolveColor(c))),
-        belowColor: e.kind === 'colorThresholds' ? toColor(resolveColor(e.below)) : null,
+        scale: e.kind === 'colorThresholds' || e.kind === 'colorRamp' ? colorScale(e) : null,
         signalIndex: -1,
         unit: meta.unit,
         prefix: e.kind === 'label' ? (e.text ?? meta.label) : '',
@@ -208,38 +207,39 @@ export class BindingRuntime {
         case 'spin': {
           const turn = spinRadians(value, e.rpmPerUnit, e.maxRpm, dt);
           node.rotation[e.axis] += turn;
-          if (value !== 0) this.moving = true;
+          if (value !== 0) {
+            this.moving = true;
+            posed(state);
+          }
           break;
         }
         case 'scale':
+          if (value === r.lastKey) break;
+          r.lastKey = value;
           node.scale[e.axis] = scaleFraction(e.range, value);
+          posed(state);
           break;
         case 'visible':
           node.visible = e.when === 'truthy' ? value !== 0 : value === 0;
           break;
         case 'rotate':
+          if (value === r.lastKey) break;
+          r.lastKey = value;
           node.rotation[e.axis] = state.baseRotation[e.axis] + (mapRange(e.range, e.angles, value) * Math.PI) / 180;
+          posed(state);
           break;
         case 'translate':
+          if (value === r.lastKey) break;
+          r.lastKey = value;
           node.position[e.axis] = state.basePosition[e.axis] + mapRange(e.range, e.distance, value);
+          posed(state);
           break;
-        case 'colorThresholds': {
-          const k = thresholdIndex(e.stops, value);
-          if (k !== r.lastKey) {
-            r.lastKey = k;
-            setColor(state, k < 0 ? r.belowColor : r.stopColors[k]);
-          }
-          break;
-        }
+        case 'colorThresholds':
         case 'colorRamp': {
-          if (value !== r.lastKey) {
-            r.lastKey = value;
-            const p = rampPosition(e.stops, value);
-            const a = r.stopColors[p.from];
-            const b = r.stopColors[p.to];
-            if (a && b) setColor(state, scratch.copy(a).lerp(b, p.t));
-            else setColor(state, p.t < 0.5 ? a : b);
-          }
+          if (value === r.lastKey || r.scale === null) break;
+          r.lastKey = value;
+          scaleRgba(r.scale, value, rgba);
+          setTint(state, rgba);
           break;
         }
         case 'label':
@@ -334,7 +334,7 @@ export class BindingRuntime {
       if (found.ok) {
         if (s.node !== found.node) takeNode(s, found.node);
       } else {
-        s.node = null;
+        release(s);
         if (found.reason === 'no-node' && !reported.has(s.path)) {
           reported.add(s.path);
           problems.push({
@@ -352,28 +352,31 @@ export class BindingRuntime {
     this.updateAlarmLooks();
   }
 
+  /**
+   * Gives every bound model its materials back and frees the copies the bindings made (the twin or
+   * the scene is going). The runtime stays usable: the next `apply` takes the nodes again.
+   */
+  dispose(): void {
+    for (const s of this.nodes) release(s);
+    this.resolvedAt = -1;
+  }
+
   private updateAlarmLooks(): void {
     const owners = this.alarms.map((a) => ({ alarm: a, node: a.asset ? findNode(a.asset) : null }));
     for (const s of this.nodes) {
-      let look: AlarmLook = AlarmLook.None;
-      let rank = Infinity;
+      part.look = AlarmLook.None;
+      part.red = false;
       for (const { alarm, node } of owners) {
         if (!alarm.asset) continue;
         const owns =
           s.path === alarm.asset ||
           s.path.startsWith(`${alarm.asset}/`) ||
           (node?.ok === true && s.node !== null && isAncestorOrSelf(node.node, s.node));
-        if (!owns) continue;
-        const l = lookOf(alarm.state);
-        if (l === AlarmLook.None) continue;
-        const r = PRIORITY_RANK[alarm.priority];
-        if (l > look) look = l;
-        if (r < rank) rank = r;
+        if (owns) foldAlarm(part, alarm);
       }
-      const color = rank <= PRIORITY_RANK.high ? ALARM_GLOW : WARNING_GLOW;
-      if (look !== s.alarm || !color.equals(s.alarmColor)) {
-        s.alarm = look;
-        s.alarmColor.copy(color);
+      if (part.look !== s.alarm || part.red !== s.red) {
+        s.alarm = part.look;
+        s.red = part.red;
         s.lit = false;
         s.dirty = true;
       }
@@ -385,15 +388,15 @@ function newNodeState(path: string): NodeState {
   return {
     path,
     node: null,
-    materials: [],
-    base: [],
-    baseEmissive: [],
-    color: new Color(),
-    hasColor: false,
+    meshes: [],
+    copies: [],
+    skinned: [],
+    overlay: newOverlay(),
+    tint: { r: 0, g: 0, b: 0, a: 0 },
     stale: false,
     staleNext: false,
     alarm: AlarmLook.None,
-    alarmColor: new Color(),
+    red: false,
     lit: false,
     dirty: true,
     basePosition: new Vector3(),
@@ -407,40 +410,51 @@ function isAncestorOrSelf(ancestor: Object3D, node: Object3D): boolean {
   return false;
 }
 
-function toColor(hex: string | null): Color | null {
-  return hex === null ? null : new Color(hex);
-}
-
-function setColor(state: NodeState, color: Color | null): void {
-  state.hasColor = color !== null;
-  if (color) state.color.copy(color);
+function setTint(state: NodeState, c: Rgba): void {
+  const t = state.tint;
+  if (t.r === c.r && t.g === c.g && t.b === c.b && t.a === c.a) return;
+  t.r = c.r;
+  t.g = c.g;
+  t.b = c.b;
+  t.a = c.a;
   state.dirty = true;
 }
 
-/** Writes a node's final look: binding colour or model colour, washed out when stale, alarm emissive. */
+/** The node's pose changed: skinned meshes it moves measure their bounds again (picking, culling, framing). */
+function posed(state: NodeState): void {
+  for (let i = 0; i < state.skinned.length; i++) {
+    // Null is how three marks bounds to compute again (its typings say otherwise).
+    const mesh = state.skinned[i] as unknown as { boundingBox: Box3 | null; boundingSphere: Sphere | null };
+    mesh.boundingBox = null;
+    mesh.boundingSphere = null;
+  }
+}
+
+/** Writes a node's final look into its overlay: binding colour or the model's own, stale wash, alarm glow. */
 function paint(s: NodeState): void {
   s.dirty = false;
-  for (let m = 0; m < s.materials.length; m++) {
-    const mat = s.materials[m];
-    const c = s.hasColor ? s.color : s.base[m];
-    if (s.stale) {
-      staleRgb(c.r, c.g, c.b, rgb);
-      mat.color.setRGB(rgb.r, rgb.g, rgb.b);
-    } else {
-      mat.color.copy(c);
-    }
-    const emissive = mat.emissive;
-    const baseEmissive = s.baseEmissive[m];
-    if (emissive && baseEmissive) {
-      if (s.alarm === AlarmLook.Unacknowledged && s.lit) emissive.copy(s.alarmColor);
-      else if (s.alarm === AlarmLook.Acknowledged) emissive.copy(s.alarmColor).multiplyScalar(ACK_GLOW);
-      else emissive.copy(baseEmissive);
-    }
-  }
+  const o = s.overlay;
+  const t = s.tint;
+  if (t.a > 0) o.tint.value.set(t.r / t.a, t.g / t.a, t.b / t.a, t.a);
+  else o.tint.value.set(0, 0, 0, 0);
+  o.stale.value = s.stale ? 1 : 0;
+  const glow = glowColor(s.red);
+  o.glow.value.set(glow.r, glow.g, glow.b, glowStrength(s.alarm, s.lit));
+}
+
+/** Lets go of a node: its meshes get their materials back and the node's copies are freed. */
+function release(s: NodeState): void {
+  for (const { mesh, material } of s.meshes) mesh.material = material;
+  for (const m of s.copies) m.dispose();
+  s.meshes = [];
+  s.copies = [];
+  s.skinned = [];
+  s.node = null;
 }
 
 /** Takes a freshly resolved node: its pose, height and its own material copies. */
 function takeNode(s: NodeState, node: Object3D): void {
+  release(s);
   s.node = node;
   s.basePosition.copy(node.position);
   s.baseRotation.set(node.rotation.x, node.rotation.y, node.rotation.z);
@@ -448,24 +462,36 @@ function takeNode(s: NodeState, node: Object3D): void {
   box.setFromObject(node);
   node.getWorldPosition(point);
   s.top = box.isEmpty() ? 0 : box.max.y - point.y;
-  s.materials = [];
-  s.base = [];
-  s.baseEmissive = [];
   // Every mesh under a bound node gets its own material copy, so recolouring never leaks to other parts.
   node.traverse((o) => {
     // The selection rim (SelectionOutline) is not part of the model.
     if (!(o instanceof Mesh) || o.userData.selectionHull) return;
+    s.meshes.push({ mesh: o, material: o.material as Material | Material[] });
     const list = Array.isArray(o.material) ? o.material : [o.material];
     const owned = list.map((m: Material) => {
-      const copy = m.clone() as ColorMaterial;
-      if (copy.color instanceof Color) {
-        s.materials.push(copy);
-        s.base.push(copy.color.clone());
-        s.baseEmissive.push(copy.emissive instanceof Color ? copy.emissive.clone() : null);
-      }
+      const copy = m.clone();
+      attachOverlay(copy, s.overlay);
+      s.copies.push(copy);
       return copy;
     });
     o.material = Array.isArray(o.material) ? owned : owned[0];
   });
+  s.skinned = skinnedMovedBy(node);
   s.dirty = true;
+}
+
+/** Skinned meshes of the node's model whose skeleton has a bone at or under the node. */
+function skinnedMovedBy(node: Object3D): SkinnedMesh[] {
+  const bones = new Set<Object3D>();
+  node.traverse((o) => {
+    if (o instanceof Bone) bones.add(o);
+  });
+  if (bones.size === 0) return [];
+  let top = node;
+  while (top.parent) top = top.parent;
+  const out: SkinnedMesh[] = [];
+  top.traverse((o) => {
+    if (o instanceof SkinnedMesh && o.skeleton.bones.some((b) => bones.has(b))) out.push(o);
+  });
+  return out;
 }

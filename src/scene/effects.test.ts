@@ -1,39 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  blinkOn,
-  mapRange,
-  rampPosition,
-  scaleFraction,
-  spinRadians,
-  staleRgb,
-  thresholdColor,
-  nextBlinkFlip,
-} from './effects';
+import { blinkOn, mapRange, scaleFraction, spinRadians, staleRgb, nextBlinkFlip } from './effects';
 import { resolveColor } from './palette';
-
-describe('thresholdColor', () => {
-  const stops = [
-    [80, 'warning'],
-    [95, 'alarm'],
-  ] as const;
-  it('uses the below colour under the first stop', () => expect(thresholdColor(stops, 'normal', 79.9)).toBe('normal'));
-  it('switches exactly at a stop', () => expect(thresholdColor(stops, 'normal', 80)).toBe('warning'));
-  it('uses the highest stop reached', () => expect(thresholdColor(stops, 'normal', 120)).toBe('alarm'));
-});
-
-describe('rampPosition', () => {
-  const stops = [
-    [0, '#000000'],
-    [50, '#ff0000'],
-    [100, '#ffffff'],
-  ] as const;
-  it('clamps below and above the ramp', () => {
-    expect(rampPosition(stops, -5)).toEqual({ from: 0, to: 0, t: 0 });
-    expect(rampPosition(stops, 500)).toEqual({ from: 2, to: 2, t: 0 });
-  });
-  it('interpolates between the surrounding stops', () =>
-    expect(rampPosition(stops, 75)).toEqual({ from: 1, to: 2, t: 0.5 }));
-});
 
 describe('scaleFraction', () => {
   it('maps the range to 0..1 and never returns zero', () => {

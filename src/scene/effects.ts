@@ -1,35 +1,4 @@
-/** Pure effect maths, shared by the scene's binding loop and tested without WebGL. */
-import type { ColorSpec } from '../twin/schema';
-
-/** Index of the last threshold stop at or below a value; -1 below the first stop. */
-export function thresholdIndex(stops: readonly (readonly [number, ColorSpec])[], value: number): number {
-  let k = -1;
-  while (k + 1 < stops.length && value >= stops[k + 1][0]) k++;
-  return k;
-}
-
-/** The colour of a thresholds effect for a value: the last stop at or below it, else `below`. */
-export function thresholdColor(
-  stops: readonly (readonly [number, ColorSpec])[],
-  below: ColorSpec,
-  value: number,
-): ColorSpec {
-  const k = thresholdIndex(stops, value);
-  return k < 0 ? below : stops[k][1];
-}
-
-/** Position of a value in a ramp: the stop pair around it and the fraction between them. */
-export function rampPosition(
-  stops: readonly (readonly [number, ColorSpec])[],
-  value: number,
-): { from: number; to: number; t: number } {
-  if (value <= stops[0][0]) return { from: 0, to: 0, t: 0 };
-  const last = stops.length - 1;
-  if (value >= stops[last][0]) return { from: last, to: last, t: 0 };
-  let i = 0;
-  while (value > stops[i + 1][0]) i++;
-  return { from: i, to: i + 1, t: (value - stops[i][0]) / (stops[i + 1][0] - stops[i][0]) };
-}
+/** Pure effect maths, shared by the scene's binding loop and tested without WebGL (colours: colorScale.ts). */
 
 /** Fill fraction for a scale effect, clamped to (0, 1]; a zero scale would make the mesh degenerate. */
 export function scaleFraction(range: readonly [number, number], value: number): number {

@@ -6,9 +6,9 @@
 import { Color } from 'three';
 import type { Asset } from '../twin/schema';
 import type { TelemetryStore } from '../store/telemetry';
-import { resolveColor } from './palette';
 import { blinkOn, staleRgb } from './effects';
-import { ACK_GLOW, ALARM_GLOW, AlarmLook, glowFor, lookOf, WARNING_GLOW } from './alarmLook';
+import { AlarmLook, foldAlarm, glowColor, glowStrength, noAlarm } from './alarmLook';
+import { colorScale, over, resolvedTables, scaleRgba, type ColorScale, type Rgba } from './colorScale';
 import type { AlarmSnapshot } from '../engine/protocol';
 
 export type InstancesDef = NonNullable<Asset['instances']>;
@@ -52,7 +52,12 @@ interface Slot {
   last: Float64Array;
   /** 0 ramp, 1 thresholds, 2 visible: checked once per slot, not per instance. */
   mode: number;
-  /** Stop values, and linear RGB per stop (the model colour where a stop leaves it), flat. */
+  /** The colour effect's stops (colorScale.ts: the same mapping as node bindings). */
+  scale: ColorScale | null;
+  /**
+   * The same, flat, with each stop drawn over the model colour (`resolvedTables`): stop values and
+   * linear RGB per stop, what the hot loops inline.
+   */
   stopValues: Float64Array;
   stopRgb: Float64Array;
   /** Thresholds: RGB below the first stop. */
@@ -60,6 +65,7 @@ interface Slot {
 }
 
 const rgb = { r: 0, g: 0, b: 0 };
+const rgba: Rgba = { r: 0, g: 0, b: 0, a: 0 };
 
 /**
  * How a frame's work is split, so that the common case costs what a hand-written loop costs
@@ -133,26 +139,19 @@ export class InstanceBindings {
         instanceSignal(b.signal, key, Math.floor(k / def.columns), k % def.columns),
       );
       const e = b.effect;
-      const stops = e.kind === 'colorThresholds' || e.kind === 'colorRamp' ? e.stops : [];
+      const scale = e.kind === 'colorThresholds' || e.kind === 'colorRamp' ? colorScale(e) : null;
+      const tables = scale
+        ? resolvedTables(scale, base)
+        : { stopRgb: new Float64Array(0), belowRgb: new Float64Array(3) };
       return {
         def: b,
         ids,
         index: new Int32Array(this.count).fill(-1),
         last: new Float64Array(this.count).fill(NaN),
         mode: e.kind === 'colorRamp' ? 0 : e.kind === 'colorThresholds' ? 1 : 2,
-        stopValues: Float64Array.from(stops.map(([v]) => v)),
-        stopRgb: Float64Array.from(
-          stops.flatMap(([, c]) => {
-            const hex = resolveColor(c);
-            const color = hex === null ? base : new Color(hex);
-            return [color.r, color.g, color.b];
-          }),
-        ),
-        belowRgb: (() => {
-          const hex = e.kind === 'colorThresholds' ? resolveColor(e.below) : null;
-          const color = hex === null ? base : new Color(hex);
-          return Float64Array.of(color.r, color.g, color.b);
-        })(),
+        scale,
+        stopValues: scale ? scale.values : new Float64Array(0),
+        ...tables,
       };
     });
     this.colorSlots = this.slots.filter((x) => x.mode !== 2);
@@ -410,13 +409,16 @@ export class InstanceBindings {
     const prefix = `${assetId}/`;
     const look = new Uint8Array(this.count);
     const rank = new Uint8Array(this.count);
+    const part = noAlarm();
     for (const a of alarms) {
       if (!a.asset?.startsWith(prefix)) continue;
       const k = this.keyIndex.get(a.asset.slice(prefix.length).split('/')[0]);
-      const l = lookOf(a.state);
-      if (k === undefined || l === AlarmLook.None) continue;
-      look[k] = Math.max(look[k], l);
-      if (glowFor(a.priority) === ALARM_GLOW) rank[k] = 1;
+      if (k === undefined) continue;
+      part.look = look[k] as AlarmLook;
+      part.red = rank[k] === 1;
+      foldAlarm(part, a);
+      look[k] = part.look;
+      rank[k] = part.red ? 1 : 0;
     }
     this.alarmed = [];
     for (let k = 0; k < this.count; k++) {
@@ -462,7 +464,7 @@ export class InstanceBindings {
       const s = this.colorSlots[si];
       const i = s.index[k];
       const v = i < 0 ? NaN : latest[i];
-      if (!Number.isNaN(v)) slotRgb(s, v, rgb);
+      if (!Number.isNaN(v)) slotRgb(s, v, this.base, rgb);
     }
     let r = rgb.r;
     let g = rgb.g;
@@ -473,10 +475,11 @@ export class InstanceBindings {
       g = rgb.g;
       b = rgb.b;
     }
-    const look = this.alarm[k];
+    const look = this.alarm[k] as AlarmLook;
     if (look !== AlarmLook.None) {
-      const strength = look === AlarmLook.Acknowledged ? ACK_GLOW : this.lit ? 1 : 0;
-      const glow = this.alarmRed[k] ? ALARM_GLOW : WARNING_GLOW;
+      // Added, like the emissive light a node's glow adds (an instance colour has no emissive of its own).
+      const strength = glowStrength(look, this.lit);
+      const glow = glowColor(this.alarmRed[k] === 1);
       r += glow.r * strength;
       g += glow.g * strength;
       b += glow.b * strength;
@@ -500,37 +503,7 @@ export class InstanceBindings {
   }
 }
 
-/**
- * A colour binding's linear RGB for value `v`, from the slot's flat tables, into `out`: a ramp blends
- * the two stops around `v`; thresholds take the last stop reached, or the colour below the first.
- * The same rule as the passes above, for one instance at a time.
- */
-function slotRgb(s: Slot, v: number, out: { r: number; g: number; b: number }): void {
-  const values = s.stopValues;
-  const table = s.stopRgb;
-  const last = values.length - 1;
-  if (s.mode === 0) {
-    if (v <= values[0] || v >= values[last]) {
-      const o = v <= values[0] ? 0 : last * 3;
-      out.r = table[o];
-      out.g = table[o + 1];
-      out.b = table[o + 2];
-      return;
-    }
-    let j = 0;
-    while (v > values[j + 1]) j++;
-    const t = (v - values[j]) / (values[j + 1] - values[j]);
-    const o = j * 3;
-    out.r = table[o] + (table[o + 3] - table[o]) * t;
-    out.g = table[o + 1] + (table[o + 4] - table[o + 1]) * t;
-    out.b = table[o + 2] + (table[o + 5] - table[o + 2]) * t;
-    return;
-  }
-  let j = -1;
-  while (j < last && v >= values[j + 1]) j++;
-  const src = j < 0 ? s.belowRgb : table;
-  const o = j < 0 ? 0 : j * 3;
-  out.r = src[o];
-  out.g = src[o + 1];
-  out.b = src[o + 2];
+/** A colour binding's linear RGB for value `v` over the model colour, into `out`: the shared definition. */
+function slotRgb(s: Slot, v: number, base: Color, out: { r: number; g: number; b: number }): void {
+  if (s.scale !== null && scaleRgba(s.scale, v, rgba)) over(rgba, base, out);
 }

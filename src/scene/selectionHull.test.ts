@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { BoxGeometry } from 'three';
-import { hullGeometry } from './selectionHull';
+import { BoxGeometry, Mesh, Raycaster, SkinnedMesh } from 'three';
+import { hullGeometry, hullMaterial, maskMaterial, rimMeshes } from './selectionHull';
+import { skinnedArm } from './skinnedArm.testing';
 
 describe('hullGeometry', () => {
   it('keeps nothing of an indexed part: the rim can be freed without touching the part', () => {
@@ -35,5 +36,30 @@ describe('hullGeometry', () => {
       v.forEach((x, axis) => expect(x).toBeCloseTo(corner[0][axis], 5));
       for (const x of v) expect(x).toBeGreaterThan(0.3);
     }
+  });
+});
+
+describe('rimMeshes', () => {
+  it('skins the rim of a skinned part with the part’s own skeleton, so it follows the bones', () => {
+    const { mesh } = skinnedArm();
+    const [mask, hull] = rimMeshes(mesh, hullMaterial(), maskMaterial());
+    for (const piece of [mask, hull]) {
+      expect(piece).toBeInstanceOf(SkinnedMesh);
+      expect((piece as SkinnedMesh).skeleton).toBe(mesh.skeleton);
+      expect((piece as SkinnedMesh).bindMatrix.equals(mesh.bindMatrix)).toBe(true);
+      expect(piece.userData.selectionHull).toBe(true);
+    }
+    expect(hull.geometry.getAttribute('skinIndex').count).toBe(hull.geometry.getAttribute('position').count);
+    expect(hull.geometry.getAttribute('skinWeight')).toBeDefined();
+  });
+
+  it('gives a plain part plain pieces that are never picked', () => {
+    const part = new Mesh(new BoxGeometry());
+    const [mask, hull] = rimMeshes(part, hullMaterial(), maskMaterial());
+    expect(mask).not.toBeInstanceOf(SkinnedMesh);
+    expect(hull.geometry.getAttribute('skinIndex')).toBeUndefined();
+    const hits: unknown[] = [];
+    hull.raycast(new Raycaster(), hits as never);
+    expect(hits).toHaveLength(0);
   });
 });

@@ -6,10 +6,12 @@ import {
   BackSide,
   BufferGeometry,
   Color,
+  Mesh,
   MeshBasicMaterial,
   NotEqualStencilFunc,
   ReplaceStencilOp,
   ShaderMaterial,
+  SkinnedMesh,
   Vector2,
 } from 'three';
 import { toCreasedNormals } from 'three/examples/jsm/utils/BufferGeometryUtils.js';
@@ -30,12 +32,21 @@ const OUTLINE_PX = 3;
 export const MASK_ORDER = 1000;
 export const HULL_ORDER = 1001;
 const STENCIL_SELECTED = 1;
+// Three's skinning chunks: on a skinned part (USE_SKINNING, set by three for a SkinnedMesh) the rim
+// follows the bones; elsewhere they compile to nothing.
 const HULL_VERTEX = /* glsl */ `
+#include <common>
+#include <skinning_pars_vertex>
 uniform vec2 viewport;
 uniform float width;
 void main() {
-  vec4 clip = projectionMatrix * modelViewMatrix * vec4(position, 1.0);
-  vec4 along = projectionMatrix * vec4(normalize(normalMatrix * normal), 0.0);
+  #include <beginnormal_vertex>
+  #include <skinbase_vertex>
+  #include <skinnormal_vertex>
+  #include <begin_vertex>
+  #include <skinning_vertex>
+  vec4 clip = projectionMatrix * modelViewMatrix * vec4(transformed, 1.0);
+  vec4 along = projectionMatrix * vec4(normalize(normalMatrix * objectNormal), 0.0);
   vec2 dir = along.xy;
   float len = length(dir);
   if (len > 1e-6) clip.xy += dir / len * (2.0 * width / viewport) * clip.w;
@@ -87,14 +98,43 @@ export function maskMaterial(): MeshBasicMaterial {
  */
 export function hullGeometry(source: BufferGeometry): BufferGeometry {
   const g = new BufferGeometry();
-  const position = source.getAttribute('position');
+  // A skinned part's rim is skinned too: it needs the part's joints and weights.
+  const names = ['position', 'skinIndex', 'skinWeight'].filter((n) => source.getAttribute(n) !== undefined);
   if (source.index) {
     // Made non-indexed (new arrays) on the way: nothing of the part's is kept.
-    g.setAttribute('position', position);
+    for (const n of names) g.setAttribute(n, source.getAttribute(n));
     g.setIndex(source.index);
   } else {
-    // Kept as it is: a copy, or disposing the rim would free the part's own vertex buffer.
-    g.setAttribute('position', position.clone());
+    // Kept as they are: copies, or disposing the rim would free the part's own vertex buffers.
+    for (const n of names) g.setAttribute(n, source.getAttribute(n).clone());
   }
   return toCreasedNormals(g, Math.PI);
+}
+
+/**
+ * The two pieces of a part's rim, to add as children of `part`: the stencil mask (the part's own
+ * geometry) and the hull (its own geometry, `hullGeometry`). On a skinned part both are skinned
+ * meshes bound to the part's skeleton, so the rim is drawn where the bones put the part, not in its
+ * bind pose. Never pickable.
+ */
+export function rimMeshes(part: Mesh, hull: ShaderMaterial, mask: MeshBasicMaterial): [Mesh, Mesh] {
+  const geometry = part.geometry as BufferGeometry;
+  const made: [Mesh, Mesh] =
+    part instanceof SkinnedMesh
+      ? [new SkinnedMesh(geometry, mask), new SkinnedMesh(hullGeometry(geometry), hull)]
+      : [new Mesh(geometry, mask), new Mesh(hullGeometry(geometry), hull)];
+  made[0].renderOrder = MASK_ORDER;
+  made[1].renderOrder = HULL_ORDER;
+  for (const m of made) {
+    m.userData.selectionHull = true;
+    m.raycast = () => {};
+    if (m instanceof SkinnedMesh && part instanceof SkinnedMesh) {
+      // Children of the part with no transform of their own: the part's bind matrix fits them as it is.
+      m.bind(part.skeleton, part.bindMatrix);
+      m.bindMode = part.bindMode;
+      // Their bounds would be measured in bind pose; the part itself is culled correctly.
+      m.frustumCulled = false;
+    }
+  }
+  return made;
 }

@@ -1,0 +1,43 @@
+import { useEffect } from 'react';
+import { useThree } from '@react-three/fiber';
+import type { AlarmSnapshot } from '../engine/protocol';
+import { useApp } from '../store/app';
+
+/** How often an idle scene checks whether values have gone stale (no frames are drawn for the check). */
+export const STALE_CHECK_MS = 500;
+
+/** What the scene keeps in step with the app: node bindings (BindingRuntime) and instance grids alike. */
+export interface SceneSyncTarget {
+  online: boolean;
+  setAlarms(alarms: readonly AlarmSnapshot[]): void;
+  /** Whether a stale look would change at `now` (ms). */
+  staleChanged(now: number): boolean;
+}
+
+/**
+ * Keeps a binding runtime in step with the alarm list and the connection (structural changes, not
+ * per message), and wakes an idle scene when data goes stale: a slow timer asks the runtime, and a
+ * frame is drawn only when a look would change.
+ */
+export function useSceneSync(target: SceneSyncTarget): void {
+  const invalidate = useThree((s) => s.invalidate);
+  useEffect(() => {
+    const sync = () => {
+      const s = useApp.getState();
+      target.online = s.connection?.state === 'online';
+      target.setAlarms(s.alarms);
+      invalidate();
+    };
+    sync();
+    const unsubscribe = useApp.subscribe((s, prev) => {
+      if (s.alarms !== prev.alarms || s.connection !== prev.connection) sync();
+    });
+    const staleTimer = setInterval(() => {
+      if (target.staleChanged(Date.now())) invalidate();
+    }, STALE_CHECK_MS);
+    return () => {
+      unsubscribe();
+      clearInterval(staleTimer);
+    };
+  }, [target, invalidate]);
+}
