@@ -9,6 +9,7 @@ import { renderWatch, watch, WatchState } from './watch';
 import type { CliIo } from './command';
 import type { Twin } from '../../src/twin/schema';
 import { validateTwinText } from '../../src/twin/validate';
+import { KIND_INTEGER, KIND_TEXT, QUALITY_DEAD, QUALITY_SUSPECT } from '../../src/engine/protocol';
 
 const twinDoc = (url: string) => ({
   id: 'watch-test',
@@ -56,10 +57,44 @@ describe('renderWatch', () => {
     const text = renderWatch(state, 11_000).join('\n');
     expect(text).toContain('Watch test — Online');
     expect(text).toMatch(/pump1\.temp\s+95\.5 °C\s+now/);
-    expect(text).toMatch(/site\.state\s+1\.00\s+10 s ago/);
+    expect(text).toMatch(/site\.state\s+RUNNING\s+10 s ago/); // a named state, by name
     expect(text).toMatch(/high\s+Pump 1 hot\s+active/);
     // Past three periods (1 s), the temperature is stale.
-    expect(renderWatch(state, 14_000).join('\n')).toMatch(/pump1\.temp\s+95\.5 °C\s+stale · 4 s ago/);
+    expect(renderWatch(state, 14_000).join('\n')).toMatch(
+      /pump1\.temp\s+95\.5 °C\s+stale · 4 s ago \(no update for 4 s, expected every 1 s\)/,
+    );
+  });
+
+  it('says dead or suspect with why, shows text and integers as they are, and "no value yet"', () => {
+    const state = new WatchState(parseTwin(twinDoc('ws://127.0.0.1:1')));
+    state.receive({ type: 'connection', status: { state: 'online', url: 'ws://b', since: 0, resumed: false } });
+    state.receive({
+      type: 'signals',
+      added: [
+        { index: 0, id: 'pump1.temp', def: 0, label: '', unit: '°C' },
+        { index: 1, id: 'pump2.temp', def: 0, label: '', unit: '°C' },
+        { index: 2, id: 'pump3.temp', def: 0, label: '', unit: '°C' },
+      ],
+    });
+    state.receive({
+      type: 'batch',
+      samples: new Float64Array([0, 200, 10_000, 1, NaN, 10_000]),
+      count: 2,
+      kinds: [
+        { index: 0, kind: KIND_INTEGER },
+        { index: 1, kind: KIND_TEXT },
+      ],
+      texts: [{ index: 1, text: 'line one\nline two' }],
+    });
+    state.receive({ type: 'quality', changes: [{ index: 0, bits: QUALITY_DEAD, on: true }] });
+    const text = renderWatch(state, 10_500).join('\n');
+    expect(text).toMatch(/pump1\.temp\s+200 °C\s+dead · now \(death certificate from its edge node or device\)/);
+    expect(text).toMatch(/pump2\.temp\s+line one line two\s+now/);
+    expect(text).toMatch(/pump3\.temp\s+—\s+no value yet/);
+    state.receive({ type: 'quality', changes: [{ index: 1, bits: QUALITY_SUSPECT, on: true }] });
+    expect(renderWatch(state, 10_500).join('\n')).toMatch(
+      /pump2\.temp\s+line one line two\s+suspect · now \(sequence gap/,
+    );
   });
 
   it('says when the broker is away and that values are stale', () => {
@@ -110,7 +145,7 @@ describe('twin watch against a broker', () => {
     const text = out.join('\n');
     expect(text).toContain('Watch test — Online');
     expect(text).toMatch(/pump1\.temp\s+97\.0 °C/);
-    expect(text).toMatch(/site\.state\s+0\.00/);
+    expect(text).toMatch(/site\.state\s+STOPPED/);
     expect(text).toMatch(/high\s+Pump 1 hot/);
     // Plain output: no terminal escapes.
     expect(text).not.toContain('\x1b');

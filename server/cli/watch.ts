@@ -10,7 +10,7 @@ import type { AlarmSnapshot, ConnectionStatus, EngineStats, FromWorker } from '.
 import { HTTP_TOPIC_PREFIX, type Twin } from '../../src/twin/schema';
 import { TelemetryStore } from '../../src/store/telemetry';
 import { parseDuration } from '../../src/lib/duration';
-import { formatAge, formatValue } from '../../src/lib/format';
+import { formatAge } from '../../src/lib/format';
 import { connectionText } from '../../src/panels/connectionText';
 import { brokerUrlFlag, intFlag, numberFlag, UsageError } from '../flags';
 import { EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, type CliCommand, type CliIo } from './command';
@@ -30,6 +30,7 @@ export class WatchState {
       twin.signals.map((s) => (s.period !== undefined ? parseDuration(s.period) : null)),
       twin.signals.map((s) => s.topic.startsWith(HTTP_TOPIC_PREFIX)),
     );
+    this.telemetry.setDefinitionStates(twin.signals.map((s) => s.map));
   }
 
   receive(m: FromWorker): void {
@@ -86,10 +87,10 @@ export function renderWatch(state: WatchState, now: number, maxRows = 1000): str
     .filter((s) => s !== undefined)
     .slice(0, maxRows)
     .map((s) => {
-      const value = formatValue(t.latest[s.index], s.unit);
-      const stale = t.isStale(s.index, now);
-      const age = t.times[s.index] > 0 ? formatAge(now - t.times[s.index]) : 'no data';
-      return [s.id, value, stale ? `stale · ${age}` : age];
+      // The dashboard's own formatting and staleness rule (TelemetryStore.reading).
+      const r = t.reading(s.index, now, s.unit);
+      const updated = r.state === 'live' || r.state === 'none' ? r.age : `${r.state} · ${r.age} (${r.reason})`;
+      return [s.id, oneLine(r.value), updated];
     });
   lines.push('');
   lines.push(...table(['signal', 'value', 'updated'], rows));
@@ -111,6 +112,12 @@ export function renderWatch(state: WatchState, now: number, maxRows = 1000): str
 
 function table(header: string[], rows: string[][]): string[] {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+/** Text values on one line, without control characters (a device's text must not move the cursor). */
+function oneLine(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ');
+}
+
   const line = (cells: string[]) =>
     cells
       .map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i])))

@@ -17,10 +17,16 @@ export interface Session {
   acknowledge(alarmId: string, comment?: string): void;
   alarmAction(action: OperatorAlarmAction): void;
   stop(): void;
+  /** False once stopped (the twin was unloaded or another one started): actions would go nowhere. */
+  readonly running: boolean;
 }
 
 let current: Session | null = null;
 
+/**
+ * The session running now, or null. Read it at the moment of an action, never during render: a
+ * render may be older than the session (a panel drawn before a reload, or after the engine stopped).
+ */
 export function currentSession(): Session | null {
   return current;
 }
@@ -33,6 +39,7 @@ export function startSession(twin: Twin, brokerUrl: string, credentials?: Creden
     twin.signals.map((s) => (s.period !== undefined ? parseDuration(s.period) : null)),
     twin.signals.map((s) => s.topic.startsWith(HTTP_TOPIC_PREFIX)),
   );
+  telemetry.setDefinitionStates(twin.signals.map((s) => s.map));
   let lastStats: { at: number; messages: number; bytes: number } | null = null;
   const onMessage = (m: FromWorker) => {
     switch (m.type) {
@@ -97,12 +104,17 @@ export function startSession(twin: Twin, brokerUrl: string, credentials?: Creden
     },
     onMessage,
   );
+  let running = true;
   const session: Session = {
     acknowledge: (id, comment) => engine.acknowledge(id, useAlarms.getState().operator, comment),
     alarmAction: (action) => engine.alarmAction({ ...action, operator: useAlarms.getState().operator } as AlarmAction),
     stop: () => {
+      running = false;
       engine.stop();
       if (current === session) current = null;
+    },
+    get running() {
+      return running && engine.alive;
     },
   };
   current = session;

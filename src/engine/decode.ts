@@ -9,6 +9,7 @@
  */
 import type { SignalDef } from '../twin/schema';
 import type { RejectReason } from './protocol';
+import { KIND_BOOLEAN, KIND_NUMBER, KIND_TEXT } from './protocol';
 import { parseValuePath, readValuePath, MISSING, type PathStep } from '../lib/valuePath';
 import { linearTransform } from './units';
 import { parseTimestamp } from './timestamps';
@@ -20,11 +21,15 @@ export const DEFAULT_MAX_PAYLOAD_BYTES = 256 * 1024;
 /** A decoded value, or why there is none. */
 export type Decoded = number | RejectReason;
 
+/** A decoder's result meaning: the value is text, in `reader.valueText`. */
+export const TEXT_VALUE = 'text-value';
+
 /**
- * A decoder's result: a value, why there is none, or null when the message simply does not carry
- * this signal (a Sparkplug DATA message holds only the metrics that changed): not an error.
+ * A decoder's result: a value, why there is none, TEXT_VALUE, or null when the message simply does
+ * not carry this signal (a Sparkplug DATA message holds only the metrics that changed): not an error.
+ * A decoder that returns a number says in `reader.valueKind` what kind of number (KIND_*).
  */
-export type DecodeResult = Decoded | null;
+export type DecodeResult = Decoded | typeof TEXT_VALUE | null;
 
 /** Reads one signal's value from the message in a reader. */
 export type ValueDecoder = (reader: PayloadReader) => DecodeResult;
@@ -50,6 +55,10 @@ export class PayloadReader {
   byteLength = 0;
   /** The metrics of a Sparkplug message, by name (set by the engine before decoding), else null. */
   sparkplug: Map<string, MetricValue> | null = null;
+  /** Set by a decoder with its value: what kind of value it is (KIND_*). */
+  valueKind = KIND_NUMBER;
+  /** Set by a decoder that returned TEXT_VALUE: the text. */
+  valueText = '';
 
   constructor(readonly maxBytes: number = DEFAULT_MAX_PAYLOAD_BYTES) {}
 
@@ -165,6 +174,8 @@ export function compileDecoder(
   return (reader) => {
     const v = raw(reader);
     if (typeof v !== 'number') return v;
+    // A scaled or converted value is a measurement, whatever the source's integer type.
+    if (reader.valueKind !== KIND_BOOLEAN) reader.valueKind = KIND_NUMBER;
     const out = v * factor + offset;
     return Number.isFinite(out) ? out : 'not-finite';
   };
@@ -180,6 +191,7 @@ function compileRawDecoder(signal: Pick<SignalDef, 'decoder' | 'path' | 'map' | 
         const doc = reader.json();
         if (doc === MISSING) return 'bad-json';
         const value = steps.length === 0 ? doc : readValuePath(doc, steps);
+        reader.valueKind = typeof value === 'boolean' ? KIND_BOOLEAN : KIND_NUMBER;
         if (states !== null && typeof value === 'string') return lookupState(states, value);
         return jsonToNumber(value);
       };
@@ -189,6 +201,7 @@ function compileRawDecoder(signal: Pick<SignalDef, 'decoder' | 'path' | 'map' | 
       return (reader) => {
         if (reader.tooLarge) return 'too-large';
         const text = reader.text();
+        reader.valueKind = KIND_NUMBER;
         if (states !== null) {
           const state = lookupState(states, text);
           if (state !== 'wrong-type') return state;
@@ -196,7 +209,10 @@ function compileRawDecoder(signal: Pick<SignalDef, 'decoder' | 'path' | 'map' | 
         return decodeNumberText(text);
       };
     case 'boolean':
-      return (reader) => (reader.tooLarge ? 'too-large' : decodeBooleanText(reader.text()));
+      return (reader) => {
+        reader.valueKind = KIND_BOOLEAN;
+        return reader.tooLarge ? 'too-large' : decodeBooleanText(reader.text());
+      };
     case 'sparkplug': {
       const name = signal.metric ?? '';
       return (reader) => {
@@ -204,8 +220,20 @@ function compileRawDecoder(signal: Pick<SignalDef, 'decoder' | 'path' | 'map' | 
         if (reader.sparkplug === null) return 'bad-payload'; // not a Sparkplug message
         const metric = reader.sparkplug.get(name);
         if (metric === undefined) return null;
-        if (typeof metric.value === 'string') return states !== null ? lookupState(states, metric.value) : 'wrong-type';
-        return Number.isFinite(metric.value) ? metric.value : 'not-finite';
+        const value = metric.value;
+        if (value === null) return 'wrong-type'; // a DataSet, Template, ...: not one value
+        if (typeof value === 'string') {
+          // Text is shown as text, unless the twin names its states (then it is that state's number).
+          if (states !== null) {
+            reader.valueKind = KIND_NUMBER;
+            return lookupState(states, value);
+          }
+          reader.valueKind = KIND_TEXT;
+          reader.valueText = value;
+          return TEXT_VALUE;
+        }
+        reader.valueKind = metric.kind;
+        return Number.isFinite(value) ? value : 'not-finite';
       };
     }
   }

@@ -17,6 +17,7 @@ import type {
   SignalInfo,
   TelemetryBatch,
   QualityChange,
+  KindChange,
 } from './protocol';
 import { SAMPLE_STRIDE } from './protocol';
 import { TopicRouter, type ResolvedSignal } from './topicTrie';
@@ -25,6 +26,7 @@ import {
   compileDecoder,
   compileTimestamp,
   DEFAULT_MAX_PAYLOAD_BYTES,
+  TEXT_VALUE,
   type ValueDecoder,
 } from './decode';
 import { SparkplugIngest } from './sparkplugIngest';
@@ -94,6 +96,12 @@ export class Engine {
   private readonly ruleSlotByIndex: number[] = [];
   private latest = new Float64Array(64);
   private added: SignalInfo[] = [];
+  /** Per signal: the kind of its values (KIND_*), and changes not yet handed out. */
+  private kinds = new Uint8Array(64);
+  private kindChanges: KindChange[] = [];
+  /** Per text signal: its latest text; `pendingTexts`, the newest per signal since the last batch. */
+  private readonly texts = new Map<number, string>();
+  private pendingTexts = new Map<number, string>();
 
   // The batch: triples [signal index, value, ts] in a buffer that grows by doubling.
   private readonly initialSamples: number;
@@ -168,6 +176,9 @@ export class Engine {
       const step = this.sparkplug.prepare(topic, reader);
       if (step === 'done') return;
       if (step === 'bad-payload') return this.reject('bad-payload', topic, now);
+      // Metrics no birth defined cannot be read; each is counted, and the rest of the message is.
+      for (let k = 0; k < this.sparkplug.unknownAliases; k++) this.reject('unknown-alias', topic, now);
+      for (let k = 0; k < this.sparkplug.untyped; k++) this.reject('no-datatype', topic, now);
     }
     const routes = this.router.resolve(topic);
     // A Sparkplug message no signal reads (a node's own NBIRTH, say) still served the node's state.
@@ -187,11 +198,13 @@ export class Engine {
       }
       const result = this.decoders[route.def](reader);
       if (result === null) continue; // this message does not carry the signal
-      if (typeof result === 'number') {
+      if (typeof result === 'number' || result === TEXT_VALUE) {
         const stamp = this.timestamps[route.def];
         const at = stamp === null ? now : stamp(reader);
+        if (this.kinds[index] !== reader.valueKind) this.noteKind(index, reader.valueKind);
         // A payload without a usable timestamp keeps its value, stamped with arrival time.
-        this.record(index, result, now, Number.isFinite(at) ? at : now);
+        if (result === TEXT_VALUE) this.recordText(index, reader.valueText, Number.isFinite(at) ? at : now);
+        else this.record(index, result, now, Number.isFinite(at) ? at : now);
         this.sparkplug?.noteRecorded(index);
       } else if (result !== 'bad-json') {
         this.reject(result, topic, now, route.id);
@@ -232,6 +245,15 @@ export class Engine {
     let batch: TelemetryBatch | null = null;
     if (this.count > 0) {
       batch = { type: 'batch', samples: this.samples.subarray(0, this.count * SAMPLE_STRIDE), count: this.count };
+      if (this.pendingTexts.size > 0) {
+        batch.texts = [];
+        for (const [index, text] of this.pendingTexts) batch.texts.push({ index, text });
+        this.pendingTexts.clear();
+      }
+      if (this.kindChanges.length > 0) {
+        batch.kinds = this.kindChanges;
+        this.kindChanges = [];
+      }
       const capacity = this.samples.length / SAMPLE_STRIDE;
       const next = Math.max(this.initialSamples, Math.min(capacity, nextPowerOfTwo(this.count * 2)));
       this.samples = new Float64Array(next * SAMPLE_STRIDE);
@@ -325,6 +347,12 @@ export class Engine {
     return Number.isNaN(v) ? undefined : v;
   }
 
+  /** The latest text of a text signal; undefined before its first text. */
+  text(id: string): string | undefined {
+    const index = this.indexById.get(id);
+    return index === undefined ? undefined : this.texts.get(index);
+  }
+
   /** How often the batch buffer had to grow (diagnostics; it grows by doubling, never per message). */
   get bufferGrowths(): number {
     return this.growths;
@@ -340,6 +368,9 @@ export class Engine {
       const grown = new Float64Array(this.latest.length * 2);
       grown.set(this.latest);
       this.latest = grown;
+      const kinds = new Uint8Array(this.kinds.length * 2);
+      kinds.set(this.kinds);
+      this.kinds = kinds;
     }
     this.latest.fill(Number.NaN, index, index + 1);
     this.added.push(info);
@@ -359,6 +390,28 @@ export class Engine {
     if (slot < 0) return;
     const rules = this.ruleSet.push(slot, value, now);
     for (let i = 0; i < rules.length; i++) this.evaluate(rules[i], now);
+  }
+
+  /**
+   * A text value: a sample with value NaN (rules, trends and colours read numbers and skip it) and the
+   * text beside it, the newest per signal. Rules do not see it.
+   */
+  private recordText(index: number, text: string, sampleTime: number): void {
+    if ((this.count + 1) * SAMPLE_STRIDE > this.samples.length) this.makeRoom();
+    const at = this.count * SAMPLE_STRIDE;
+    this.samples[at] = index;
+    this.samples[at + 1] = NaN;
+    this.samples[at + 2] = sampleTime;
+    this.count++;
+    this.latest[index] = NaN;
+    this.texts.set(index, text);
+    this.pendingTexts.set(index, text);
+  }
+
+  /** A signal's kind of value changed (its first value, usually): the receiver is told once. */
+  private noteKind(index: number, kind: number): void {
+    this.kinds[index] = kind;
+    this.kindChanges.push({ index, kind });
   }
 
   private makeRoom(): void {

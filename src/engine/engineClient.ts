@@ -26,6 +26,8 @@ export interface EngineHandle {
   alarmAction(action: AlarmAction): void;
   /** Disconnects and ends the worker; no message is forwarded after this. */
   stop(): void;
+  /** False once stopped, or once a worker that kept dying was given up: actions would go nowhere. */
+  readonly alive: boolean;
 }
 
 /** After `stop`, the worker gets this long to disconnect cleanly before it is terminated. */
@@ -43,6 +45,7 @@ export function startEngine(
   onMessage: (message: FromWorker) => void,
 ): EngineHandle {
   let stopped = false;
+  let givenUp = false;
   let worker: Worker;
   let lastHeard = Date.now();
   let started = false;
@@ -86,6 +89,7 @@ export function startEngine(
     while (restarts.length > 0 && now - restarts[0] > RESTART_WINDOW_MS) restarts.shift();
     if (restarts.length >= MAX_RESTARTS) {
       onMessage({ type: 'error', message: `${reason}; not restarted again (${MAX_RESTARTS} restarts in a minute)` });
+      givenUp = true;
       clearInterval(watchdog);
       return;
     }
@@ -123,6 +127,9 @@ export function startEngine(
       // The worker closes itself after disconnecting; terminate in case it cannot.
       const w = worker;
       setTimeout(() => w.terminate(), STOP_GRACE_MS);
+    },
+    get alive() {
+      return !stopped && !givenUp;
     },
   };
 }

@@ -53,6 +53,21 @@ export interface SignalInfo {
   unit: string;
 }
 
+/**
+ * What a signal's values are, so they are shown as what they are: a measurement, a count or an
+ * integer register (no decimals), a boolean (true/false), or text (kept beside the numbers, see
+ * TelemetryBatch.texts). Codes are indices into VALUE_KINDS; 0 (number) is the default.
+ */
+export const VALUE_KINDS = ['number', 'integer', 'boolean', 'text'] as const;
+export type ValueKind = (typeof VALUE_KINDS)[number];
+export const KIND_NUMBER = 0;
+export const KIND_INTEGER = 1;
+export const KIND_BOOLEAN = 2;
+export const KIND_TEXT = 3;
+
+/** Text values and stored text are cut to this many characters. */
+export const MAX_TEXT_CHARS = 200;
+
 export type ConnectionStatus =
   | { state: 'connecting'; url: string }
   | {
@@ -148,14 +163,14 @@ export type RejectReason =
   | 'wrong-type'
   | 'not-finite'
   | 'unknown-topic'
-  | 'too-many-signals';
+  | 'too-many-signals'
+  /** Sparkplug: a data message names a metric by an alias that no birth certificate defined. */
+  | 'unknown-alias'
+  /** Sparkplug: a metric without a datatype that no birth certificate defined either. */
+  | 'no-datatype';
 
-/** Quality bits of a signal (0 is good). A gap: the broker lost our session while we were away. */
-export const QUALITY_GAP = 1;
-/** The source said the value is no longer valid (a Sparkplug death certificate). */
-export const QUALITY_DEAD = 2;
-/** Messages from the source were lost (a Sparkplug sequence gap): the value may be out of date. */
-export const QUALITY_SUSPECT = 4;
+// Quality bits live with the one staleness rule that reads them; the protocol carries them.
+export { QUALITY_GAP, QUALITY_DEAD, QUALITY_SUSPECT } from '../lib/staleness';
 
 /** Quality bits of one signal set (`on`) or cleared. */
 export interface QualityChange {
@@ -184,7 +199,10 @@ export interface EngineStats {
 
 /**
  * One frame of telemetry. `samples` holds triples [signal index, value, timestamp ms] for `count`
- * samples; its buffer is transferred, not copied.
+ * samples; its buffer is transferred, not copied. A text value is a sample whose value is NaN (so
+ * rules, trends and colour effects, which read numbers, skip it) with its text in `texts`: the newest
+ * text per signal in this batch, so the side channel is bounded by the number of signals and costs
+ * nothing when no signal carries text. `kinds` says when a signal's kind of value changed (rare).
  */
 export interface TelemetryBatch {
   type: 'batch';
@@ -195,6 +213,20 @@ export interface TelemetryBatch {
 export type FromWorker =
   | { type: 'signals'; added: SignalInfo[] }
   | TelemetryBatch
+  texts?: TextValue[];
+  kinds?: KindChange[];
+}
+
+/** The newest text of a text signal in a batch (at most MAX_TEXT_CHARS characters). */
+export interface TextValue {
+  index: number;
+  text: string;
+}
+
+/** Signal `index` now carries values of kind VALUE_KINDS[kind]. */
+export interface KindChange {
+  index: number;
+  kind: number;
   | { type: 'connection'; status: ConnectionStatus }
   | { type: 'alarms'; alarms: AlarmSnapshot[] }
   | { type: 'audit'; entries: AlarmAuditEntry[] }

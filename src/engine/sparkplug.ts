@@ -1,14 +1,36 @@
 /**
  * Sparkplug B: topics `spBv1.0/<group>/<type>/<edge node>[/<device>]` carrying protobuf payloads
- * (decoded with Eclipse Tahu's sparkplug-payload). Births (NBIRTH/DBIRTH) define the metrics and
- * their aliases; data messages (NDATA/DDATA) may name metrics by alias only and carry only what
- * changed; deaths (NDEATH/DDEATH) make every metric of the node or device invalid; a jump in `seq`
- * (per edge node, 0-255) means messages were lost, so its values are suspect until the next birth.
+ * (decoded with Eclipse Tahu's sparkplug-payload). Births (NBIRTH/DBIRTH) define the metrics, their
+ * aliases and datatypes; data messages (NDATA/DDATA) may name metrics by alias only, without a
+ * datatype (Sparkplug 3.0: they should not repeat it), and carry only what changed; deaths
+ * (NDEATH/DDEATH) make every metric of the node or device invalid, an NDEATH only when its bdSeq is
+ * the one of the node's current NBIRTH; a jump in `seq` (per edge node, 0-255) means messages were
+ * lost, so its values are suspect until the next birth.
  *
- * This module keeps that state and turns one message into a name → value table. It never throws for
- * bad input: a payload that does not decode is reported as such.
+ * This module keeps that state and turns one message into a name → value table. It reads the
+ * protobuf message itself (Tahu's `decodePayload` converts values without the birth's datatype)
+ * and never throws for bad input: a payload that does not decode is reported as such.
  */
-import { decodePayload, type UMetric } from 'sparkplug-payload/lib/sparkplugbpayload';
+import Long from 'long';
+import * as protobufModule from 'protobufjs/minimal';
+import * as protoModule from 'sparkplug-payload/lib/sparkplugPayloadProto';
+import { KIND_BOOLEAN, KIND_INTEGER, KIND_NUMBER, KIND_TEXT, MAX_TEXT_CHARS } from './protocol';
+
+/** A CommonJS module through an ESM import: bundlers give its exports, Node's loader its `default`. */
+function cjs<T extends object>(ns: T, key: string): T {
+  return key in ns ? ns : (ns as unknown as { default: T }).default;
+}
+
+// Without Long, protobufjs reads 64-bit fields as JavaScript numbers, which cannot hold a negative
+// Int64's two's complement (-5 arrives as 2^64 - 5, rounded to 2^64, ~1.8e19). In Node it finds the
+// `long` package by itself; a browser bundle needs to be told.
+const protobuf = cjs(protobufModule, 'util');
+if (!protobuf.util.Long) {
+  protobuf.util.Long = Long;
+  protobuf.configure();
+}
+const Payload = cjs(protoModule, 'org').org.eclipse.tahu.protobuf.Payload;
+type ProtoMetric = protoModule.org.eclipse.tahu.protobuf.Payload.IMetric;
 
 export const SPARKPLUG_NAMESPACE = 'spBv1.0';
 
@@ -34,42 +56,101 @@ export function parseSparkplugTopic(topic: string): SparkplugTopic | null {
   return { group, type: type as SparkplugType, node, device: device ?? null };
 }
 
-/** A number from a protobuf 64-bit field: a Long object in Node, a plain number in some browser builds. */
-export function toNumber(value: unknown): number {
-  if (typeof value === 'number') return value;
-  if (typeof value === 'bigint') return Number(value);
+/** Sparkplug B datatypes (Tahu's DataType enum) that carry a single value. */
+export const DATATYPE = {
+  Int8: 1,
+  Int16: 2,
+  Int32: 3,
+  Int64: 4,
+  UInt8: 5,
+  UInt16: 6,
+  UInt32: 7,
+  UInt64: 8,
+  Float: 9,
+  Double: 10,
+  Boolean: 11,
+  String: 12,
+  DateTime: 13,
+  Text: 14,
+  UUID: 15,
+} as const;
+
+/** A datatype's name ("Int64"), for births read by the CLI; "Unknown" for 0, the number otherwise. */
+export function datatypeName(datatype: number): string {
+  if (datatype === 0) return 'Unknown';
+  for (const [name, n] of Object.entries(DATATYPE)) if (n === datatype) return name;
+  const more = ['DataSet', 'Bytes', 'File', 'Template', 'PropertySet', 'PropertySetList'];
+  return more[datatype - 16] ?? String(datatype);
+}
+
+const TWO_32 = 4294967296;
+const TWO_64 = 18446744073709551616;
+
+/**
+ * A protobuf 64-bit field as a number: a Long object (Node, or a browser bundle told about Long), a
+ * plain number (a bundle without Long), or a bigint, read as signed or unsigned as its datatype says
+ * (the wire format carries Int64 in an unsigned field). Beyond 2^53 the nearest double.
+ */
+export function toNumber(value: unknown, signed = false): number {
+  if (typeof value === 'number') return signed && value >= TWO_64 / 2 ? value - TWO_64 : value;
+  if (typeof value === 'bigint') return Number(signed ? BigInt.asIntN(64, value) : BigInt.asUintN(64, value));
   if (typeof value === 'boolean') return value ? 1 : 0;
-  if (value !== null && typeof value === 'object' && typeof (value as { toNumber?: unknown }).toNumber === 'function') {
-    return (value as { toNumber(): number }).toNumber();
-  }
   if (value !== null && typeof value === 'object' && 'low' in value && 'high' in value) {
-    const { low, high, unsigned } = value as { low: number; high: number; unsigned?: boolean };
-    return (unsigned ? high >>> 0 : high) * 4294967296 + (low >>> 0);
+    const { low, high } = value as { low: number; high: number };
+    return (signed ? high | 0 : high >>> 0) * TWO_32 + (low >>> 0);
   }
   return NaN;
 }
 
-/** One metric as a signal sees it: a number, or text (for states mapped by the signal), and its time. */
+/** One metric as a signal sees it: a number of a kind (KIND_*), or text, and its time. */
 export interface MetricValue {
-  value: number | string;
+  /** A number (booleans 1/0), text, or null for a datatype that is not one value (DataSet, Template, ...). */
+  value: number | string | null;
+  kind: number;
   /** The metric's or the payload's timestamp (ms), NaN when neither has one. */
   timestamp: number;
 }
 
 export type SparkplugOutcome =
-  | { kind: 'birth' | 'data'; key: string; node: string; metrics: Map<string, MetricValue>; seqGap: boolean }
+  | {
+      kind: 'birth' | 'data';
+      key: string;
+      node: string;
+      metrics: Map<string, MetricValue>;
+      seqGap: boolean;
+      /** Metrics named by an alias no birth defined. */
+      unknownAliases: number;
+      /** Metrics without a datatype, in the message or in a birth. */
+      untyped: number;
+    }
   | { kind: 'death'; key: string; node: string; seqGap: false }
-  | { kind: 'ignored' }
+  | { kind: 'ignored'; why?: 'earlier-session' }
   | { kind: 'bad-payload' };
+
+/** A metric as its birth defined it. */
+interface BornMetric {
+  name: string;
+  datatype: number;
+}
+
+interface DeviceMetrics {
+  byAlias: Map<number, BornMetric>;
+  /** Datatype by name, for data messages that name a metric without its datatype. */
+  typeByName: Map<string, number>;
+}
 
 interface NodeState {
   /** Last seq seen from this edge node, -1 before its birth. */
   seq: number;
-  /** alias → metric name, per node ("" key) or device. */
-  aliases: Map<string, Map<number, string>>;
+  /** The bdSeq of the node's current NBIRTH, null when unknown (no birth seen, or it had none). */
+  bdSeq: number | null;
+  /** Per node ("" key) or device: the metrics its birth defined. */
+  devices: Map<string, DeviceMetrics>;
 }
 
-/** Sparkplug's state across messages: aliases per node and device, and each node's sequence. */
+const has = (o: object, key: string) => Object.prototype.hasOwnProperty.call(o, key);
+
+/** Sparkplug's state across messages: metrics per node and device, each node's sequence and bdSeq. */
 export class SparkplugTracker {
   private readonly nodes = new Map<string, NodeState>();
 
@@ -78,25 +159,32 @@ export class SparkplugTracker {
     if (topic.type === 'NCMD' || topic.type === 'DCMD' || topic.type === 'STATE') return { kind: 'ignored' };
     const nodeKey = `${topic.group}/${topic.node}`;
     const key = topic.device === null ? nodeKey : `${nodeKey}/${topic.device}`;
-    let decoded: ReturnType<typeof decodePayload>;
+    let decoded: ReturnType<typeof Payload.decode>;
     try {
-      decoded = decodePayload(payload);
+      decoded = Payload.decode(payload);
     } catch {
       return { kind: 'bad-payload' };
     }
+    const metrics = decoded.metrics ?? [];
     let node = this.nodes.get(nodeKey);
-    if (topic.type === 'NBIRTH' || node === undefined) {
-      node = { seq: -1, aliases: new Map() };
-      this.nodes.set(nodeKey, node);
-    }
     if (topic.type === 'NDEATH') {
-      // The node and its devices are gone; their aliases stay until the next birth redefines them.
-      node.seq = -1;
+      // A death whose bdSeq is not the current birth's belongs to an earlier session of the node
+      // (a broker delivering a stale will after the node already reconnected): the node is alive.
+      const deathSeq = bdSeqOf(metrics);
+      if (node !== undefined && node.bdSeq !== null && deathSeq !== null && deathSeq !== node.bdSeq) {
+        return { kind: 'ignored', why: 'earlier-session' };
+      }
+      // The node and its devices are gone; their metrics stay known until the next birth redefines them.
+      if (node !== undefined) node.seq = -1;
       return { kind: 'death', key: nodeKey, node: nodeKey, seqGap: false };
+    }
+    if (topic.type === 'NBIRTH' || node === undefined) {
+      node = { seq: -1, bdSeq: topic.type === 'NBIRTH' ? bdSeqOf(metrics) : null, devices: new Map() };
+      this.nodes.set(nodeKey, node);
     }
 
     // Sequence: NBIRTH starts it (normally at 0); every later message of the node adds one (mod 256).
-    const seq = decoded.seq === undefined || decoded.seq === null ? NaN : toNumber(decoded.seq);
+    const seq = has(decoded, 'seq') ? toNumber(decoded.seq) : NaN;
     let seqGap = false;
     if (topic.type === 'NBIRTH') node.seq = Number.isFinite(seq) ? seq : -1;
     else if (Number.isFinite(seq)) {
@@ -105,37 +193,118 @@ export class SparkplugTracker {
     }
     if (topic.type === 'DDEATH') return { kind: 'death', key, node: nodeKey, seqGap: false };
 
-    const aliasKey = topic.device ?? '';
+    const deviceKey = topic.device ?? '';
     const isBirth = topic.type === 'NBIRTH' || topic.type === 'DBIRTH';
-    let aliases = node.aliases.get(aliasKey);
-    if (isBirth || aliases === undefined) {
-      aliases = new Map();
-      node.aliases.set(aliasKey, aliases);
+    let born = node.devices.get(deviceKey);
+    if (isBirth || born === undefined) {
+      born = { byAlias: new Map(), typeByName: new Map() };
+      node.devices.set(deviceKey, born);
     }
-    const payloadTime =
-      decoded.timestamp === undefined || decoded.timestamp === null ? NaN : toNumber(decoded.timestamp);
-    const metrics = new Map<string, MetricValue>();
-    for (const metric of decoded.metrics ?? []) {
-      const alias = metric.alias === undefined || metric.alias === null ? null : toNumber(metric.alias);
-      let name = metric.name ?? null;
-      if (isBirth && name && alias !== null) aliases.set(alias, name);
-      if (!name && alias !== null) name = aliases.get(alias) ?? null;
-      if (!name) continue; // an alias no birth defined: unusable until the next birth
-      const value = metricValue(metric);
-      if (value === null) continue;
-      const at = metric.timestamp === undefined || metric.timestamp === null ? payloadTime : toNumber(metric.timestamp);
-      metrics.set(name, { value, timestamp: at });
+    const payloadTime = has(decoded, 'timestamp') ? toNumber(decoded.timestamp) : NaN;
+    const values = new Map<string, MetricValue>();
+    let unknownAliases = 0;
+    let untyped = 0;
+    for (const metric of metrics) {
+      const alias = has(metric, 'alias') ? toNumber(metric.alias) : null;
+      let name = has(metric, 'name') && metric.name ? metric.name : null;
+      let datatype = has(metric, 'datatype') ? (metric.datatype ?? 0) : 0;
+      if (isBirth) {
+        if (name !== null && alias !== null) born.byAlias.set(alias, { name, datatype });
+        if (name !== null && datatype !== 0) born.typeByName.set(name, datatype);
+      } else if (name === null && alias !== null) {
+        const def = born.byAlias.get(alias);
+        if (def === undefined) {
+          unknownAliases++; // unusable until the next birth defines it
+          continue;
+        }
+        name = def.name;
+        if (datatype === 0) datatype = def.datatype;
+      } else if (name !== null && datatype === 0) {
+        datatype = born.typeByName.get(name) ?? 0;
+      }
+      if (name === null) continue;
+      if (datatype === 0) {
+        untyped++;
+        continue;
+      }
+      if (metric.isNull) continue; // a null value: nothing to show, not an error
+      const value = metricValue(metric, datatype);
+      if (value === undefined) continue; // the metric carries no value field
+      const at = has(metric, 'timestamp') ? toNumber(metric.timestamp) : payloadTime;
+      values.set(name, { value, kind: kindOf(datatype), timestamp: at });
     }
-    return { kind: isBirth ? 'birth' : 'data', key, node: nodeKey, metrics, seqGap };
+    return { kind: isBirth ? 'birth' : 'data', key, node: nodeKey, metrics: values, seqGap, unknownAliases, untyped };
   }
 }
 
-function metricValue(metric: UMetric): number | string | null {
-  if (metric.isNull) return null;
-  const v = metric.value;
-  if (v === null || v === undefined) return null;
-  if (typeof v === 'string') return v;
-  if (typeof v === 'boolean') return v ? 1 : 0;
-  const n = toNumber(v);
-  return Number.isNaN(n) && typeof v === 'object' ? null : n;
+/** The value of the bdSeq metric in a birth or death, or null when there is none. */
+function bdSeqOf(metrics: ProtoMetric[]): number | null {
+  for (const m of metrics) {
+    if (m.name !== 'bdSeq') continue;
+    const raw = m.longValue ?? m.intValue;
+    const n = raw === undefined || raw === null ? NaN : toNumber(raw);
+    return Number.isFinite(n) ? n : null;
+  }
+  return null;
+}
+
+function kindOf(datatype: number): number {
+  switch (datatype) {
+    case DATATYPE.Float:
+    case DATATYPE.Double:
+    case DATATYPE.DateTime:
+      return KIND_NUMBER;
+    case DATATYPE.Boolean:
+      return KIND_BOOLEAN;
+    case DATATYPE.String:
+    case DATATYPE.Text:
+    case DATATYPE.UUID:
+      return KIND_TEXT;
+    default:
+      return KIND_INTEGER;
+  }
+}
+
+/**
+ * A metric's value read as its datatype says: signed Int8/16/32 and Int64 (two's complement in an
+ * unsigned field), unsigned UInt8/16/32/64, floats, booleans as 1/0, text. Undefined when the field
+ * for the datatype is absent; null for datatypes that are not one value.
+ */
+function metricValue(m: ProtoMetric, datatype: number): number | string | null | undefined {
+  switch (datatype) {
+    case DATATYPE.Int8:
+    case DATATYPE.Int16:
+    case DATATYPE.Int32:
+      return m.intValue === null || m.intValue === undefined ? signedLong(m) : m.intValue | 0;
+    case DATATYPE.UInt8:
+    case DATATYPE.UInt16:
+    case DATATYPE.UInt32:
+      // Tahu's encoder puts UInt32 in the 64-bit field, the specification in the 32-bit one: read either.
+      return m.intValue === null || m.intValue === undefined ? unsignedLong(m) : m.intValue >>> 0;
+    case DATATYPE.Int64:
+      return signedLong(m);
+    case DATATYPE.UInt64:
+    case DATATYPE.DateTime:
+      return unsignedLong(m);
+    case DATATYPE.Float:
+      return m.floatValue ?? undefined;
+    case DATATYPE.Double:
+      return m.doubleValue ?? undefined;
+    case DATATYPE.Boolean:
+      return m.booleanValue === null || m.booleanValue === undefined ? undefined : m.booleanValue ? 1 : 0;
+    case DATATYPE.String:
+    case DATATYPE.Text:
+    case DATATYPE.UUID:
+      return m.stringValue === null || m.stringValue === undefined ? undefined : m.stringValue.slice(0, MAX_TEXT_CHARS);
+    default:
+      return null;
+  }
+}
+
+function signedLong(m: ProtoMetric): number | undefined {
+  return m.longValue === null || m.longValue === undefined ? undefined : toNumber(m.longValue, true);
+}
+
+function unsignedLong(m: ProtoMetric): number | undefined {
+  return m.longValue === null || m.longValue === undefined ? undefined : toNumber(m.longValue);
 }

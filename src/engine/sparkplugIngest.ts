@@ -18,10 +18,15 @@ export class SparkplugIngest {
   private currentKey: string | null = null;
   private currentSuspect = false;
   private pending: QualityChange[] = [];
+  /** Metrics of the current message that no birth defined: by an unknown alias, or without a datatype. */
+  unknownAliases = 0;
+  untyped = 0;
 
   /** Handles the Sparkplug part of a message; 'route' means: decode it for the signals that read it. */
   prepare(topic: string, reader: PayloadReader): SparkplugStep {
     this.currentKey = null;
+    this.unknownAliases = 0;
+    this.untyped = 0;
     if (!topic.startsWith(SPARKPLUG_NAMESPACE + '/')) return 'route';
     const parsed = parseSparkplugTopic(topic);
     if (parsed === null || reader.tooLarge) return 'route';
@@ -44,6 +49,8 @@ export class SparkplugIngest {
         break;
     }
     reader.sparkplug = outcome.metrics;
+    this.unknownAliases = outcome.unknownAliases;
+    this.untyped = outcome.untyped;
     this.currentKey = outcome.key;
     this.currentSuspect = outcome.seqGap;
     return 'route';

@@ -6,6 +6,42 @@ export function formatValue(value: number, unit = ''): string {
   return unit ? `${text} ${unit}` : text;
 }
 
+/** How to show a signal's value: its unit, what kind of value it is, and its named states. */
+export interface ValueFormat {
+  unit?: string;
+  /** 'number' (default), 'integer', 'boolean' or 'text' (see VALUE_KINDS in the engine protocol). */
+  kind?: string;
+  /** Named states by number (the twin's `map`, reversed): a state shows as its name. */
+  states?: ReadonlyMap<number, string> | null;
+}
+
+/**
+ * A value shown as what it is: a named state as its name, a boolean as true/false, an integer
+ * without decimals, text as it came, a measurement with formatValue's decimals. The browser and
+ * `twin watch` both format with this. The result is plain text: callers set it as text, never HTML.
+ */
+export function formatReading(value: number, text: string | undefined, format: ValueFormat = {}): string {
+  if (format.kind === 'text') return text ?? '—';
+  if (Number.isNaN(value)) return text ?? '—';
+  const state = format.states?.get(value);
+  if (state !== undefined) return state;
+  const unit = format.unit ?? '';
+  if (format.kind === 'boolean') return value !== 0 ? 'true' : 'false';
+  if (format.kind === 'integer' && Number.isInteger(value) && Math.abs(value) < 1e21) {
+    const digits = value.toFixed(0);
+    return unit ? `${digits} ${unit}` : digits;
+  }
+  return formatValue(value, unit);
+}
+
+/** Named states by number from a twin signal's `map` (the first name wins when two share a number). */
+export function statesByNumber(map: Readonly<Record<string, number>> | undefined): ReadonlyMap<number, string> | null {
+  if (map === undefined) return null;
+  const states = new Map<number, string>();
+  for (const [name, n] of Object.entries(map)) if (!states.has(n)) states.set(n, name);
+  return states.size > 0 ? states : null;
+}
+
 /** "3 s ago", "2 min ago": how old a reading is. */
 export function formatAge(ms: number): string {
   if (!Number.isFinite(ms) || ms < 0) return '—';

@@ -1,7 +1,8 @@
 import { useState } from 'react';
 import type { AlarmSnapshot } from '../engine/protocol';
 import type { Priority } from '../twin/schema';
-import { currentSession } from '../app/session';
+import { currentSession, type Session } from '../app/session';
+import { actOnSession } from './sessionAction';
 import { requestFocus, useApp } from '../store/app';
 import { formatValue } from '../lib/format';
 import { parseDuration } from '../lib/duration';
@@ -22,7 +23,9 @@ export function AlarmItem({ alarm: a }: { alarm: AlarmSnapshot }) {
   const [shelveFor, setShelveFor] = useState('15m');
   const [comment, setComment] = useState('');
   const commands = useApp((s) => (s.load.state === 'ready' ? s.load.twin.commands : null));
-  const session = currentSession();
+  const [problem, setProblem] = useState<string | null>(null);
+  // The session is read when the operator acts, not when this was drawn (see currentSession).
+  const act = (action: (session: Session) => void) => setProblem(actOnSession(currentSession(), action));
   const durationMs = parseDuration(shelveFor);
   const canAck = a.state === 'active' || a.state === 'cleared-unacknowledged';
   const suggested = a.guidance?.command && commands?.find((c) => c.id === a.guidance?.command);
@@ -62,11 +65,16 @@ export function AlarmItem({ alarm: a }: { alarm: AlarmSnapshot }) {
         <button
           type="button"
           className="ack"
-          onClick={() => session?.acknowledge(a.id, comment.trim() || undefined)}
+          onClick={() => act((s) => s.acknowledge(a.id, comment.trim() || undefined))}
           aria-label={`Acknowledge: ${a.message}`}
         >
           Ack
         </button>
+      )}
+      {problem && (
+        <p className="action-problem" role="alert">
+          {problem}
+        </p>
       )}
       {/* Less frequent actions stay folded so a list of many alarms remains readable at a glance. */}
       <details className="more">
@@ -81,12 +89,12 @@ export function AlarmItem({ alarm: a }: { alarm: AlarmSnapshot }) {
             />
           )}
           {a.latched && a.conditionActive === false && (a.state === 'active' || a.state === 'acknowledged') && (
-            <button type="button" onClick={() => session?.alarmAction({ kind: 'reset', alarmId: a.id })}>
+            <button type="button" onClick={() => act((s) => s.alarmAction({ kind: 'reset', alarmId: a.id }))}>
               Reset
             </button>
           )}
           {a.state === 'shelved' ? (
-            <button type="button" onClick={() => session?.alarmAction({ kind: 'unshelve', alarmId: a.id })}>
+            <button type="button" onClick={() => act((s) => s.alarmAction({ kind: 'unshelve', alarmId: a.id }))}>
               Unshelve
             </button>
           ) : a.state !== 'out-of-service' && a.state !== 'suppressed' ? (
@@ -103,7 +111,9 @@ export function AlarmItem({ alarm: a }: { alarm: AlarmSnapshot }) {
                 disabled={durationMs === null || durationMs === 0}
                 onClick={() =>
                   durationMs &&
-                  session?.alarmAction({ kind: 'shelve', alarmId: a.id, durationMs, comment: comment || undefined })
+                  act((s) =>
+                    s.alarmAction({ kind: 'shelve', alarmId: a.id, durationMs, comment: comment || undefined }),
+                  )
                 }
               >
                 Shelve
@@ -113,11 +123,13 @@ export function AlarmItem({ alarm: a }: { alarm: AlarmSnapshot }) {
           <button
             type="button"
             onClick={() =>
-              session?.alarmAction({
-                kind: 'out-of-service',
-                alarmId: a.id,
-                outOfService: a.state !== 'out-of-service',
-              })
+              act((s) =>
+                s.alarmAction({
+                  kind: 'out-of-service',
+                  alarmId: a.id,
+                  outOfService: a.state !== 'out-of-service',
+                }),
+              )
             }
           >
             {a.state === 'out-of-service' ? 'Return to service' : 'Out of service'}

@@ -2,6 +2,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import type { AlarmState } from '../engine/protocol';
 import { useAlarms, setOperator, setAlarmSound } from '../store/alarms';
 import { currentSession } from '../app/session';
+import { actOnSession } from './sessionAction';
 import { AlarmBanner } from './AlarmBanner';
 import { AlarmItem, STATE_TEXT } from './AlarmItem';
 import { AlarmAudit } from './AlarmAudit';
@@ -27,6 +28,7 @@ export function AlarmList() {
   const operator = useAlarms((s) => s.operator);
   const sound = useAlarms((s) => s.sound);
   const [filter, setFilter] = useState<AlarmFilter>(DEFAULT_FILTER);
+  const [problem, setProblem] = useState<string | null>(null);
   const shown = useMemo(() => visibleAlarms(all, filter), [all, filter]);
   const assets = useMemo(() => assetChoices(all), [all]);
   const unacked = shown.filter(isUnacknowledged);
@@ -96,11 +98,16 @@ export function AlarmList() {
         <button
           type="button"
           disabled={unacked.length === 0}
-          onClick={() => unacked.forEach((a) => currentSession()?.acknowledge(a.id))}
+          onClick={() => setProblem(actOnSession(currentSession(), (s) => unacked.forEach((a) => s.acknowledge(a.id))))}
         >
           Ack all visible
         </button>
       </div>
+      {problem && (
+        <p className="action-problem" role="alert">
+          {problem}
+        </p>
+      )}
       {shown.length === 0 ? (
         <p className="empty">{all.length === 0 ? 'No active alarms.' : 'No alarms match the filter.'}</p>
       ) : (

@@ -3,12 +3,13 @@ import type { Twin } from '../twin/schema';
 import { useApp, requestFocus } from '../store/app';
 import { telemetry } from '../store/telemetry';
 import { useTick } from '../app/useTick';
-import { formatAge, formatValue } from '../lib/format';
-import { isStale } from '../lib/staleness';
 import { inspectorContent } from '../scene/inspectorModel';
 import { signalMeta } from '../twin/signalMeta';
+import { ReadingRow } from './ReadingRow';
 import { sparklinePoints } from './sparkline';
 
+// The sparkline is drawn in these units and stretched to its cell's width (CSS), so it never
+// makes the table wider than a narrow side column.
 const SPARK_WIDTH = 120;
 const SPARK_HEIGHT = 24;
 /** The mini trend covers the last five minutes. */
@@ -19,7 +20,8 @@ export function Inspector({ twin }: { twin: Twin }) {
   useTick(500);
   const selected = useApp((s) => s.selected);
   const alarms = useApp((s) => s.alarms);
-  const online = useApp((s) => s.connection?.state === 'online');
+  // Re-render at once when the connection changes (values go stale with it), not only on the tick.
+  useApp((s) => s.connection?.state);
   const content = useMemo(() => (selected ? inspectorContent(twin, selected, alarms) : null), [twin, selected, alarms]);
   if (!selected || !content) {
     return (
@@ -45,40 +47,28 @@ export function Inspector({ twin }: { twin: Twin }) {
           <tbody>
             {content.signals.map((id) => {
               const meta = signalMeta(twin, id);
-              const value = telemetry.value(id);
-              const time = telemetry.time(id);
-              const stale = !Number.isNaN(value) && isStale({ time, now, periodMs: meta.periodMs, online });
               const index = telemetry.indexOf(id);
               const ring = index < 0 ? undefined : telemetry.history[index];
               return (
-                <tr key={id} data-signal={id} data-stale={stale}>
-                  <th scope="row">{meta.label}</th>
-                  <td className="value" data-testid={`inspector-value-${id}`}>
-                    {formatValue(value, meta.unit)}
-                  </td>
-                  <td className="age">
-                    {Number.isNaN(value)
-                      ? 'no data'
-                      : stale
-                        ? `stale · ${formatAge(now - time)}`
-                        : formatAge(now - time)}
-                  </td>
-                  <td>
+                <ReadingRow key={id} twin={twin} id={id} now={now} testId={`inspector-value-${id}`}>
+                  <td className="spark">
                     <svg
-                      width={SPARK_WIDTH}
-                      height={SPARK_HEIGHT}
+                      viewBox={`0 0 ${SPARK_WIDTH} ${SPARK_HEIGHT}`}
+                      preserveAspectRatio="none"
                       role="img"
                       aria-label={`${meta.label}, last 5 minutes`}
+                      data-testid={`sparkline-${id}`}
                     >
                       <polyline
                         fill="none"
                         stroke="currentColor"
                         strokeWidth="1.2"
+                        vectorEffect="non-scaling-stroke"
                         points={ring ? sparklinePoints(ring, now - SPARK_WINDOW_MS, SPARK_WIDTH, SPARK_HEIGHT) : ''}
                       />
                     </svg>
                   </td>
-                </tr>
+                </ReadingRow>
               );
             })}
           </tbody>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { QUALITY_DEAD, QUALITY_GAP, TelemetryStore } from './telemetry';
-import type { SignalInfo } from '../engine/protocol';
+import { QUALITY_DEAD, QUALITY_GAP, QUALITY_SUSPECT, TelemetryStore } from './telemetry';
+import { KIND_BOOLEAN, KIND_INTEGER, KIND_TEXT, type SignalInfo } from '../engine/protocol';
 
 const info = (index: number, def = 0): SignalInfo => ({ index, id: `s${index}`, def, label: `s${index}`, unit: '' });
 const batch = (...triples: [number, number, number][]) => ({
@@ -155,5 +155,77 @@ describe('TelemetryStore history budget', () => {
     // Signal 0 kept its newest samples when its ring shrank.
     expect(s.history[0].timeAt(s.history[0].length - 1)).toBe(5000);
     expect(s.history[0].length).toBe(4);
+  });
+});
+
+describe('TelemetryStore readings: one rule, said in words', () => {
+  it('says which (stale, suspect, dead) and why, and agrees with isStale at every step', () => {
+    const s = store();
+    const agree = (i: number, now: number) => expect(s.condition(i, now).state !== 'live').toBe(s.isStale(i, now));
+    expect(s.condition(0, 1000)).toEqual({ state: 'none', reason: 'no value yet' });
+    agree(0, 1000);
+    s.applyBatch(batch([0, 5, 10_000], [1, 6, 10_000]));
+    expect(s.condition(0, 10_500).state).toBe('live');
+    agree(0, 10_500);
+    expect(s.condition(0, 14_000)).toEqual({ state: 'stale', reason: 'no update for 4 s, expected every 1 s' });
+    agree(0, 14_000);
+    s.setQuality(1, QUALITY_SUSPECT, true);
+    expect(s.condition(1, 10_001)).toMatchObject({ state: 'suspect', reason: expect.stringMatching(/sequence gap/) });
+    agree(1, 10_001);
+    s.setQuality(1, QUALITY_DEAD, true);
+    expect(s.condition(1, 10_001)).toMatchObject({ state: 'dead', reason: expect.stringMatching(/death certificate/) });
+    agree(1, 10_001);
+    s.setQuality(1, QUALITY_DEAD | QUALITY_SUSPECT, false);
+    s.online = false;
+    expect(s.condition(1, 10_001)).toEqual({ state: 'stale', reason: 'broker not connected' });
+    agree(1, 10_001);
+    s.online = true;
+    s.markGap(9_000, 10_000);
+    expect(s.condition(1, 10_001)).toEqual({ state: 'stale', reason: 'data lost while disconnected' });
+    agree(1, 10_001);
+  });
+
+  it('shows values as what they are: integers, booleans, named states, text', () => {
+    const s = new TelemetryStore(10);
+    s.setDefinitionPeriods([null, null, null, null, null]);
+    s.setDefinitionStates([undefined, undefined, { RUNNING: 1, STOPPED: 0 }, undefined, undefined]);
+    s.addSignals([info(0, 0), info(1, 1), info(2, 2), info(3, 3), info(4, 4)]);
+    s.online = true;
+    s.applyBatch({
+      ...batch([0, 200, 1000], [1, 1, 1000], [2, 0, 1000], [3, NaN, 1000], [4, 200, 1000]),
+      kinds: [
+        { index: 0, kind: KIND_INTEGER },
+        { index: 1, kind: KIND_BOOLEAN },
+        { index: 3, kind: KIND_TEXT },
+      ],
+      texts: [{ index: 3, text: '<img src=x onerror=alert(1)>' }],
+    });
+    expect(s.reading(0, 1000, 'rpm').value).toBe('200 rpm');
+    expect(s.reading(1, 1000).value).toBe('true');
+    expect(s.reading(2, 1000).value).toBe('STOPPED');
+    expect(s.reading(3, 1000).value).toBe('<img src=x onerror=alert(1)>');
+    expect(s.reading(4, 1000).value).toBe('200.0'); // a measurement keeps its decimals
+    expect(s.reading(3, 3000)).toMatchObject({ age: '2 s ago', state: 'live' });
+  });
+
+  it('keeps only the latest text per signal, and forgets it on reset', () => {
+    const s = store();
+    s.applyBatch({
+      ...batch([0, NaN, 1000]),
+      kinds: [{ index: 0, kind: KIND_TEXT }],
+      texts: [{ index: 0, text: 'a' }],
+    });
+    s.applyBatch({ ...batch([0, NaN, 2000]), texts: [{ index: 0, text: 'b' }] });
+    expect(s.texts).toEqual(['b']);
+    expect(s.reading(0, 2000).value).toBe('b');
+    s.reset();
+    expect(s.texts).toEqual([]);
+    expect(s.kinds[0]).toBe(0);
+  });
+
+  it('a signal that never had a value says so, whatever time it is', () => {
+    const s = store();
+    expect(s.reading(0, 1e12)).toMatchObject({ value: '—', age: 'no value yet', state: 'none' });
+    expect(s.reading(-1, 1e12)).toMatchObject({ value: '—', age: 'no value yet', state: 'none' });
   });
 });

@@ -4,9 +4,10 @@
  * causes a React render per message. `version` changes once per applied batch.
  */
 import type { SignalInfo, TelemetryBatch } from '../engine/protocol';
-import { QUALITY_GAP, SAMPLE_STRIDE } from '../engine/protocol';
+import { QUALITY_GAP, SAMPLE_STRIDE, VALUE_KINDS } from '../engine/protocol';
 import { SampleRing } from '../lib/ringBuffer';
-import { STALE_PERIODS } from '../lib/staleness';
+import { freshUntil, readingCondition, type ReadingCondition } from '../lib/staleness';
+import { formatAge, formatReading, statesByNumber } from '../lib/format';
 
 /** Default history: one hour at 10 Hz per signal. */
 export const DEFAULT_HISTORY_CAPACITY = 36_000;
@@ -27,6 +28,14 @@ export interface Gap {
   to: number;
 }
 
+/** A reading as shown to people: value text, age text, and its condition (state word and reason). */
+export interface Reading extends ReadingCondition {
+  /** The value as text ("64.3 °C", "true", "RUNNING", "-5", the text itself), "—" with none. */
+  value: string;
+  /** "3 s ago", or "no value yet". */
+  age: string;
+}
+
 export class TelemetryStore {
   readonly signals: SignalInfo[] = [];
   private readonly byId = new Map<string, number>();
@@ -40,6 +49,13 @@ export class TelemetryStore {
   periods = new Float64Array(64);
   /** 1 for signals that do not come through the broker (HTTP sources): the connection does not make them stale. */
   independent = new Uint8Array(64);
+  /** What kind of value each signal carries: an index into VALUE_KINDS (0: number). */
+  kinds = new Uint8Array(64);
+  /**
+   * The latest text of text signals (their `latest` is NaN), by index; only the latest is kept, so
+   * it is bounded by the number of signals. Undefined for signals that never sent text.
+   */
+  readonly texts: (string | undefined)[] = [];
   /**
    * Until when (ms) each signal's value counts as fresh: its time plus STALE_PERIODS periods, Infinity
    * without a period, -Infinity with no value or bad quality. Kept up to date as values and quality
@@ -52,6 +68,7 @@ export class TelemetryStore {
   readonly gaps: Gap[] = [];
   private periodByDef: readonly (number | null)[] = [];
   private independentByDef: readonly boolean[] = [];
+  private statesByDef: readonly (ReadonlyMap<number, string> | null)[] = [];
   readonly history: SampleRing[] = [];
   /** Increments on every applied batch; readers compare it to skip work when nothing changed. */
   version = 0;
@@ -112,8 +129,47 @@ export class TelemetryStore {
       this.counts[i]++;
       ring.push(t, v);
     }
+    if (batch.texts) for (const t of batch.texts) if (this.history[t.index] !== undefined) this.texts[t.index] = t.text;
+    if (batch.kinds) for (const k of batch.kinds) if (k.index < this.kinds.length) this.kinds[k.index] = k.kind;
     if (staleArrivals > 0) this.staleEvents++;
     this.version++;
+  }
+
+  /** Named states (the twin's `map`) of each signal definition, by definition index, to show values by name. */
+  setDefinitionStates(maps: readonly (Readonly<Record<string, number>> | undefined)[]): void {
+    this.statesByDef = maps.map(statesByNumber);
+  }
+
+  /**
+   * Whether signal `index` is live, and if not which word says so (stale, suspect, dead, or no value
+   * yet) and why: the rule `isStale` answers as a yes/no (see lib/staleness.ts).
+   */
+  condition(index: number, now: number): ReadingCondition {
+    const known = index >= 0 && index < this.signals.length && this.signals[index] !== undefined;
+    return readingCondition({
+      time: known ? this.times[index] : 0,
+      now,
+      periodMs: known ? this.periods[index] : 0,
+      online: this.online,
+      independent: known && this.independent[index] === 1,
+      quality: known ? this.quality[index] : 0,
+    });
+  }
+
+  /**
+   * Signal `index`'s reading as people read it, everywhere a value is shown: the value as what it
+   * is (state name, true/false, integer, text, measurement), its age, and its condition.
+   */
+  reading(index: number, now: number, unit = ''): Reading {
+    const condition = this.condition(index, now);
+    if (condition.state === 'none') return { value: '—', age: condition.reason, ...condition };
+    const info = this.signals[index];
+    const value = formatReading(this.latest[index], this.texts[index], {
+      unit,
+      kind: VALUE_KINDS[this.kinds[index]],
+      states: this.statesByDef[info.def] ?? null,
+    });
+    return { value, age: formatAge(now - this.times[index]), ...condition };
   }
 
   /**
@@ -152,9 +208,7 @@ export class TelemetryStore {
 
   /** Recomputes `freshUntil` of one signal from its time, period and quality. */
   private refreshFreshness(i: number): void {
-    const t = this.times[i];
-    const p = this.periods[i];
-    this.freshUntil[i] = this.quality[i] !== 0 || !(t > 0) ? -Infinity : p > 0 ? t + STALE_PERIODS * p : Infinity;
+    this.freshUntil[i] = freshUntil(this.times[i], this.periods[i], this.quality[i]);
   }
 
   /**
@@ -222,6 +276,8 @@ export class TelemetryStore {
     this.counts.fill(0);
     this.periods.fill(0);
     this.independent.fill(0);
+    this.kinds.fill(0);
+    this.texts.length = 0;
     this.freshUntil.fill(-Infinity);
     this.gaps.length = 0;
     this.online = false;
@@ -252,6 +308,9 @@ export class TelemetryStore {
     const independent = new Uint8Array(n);
     independent.set(this.independent);
     this.independent = independent;
+    const kinds = new Uint8Array(n);
+    kinds.set(this.kinds);
+    this.kinds = kinds;
     const freshUntil = new Float64Array(n).fill(-Infinity);
     freshUntil.set(this.freshUntil);
     this.freshUntil = freshUntil;
