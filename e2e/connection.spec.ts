@@ -1,7 +1,8 @@
 /**
  * The telemetry engine against real Mosquitto: retained values on load, a broker that goes away
  * (reconnecting, stale values), a persistent session that keeps QoS 1 messages across a broker
- * restart, and garbage payloads that change nothing but the diagnostics.
+ * restart, and garbage payloads that change nothing but the diagnostics. And against the embedded
+ * broker of `npm start` (aedes, MQTT 3.1.1 only): a twin left at the default MQTT 5 still connects.
  */
 import { expect, test, type Page } from '@playwright/test';
 import mqtt, { type MqttClient } from 'mqtt';
@@ -11,10 +12,14 @@ import { join } from 'node:path';
 import { connectPublisher } from './helpers';
 import { startMosquitto, type Mosquitto } from './mosquitto';
 import { E2E } from './ports';
+import { startBroker } from '../server/broker';
 
 // A second broker of our own, on ports apart from the shared one, for the tests that stop it.
 const OWN_TCP = E2E.brokerTcpPort + 2;
 const OWN_WS = E2E.brokerWsPort + 2;
+// The embedded aedes broker of `npm start`, started by the test that needs it.
+const AEDES_WS = E2E.ownBrokerWsPort + 10;
+const AEDES_TCP = E2E.ownBrokerTcpPort + 10;
 
 /** Opens the lab twin (optionally on another broker) and waits until the engine is online. */
 async function openLab(page: Page, broker?: string): Promise<void> {
@@ -171,5 +176,30 @@ test('garbage payloads leave values unchanged, are counted by reason and shown a
     expect(await page.evaluate(() => document.body.dataset.pwned)).toBeUndefined();
   } finally {
     await publisher.endAsync();
+  }
+});
+
+test('a twin left at the default MQTT 5 connects to the embedded 3.1.1-only broker by falling back, and says so', async ({
+  page,
+}) => {
+  const broker = await startBroker({ wsPort: AEDES_WS, tcpPort: AEDES_TCP });
+  try {
+    const publisher = await mqtt.connectAsync(broker.tcpUrl!, { protocolVersion: 4 });
+    await publisher.publishAsync('fixtures/mqtt-default/count', '42', { qos: 1, retain: true });
+    await publisher.endAsync();
+
+    await page.goto(`/?twin=fixture-mqtt-default&broker=${encodeURIComponent(broker.url)}`);
+    await expect(page.getByTestId('connection')).toHaveAttribute('data-state', 'online', { timeout: 20_000 });
+    await expect(page.getByTestId('connection-protocol')).toHaveText(
+      'MQTT 3.1.1: the broker refused MQTT 5 (set "mqtt": "3.1.1" in the twin\'s connection to skip that try)',
+    );
+    // Data flows over the fallback connection.
+    await expect(page.getByTestId('value-probe.count')).toHaveText(/^42(\.0+)?$/);
+    // The diagnostics say it too.
+    await expect(page.getByTestId('diag-connection')).toContainText(
+      `${broker.url} · MQTT 3.1.1: the broker refused MQTT 5`,
+    );
+  } finally {
+    await broker.close();
   }
 });

@@ -76,7 +76,9 @@ export class WatchState {
 /** The table as lines of text (no colours or escapes: the caller decides how to draw it). */
 export function renderWatch(state: WatchState, now: number, maxRows = 1000): string[] {
   const c = connectionText(state.connection, state.stats?.lastMessageAt ?? null, now);
-  const head = [c.label, c.countdown, c.reason, state.connection?.url, c.lastMessage].filter(Boolean).join(' · ');
+  const head = [c.label, c.countdown, c.reason, state.connection?.url, c.lastMessage, c.protocol]
+    .filter(Boolean)
+    .join(' · ');
   const lines = [`${state.twin.title} — ${head}`];
   if (state.stats) {
     const rejected = Object.values(state.stats.rejected).reduce((n, k) => n + (k ?? 0), 0);

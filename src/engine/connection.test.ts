@@ -3,7 +3,16 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Aedes, type AedesOptions } from 'aedes';
 import { WebSocketServer, createWebSocketStream } from 'ws';
-import { backoffFor, clientOptions, openConnection, subscriptions, type BrokerConnection } from './connection';
+import { EventEmitter } from 'node:events';
+import type { IClientOptions, MqttClient } from 'mqtt';
+import {
+  backoffFor,
+  clientOptions,
+  openConnection,
+  protocolRefusal,
+  subscriptions,
+  type BrokerConnection,
+} from './connection';
 import { DEFAULT_BACKOFF } from './backoff';
 import type { ConnectionStatus } from './protocol';
 import type { Connection } from '../twin/schema';
@@ -134,6 +143,7 @@ function open(
     credentials?: { username: string; password: string };
     connection?: Partial<Connection>;
     clientId?: string;
+    connect?: (url: string, options: IClientOptions) => MqttClient;
   } = {},
 ) {
   const statuses: ConnectionStatus[] = [];
@@ -144,6 +154,7 @@ function open(
     brokerUrl: url,
     clientId: extra.clientId,
     credentials: extra.credentials,
+    connect: extra.connect,
     backoff: { initialMs: 50, maxMs: 200, factor: 2, jitter: 0 },
     onMessage: (topic, payload) => messages.push([topic, new TextDecoder().decode(payload)]),
     onStatus: (s) => statuses.push(s),
@@ -291,6 +302,103 @@ describe('openConnection with a broker', () => {
     );
   });
 });
+
+describe('a broker that refuses the MQTT version', () => {
+  it('a twin asking for MQTT 5 falls back to 3.1.1 on a 3.1.1-only broker (aedes), and says so', async () => {
+    const broker = await startBroker();
+    cleanups.push(() => broker.close());
+    const c = open(broker.url, { connection: { mqtt: 5 } });
+    await waitFor(() => c.statuses.some((s) => s.state === 'online'));
+    // No offline or reconnecting detour: the fallback is part of connecting.
+    expect(c.statuses.map((s) => s.state)).toEqual(['connecting', 'online']);
+    expect(c.statuses[1]).toMatchObject({ mqttFallback: { refused: 5, using: '3.1.1' } });
+    await waitFor(() => {
+      void publish(broker, 'plant/north/pump1/telemetry', '1');
+      return c.messages.length > 0;
+    });
+  });
+
+  it('keeps 3.1.1 after a fallback when it reconnects, and says so again', async () => {
+    const broker = await startBroker();
+    cleanups.push(() => broker.close());
+    const c = open(broker.url, { connection: { mqtt: 5 } });
+    await waitFor(() => c.statuses.some((s) => s.state === 'online'));
+    dropClients(broker);
+    await waitFor(() => c.statuses.filter((s) => s.state === 'online').length === 2);
+    expect(c.statuses.map((s) => s.state)).toEqual(['connecting', 'online', 'reconnecting', 'online']);
+    expect(c.statuses[3]).toMatchObject({ mqttFallback: { refused: 5, using: '3.1.1' } });
+  });
+
+  it('a twin asking for 3.1.1 connects to aedes without a fallback note', async () => {
+    const broker = await startBroker();
+    cleanups.push(() => broker.close());
+    const c = open(broker.url);
+    await waitFor(() => c.statuses.some((s) => s.state === 'online'));
+    expect(c.statuses[1]).not.toHaveProperty('mqttFallback');
+  });
+
+  it('tries each version once and goes offline naming both and what to check when both are refused', async () => {
+    const fake = refusingBroker([5, 4]);
+    const c = open('ws://fake', { connection: { mqtt: 5 }, connect: fake.connect });
+    await waitFor(() => c.statuses.some((s) => s.state === 'offline'));
+    expect(fake.versions).toEqual([5, 4]);
+    expect(c.statuses.map((s) => s.state)).toEqual(['connecting', 'offline']);
+    expect(c.statuses[1]).toMatchObject({
+      reason: expect.stringMatching(
+        /refused MQTT 5 and MQTT 3\.1\.1 \(.*Unacceptable protocol version.*\).*MQTT 5 or 3\.1\.1/,
+      ),
+    });
+  });
+
+  it('a twin asking for 3.1.1 that the broker refuses is told to set "mqtt": 5', async () => {
+    const fake = refusingBroker([4]);
+    const c = open('ws://fake', { connect: fake.connect });
+    await waitFor(() => c.statuses.some((s) => s.state === 'offline'));
+    expect(fake.versions).toEqual([4]);
+    expect(c.statuses[1]).toMatchObject({ reason: expect.stringContaining('set "mqtt": 5 in the twin\'s connection') });
+  });
+});
+
+describe('protocolRefusal', () => {
+  it("names the refused versions, the broker's words and the fix", () => {
+    expect(protocolRefusal(['3.1.1'], 'Unacceptable protocol version')).toBe(
+      'the broker refused MQTT 3.1.1 (Unacceptable protocol version): set "mqtt": 5 in the twin\'s connection',
+    );
+    expect(protocolRefusal([5, '3.1.1'], 'x')).toMatch(/^the broker refused MQTT 5 and MQTT 3\.1\.1 \(x\)/);
+  });
+});
+
+/**
+ * A stand-in for mqtt.connect whose broker refuses the listed protocol levels (5, or 4 for 3.1.1)
+ * with CONNACK code 1, as a broker answers a version it cannot speak; it records each level tried.
+ */
+function refusingBroker(refuse: number[]) {
+  const versions: number[] = [];
+  const connect = (_url: string, options: IClientOptions): MqttClient => {
+    const version = options.protocolVersion ?? 4;
+    versions.push(version);
+    const client = Object.assign(new EventEmitter(), {
+      end: (_force?: boolean, _opts?: object, cb?: () => void) => {
+        queueMicrotask(() => client.emit('close'));
+        cb?.();
+        return client;
+      },
+      reconnect: () => client,
+      subscribe: () => client,
+    });
+    queueMicrotask(() => {
+      if (refuse.includes(version)) {
+        client.emit(
+          'error',
+          Object.assign(new Error('Connection refused: Unacceptable protocol version'), { code: 1 }),
+        );
+        client.emit('close');
+      } else client.emit('connect', { cmd: 'connack', sessionPresent: false });
+    });
+    return client as unknown as MqttClient;
+  };
+  return { connect, versions };
+}
 
 /** Closes every client connection from the broker's side, as a network drop would. */
 function dropClients(broker: TestBroker): void {

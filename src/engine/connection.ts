@@ -3,6 +3,9 @@
  * reports every state change as a ConnectionStatus and hands messages on untouched; decoding is the
  * engine's job. Reconnection is ours, not mqtt.js's (its fixed one-second retry would hammer a
  * restarting broker from every dashboard at once): capped exponential backoff with jitter.
+ *
+ * A broker that refuses MQTT 5 (aedes, older brokers) gets MQTT 3.1.1 instead, once, and the online
+ * status says so: a twin written from the documentation (`"mqtt"` defaults to 5) still connects.
  */
 import mqtt from 'mqtt';
 import type { IClientOptions, IConnackPacket, MqttClient } from 'mqtt';
@@ -108,6 +111,30 @@ const PERMANENT_REFUSALS = new Set([
   1, 2, 4, 5, 0x81, 0x82, 0x84, 0x85, 0x86, 0x87, 0x8a, 0x8c, 0x90, 0x95, 0x99, 0x9a, 0x9b, 0x9c, 0x9d,
 ]);
 
+/**
+ * "Unacceptable protocol version": 1 is what a 3.1.1 broker answers to an MQTT 5 CONNECT (it cannot
+ * speak 5, so it answers in 3.1.1), 0x84 the MQTT 5 code.
+ */
+export function refusesProtocol(code: unknown): boolean {
+  return code === 1 || code === 0x84;
+}
+
+/**
+ * Why a connection that the broker refused for its protocol version ended, and what to set instead.
+ * `tried` lists the versions refused, in order.
+ */
+export function protocolRefusal(tried: readonly MqttVersion[], brokerSaid: string): string {
+  const names = tried.map((v) => `MQTT ${v}`).join(' and ');
+  if (tried.length === 1 && tried[0] === '3.1.1')
+    return `the broker refused ${names} (${brokerSaid}): set "mqtt": 5 in the twin's connection`;
+  return (
+    `the broker refused ${names} (${brokerSaid}), the versions Twinview speaks: check that the URL is the ` +
+    `broker's MQTT-over-WebSocket listener and that the broker supports MQTT 5 or 3.1.1`
+  );
+}
+
+type MqttVersion = Connection['mqtt'];
+
 /** Opens the connection; status starts at 'connecting'. */
 export function openConnection(o: ConnectionOptions): BrokerConnection {
   const url = o.brokerUrl ?? o.connection.url;
@@ -132,10 +159,16 @@ export function openConnection(o: ConnectionOptions): BrokerConnection {
   let lostAt: number | null = null;
   let retryTimer: ReturnType<typeof setTimeout> | null = null;
 
+  // The version in use: the twin's until the broker refuses 5, then 3.1.1 for good (reconnects too).
+  let connection = o.connection;
+  const refused: MqttVersion[] = [];
+
   report({ state: 'connecting', url });
+  const connect = (): MqttClient =>
+    (o.connect ?? mqtt.connect)(url, clientOptions(connection, o.credentials, o.clientId));
   let client: MqttClient;
   try {
-    client = (o.connect ?? mqtt.connect)(url, clientOptions(o.connection, o.credentials, o.clientId));
+    client = connect();
   } catch (err) {
     // mqtt.connect throws synchronously for URLs it cannot use.
     report({ state: 'offline', url, reason: describe(err) });
@@ -156,62 +189,88 @@ export function openConnection(o: ConnectionOptions): BrokerConnection {
     }
   };
 
-  client.on('connect', (connack: IConnackPacket) => {
-    const at = now();
-    online = true;
-    reachedSinceClose = true;
-    attempt = 0;
-    lastError = null;
-    // The broker kept our session only with clean start off; a clean session is always new.
-    const resumed = o.connection.session === 'persistent' && connack.sessionPresent === true;
-    const first = !everOnline;
-    const status: ConnectionStatus = { state: 'online', url, since: at, resumed };
-    // A reconnect into a new session lost whatever was published meanwhile: say so, do not bridge it.
-    if (everOnline && !resumed && lostAt !== null) status.gapSince = lostAt;
-    everOnline = true;
-    lostAt = null;
-    report(status);
-    // A resumed session still has its subscriptions; a new one has none. The first connection
-    // subscribes anyway, in case the twin's filters changed since the session was made.
-    if (first || !connack.sessionPresent) subscribeAll();
-  });
+  /** The handlers of one mqtt.js client; a client replaced by a fallback is ignored from then on. */
+  const attach = (c: MqttClient) => {
+    c.on('connect', (connack: IConnackPacket) => {
+      if (c !== client) return;
+      const at = now();
+      online = true;
+      reachedSinceClose = true;
+      attempt = 0;
+      lastError = null;
+      // The broker kept our session only with clean start off; a clean session is always new.
+      const resumed = o.connection.session === 'persistent' && connack.sessionPresent === true;
+      const first = !everOnline;
+      const status: ConnectionStatus = { state: 'online', url, since: at, resumed };
+      if (refused.length > 0) status.mqttFallback = { refused: 5, using: '3.1.1' };
+      // A reconnect into a new session lost whatever was published meanwhile: say so, do not bridge it.
+      if (everOnline && !resumed && lostAt !== null) status.gapSince = lostAt;
+      everOnline = true;
+      lostAt = null;
+      report(status);
+      // A resumed session still has its subscriptions; a new one has none. The first connection
+      // subscribes anyway, in case the twin's filters changed since the session was made.
+      if (first || !connack.sessionPresent) subscribeAll();
+    });
 
-  client.on('message', (topic, payload) => o.onMessage(topic, payload));
+    c.on('message', (topic, payload) => {
+      if (c === client) o.onMessage(topic, payload);
+    });
 
-  client.on('error', (err) => {
-    lastError = describe(err);
-    const code = (err as { code?: unknown }).code;
-    // Before CONNACK, a numeric code is the broker's refusal of the connection.
-    if (!online && typeof code === 'number' && PERMANENT_REFUSALS.has(code)) {
-      fatal = lastError;
+    c.on('error', (err) => {
+      if (c !== client) return;
+      lastError = describe(err);
+      const code = (err as { code?: unknown }).code;
+      // Before CONNACK, a numeric code is the broker's refusal of the connection.
+      if (online || typeof code !== 'number' || !PERMANENT_REFUSALS.has(code)) return;
+      if (refusesProtocol(code)) {
+        refused.push(connection.mqtt);
+        if (connection.mqtt === 5 && !stopped) {
+          // A broker that speaks only 3.1.1: try that at once, on a new client (the old one is done).
+          connection = { ...connection, mqtt: '3.1.1' };
+          lastError = null;
+          // Replaced first, so that the old client's close is ignored rather than scheduling a retry.
+          // (connect() cannot throw here: the same URL was accepted a moment ago.)
+          client = connect();
+          attach(client);
+          c.end(true);
+          return;
+        }
+        fatal = protocolRefusal(refused, lastError);
+      } else {
+        fatal = lastError;
+      }
       clearRetry();
-      client.end(true);
+      c.end(true);
       report({ state: 'offline', url, reason: fatal });
-    }
-  });
+    });
 
-  // MQTT 5: the broker says why it is closing (session taken over, shutting down, ...).
-  client.on('disconnect', (packet) => {
-    const rc = packet.reasonCode ?? 0;
-    lastError = rc ? `broker disconnected: ${reasonText(rc)}` : 'broker disconnected';
-  });
+    // MQTT 5: the broker says why it is closing (session taken over, shutting down, ...).
+    c.on('disconnect', (packet) => {
+      if (c !== client) return;
+      const rc = packet.reasonCode ?? 0;
+      lastError = rc ? `broker disconnected: ${reasonText(rc)}` : 'broker disconnected';
+    });
 
-  client.on('close', () => {
-    const wasOnline = online;
-    online = false;
-    if (wasOnline) lostAt = now();
-    if (stopped || fatal || retryTimer !== null) return;
-    attempt++;
-    const reason = lastError ?? (wasOnline || reachedSinceClose ? 'connection lost' : 'broker not reachable');
-    lastError = null;
-    reachedSinceClose = false;
-    const delay = backoffDelay(attempt, backoff, random);
-    report({ state: 'reconnecting', url, attempt, reason, nextRetryAt: now() + delay });
-    retryTimer = setTimeout(() => {
-      retryTimer = null;
-      if (!stopped && !fatal) client.reconnect();
-    }, delay);
-  });
+    c.on('close', () => {
+      if (c !== client) return;
+      const wasOnline = online;
+      online = false;
+      if (wasOnline) lostAt = now();
+      if (stopped || fatal || retryTimer !== null) return;
+      attempt++;
+      const reason = lastError ?? (wasOnline || reachedSinceClose ? 'connection lost' : 'broker not reachable');
+      lastError = null;
+      reachedSinceClose = false;
+      const delay = backoffDelay(attempt, backoff, random);
+      report({ state: 'reconnecting', url, attempt, reason, nextRetryAt: now() + delay });
+      retryTimer = setTimeout(() => {
+        retryTimer = null;
+        if (!stopped && !fatal) client.reconnect();
+      }, delay);
+    });
+  };
+  attach(client);
 
   function clearRetry() {
     if (retryTimer !== null) clearTimeout(retryTimer);

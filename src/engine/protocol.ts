@@ -81,6 +81,11 @@ export type ConnectionStatus =
        * lost. Data between then and `since` is missing and is marked as a gap, not bridged.
        */
       gapSince?: number;
+      /**
+       * Set when the broker refused the twin's MQTT 5 and this connection fell back to 3.1.1 (the
+       * embedded demo broker, older brokers): shown with the connection, since the twin says otherwise.
+       */
+      mqttFallback?: { refused: 5; using: '3.1.1' };
     }
   | {
       state: 'reconnecting';

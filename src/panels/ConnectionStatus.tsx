@@ -3,9 +3,10 @@ import { useTick } from '../app/useTick';
 import { connectionText } from './connectionText';
 
 /**
- * Online / reconnecting (attempt N, next try in S s) / offline with the broker's reason, and the time
- * of the last message. Said in text, not just colour; the per-second countdown is kept out of the
- * live region so a screen reader announces state changes, not every tick.
+ * Online / reconnecting (attempt N, next try in S s) / offline with the broker's reason, the time of
+ * the last message, and the MQTT version when the broker made it differ from the twin's. Said in
+ * text, not just colour; the per-second countdown is kept out of the live region so a screen reader
+ * announces state changes, not every tick.
  */
 export function ConnectionStatus() {
   const status = useApp((s) => s.connection);
@@ -28,6 +29,11 @@ export function ConnectionStatus() {
       <span className="connection-detail" title={text.reason ?? undefined}>
         {detail}
       </span>
+      {text.protocol && (
+        <span className="connection-detail" data-testid="connection-protocol" title={text.protocol}>
+          {text.protocol}
+        </span>
+      )}
     </div>
   );
 }

@@ -4,6 +4,7 @@ import { telemetry } from '../store/telemetry';
 import { useTick } from '../app/useTick';
 import { formatAge } from '../lib/format';
 import { formatBytes, signalRates } from './diagnosticsRates';
+import { connectionText } from './connectionText';
 
 /** Rows of the per-signal table; a twin with thousands of signals shows the busiest. */
 const MAX_SIGNAL_ROWS = 200;
@@ -15,6 +16,7 @@ const MAX_SIGNAL_ROWS = 200;
  */
 export function Diagnostics() {
   const stats = useApp((s) => s.stats);
+  const connection = useApp((s) => s.connection);
   const rate = useApp((s) => s.messageRate);
   const byteRate = useApp((s) => s.byteRate);
   const [open, setOpen] = useState(false);
@@ -24,6 +26,7 @@ export function Diagnostics() {
   const now = Date.now();
   const rejected = Object.entries(stats.rejected).filter(([, n]) => (n ?? 0) > 0);
   const totalRejected = rejected.reduce((n, [, k]) => n + (k ?? 0), 0);
+  const protocol = connection ? connectionText(connection, null, now).protocol : null;
 
   const count = telemetry.signals.length;
   const prev = previous.current;
@@ -52,6 +55,12 @@ export function Diagnostics() {
           </>
         )}
       </summary>
+      {connection && (
+        <p data-testid="diag-connection">
+          Broker <code>{connection.url}</code>
+          {protocol && ` · ${protocol}`}
+        </p>
+      )}
       {stats.droppedSamples !== undefined && <p>{stats.droppedSamples} samples dropped (nobody took batches)</p>}
       <h3>Rejected</h3>
       {rejected.length === 0 ? (

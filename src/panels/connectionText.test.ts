@@ -13,6 +13,19 @@ describe('connectionText', () => {
     expect(t).toMatchObject({ label: 'Online', reason: null, lastMessage: 'last message 3 s ago' });
   });
 
+  it('says when the broker refused MQTT 5 and the connection uses 3.1.1, and how to skip that try', () => {
+    const t = connectionText(
+      { state: 'online', url, since: 0, resumed: false, mqttFallback: { refused: 5, using: '3.1.1' } },
+      null,
+      0,
+    );
+    expect(t).toMatchObject({ label: 'Online', reason: null });
+    expect(t.protocol).toBe(
+      'MQTT 3.1.1: the broker refused MQTT 5 (set "mqtt": "3.1.1" in the twin\'s connection to skip that try)',
+    );
+    expect(connectionText({ state: 'online', url, since: 0, resumed: false }, null, 0).protocol).toBeNull();
+  });
+
   it('says which attempt is next and counts down to it', () => {
     const status = { state: 'reconnecting' as const, url, attempt: 3, reason: 'connection lost', nextRetryAt: 14_000 };
     expect(connectionText(status, null, 10_000)).toMatchObject({

@@ -12,7 +12,13 @@ export interface ConnectionText {
   reason: string | null;
   /** "last message 3 s ago", or null before the first message. */
   lastMessage: string | null;
+  /** Set when the connection uses another MQTT version than the twin asks for: which, and why. */
+  protocol: string | null;
 }
+
+/** What the connection says when the broker refused MQTT 5 and it fell back to 3.1.1. */
+export const MQTT_FALLBACK_TEXT =
+  'MQTT 3.1.1: the broker refused MQTT 5 (set "mqtt": "3.1.1" in the twin\'s connection to skip that try)';
 
 export function connectionText(
   status: ConnectionStatus | null,
@@ -20,12 +26,18 @@ export function connectionText(
   now: number,
 ): ConnectionText {
   const lastMessage = lastMessageAt !== null ? `last message ${formatAge(now - lastMessageAt)}` : null;
-  if (status === null) return { state: 'connecting', label: 'Connecting…', countdown: null, reason: null, lastMessage };
+  const none = { countdown: null, reason: null, lastMessage, protocol: null };
+  if (status === null) return { ...none, state: 'connecting', label: 'Connecting…' };
   switch (status.state) {
     case 'connecting':
-      return { state: status.state, label: 'Connecting…', countdown: null, reason: null, lastMessage };
+      return { ...none, state: status.state, label: 'Connecting…' };
     case 'online':
-      return { state: status.state, label: 'Online', countdown: null, reason: null, lastMessage };
+      return {
+        ...none,
+        state: status.state,
+        label: 'Online',
+        protocol: status.mqttFallback ? MQTT_FALLBACK_TEXT : null,
+      };
     case 'reconnecting': {
       const seconds = Math.max(0, Math.ceil((status.nextRetryAt - now) / 1000));
       return {
@@ -34,9 +46,10 @@ export function connectionText(
         countdown: seconds > 0 ? `next try in ${seconds} s` : 'trying now',
         reason: status.reason,
         lastMessage,
+        protocol: null,
       };
     }
     case 'offline':
-      return { state: status.state, label: 'Offline', countdown: null, reason: status.reason, lastMessage };
+      return { ...none, state: status.state, label: 'Offline', reason: status.reason };
   }
 }
