@@ -1,7 +1,14 @@
 import { useEffect, useState } from 'react';
 import { fetchTwinList, type TwinListing } from './loadTwin';
 
-/** Lists every twin the server has (models/<twin>/twin.json). */
+/** "2 problems": says an invalid twin is invalid before it is opened (older indexes give no count). */
+const problemsBadge = (n: number | undefined) =>
+  n === undefined || n === 0 ? 'has errors' : n === 1 ? '1 problem' : `${n} problems`;
+
+/**
+ * Lists every twin the server has (each folder with a twin.json in its twin folders), marking the ones
+ * the validator refuses.
+ */
 export function StartPage() {
   const [twins, setTwins] = useState<TwinListing[] | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -21,11 +28,11 @@ export function StartPage() {
       {twins?.length === 0 && <p>No twins found. Add one as models/&lt;twin&gt;/twin.json.</p>}
       <ul className="twin-list">
         {twins?.map((t) => (
-          <li key={t.id}>
-            <a href={`?twin=${encodeURIComponent(t.id)}`}>
+          <li key={t.id} data-twin={t.id} data-valid={t.valid}>
+            <a href={`?twin=${encodeURIComponent(t.id)}`} title={t.path}>
               <strong>{t.title}</strong>
               <code>{t.id}</code>
-              {!t.valid && <span className="badge bad">has errors</span>}
+              {!t.valid && <span className="badge bad">{problemsBadge(t.problems)}</span>}
               {t.description && <span className="desc">{t.description}</span>}
             </a>
           </li>

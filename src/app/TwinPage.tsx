@@ -15,6 +15,8 @@ export function TwinPage({ id, params }: { id: string; params: URLSearchParams }
   // Credentials: asked for (prompt) or awaited from the host page, before connecting.
   const [auth, setAuth] = useState<{ mode: 'prompt' | 'host'; error: string | null } | null>(null);
   const session = useRef<{ stop(): void } | null>(null);
+  // Where the invalid twin's file is, to name it in its problems.
+  const [source, setSource] = useState<string | null>(null);
 
   useEffect(() => {
     let cancelled = false;
@@ -28,6 +30,7 @@ export function TwinPage({ id, params }: { id: string; params: URLSearchParams }
       const result = await fetchTwin(id);
       if (cancelled) return;
       if (!result.ok) {
+        setSource('source' in result ? result.source : null);
         useApp.setState({
           load:
             'fatal' in result
@@ -96,7 +99,7 @@ export function TwinPage({ id, params }: { id: string; params: URLSearchParams }
     case 'loading':
       return <p className="center">Loading twin “{id}”…</p>;
     case 'invalid':
-      return <TwinProblems id={id} problems={load.problems} />;
+      return <TwinProblems id={id} source={source} problems={load.problems} />;
     case 'failed':
       return (
         <main className="problems" role="alert">
