@@ -18,8 +18,7 @@ import './theme.css';
 import { applyThemeToDocument, SCENE_COLORS, setTheme, useTheme } from './theme';
 import { CameraRig } from './CameraRig';
 import { SceneProbe } from './SceneProbe';
-import { hoverText } from './inspectorModel';
-import { signalMeta } from '../twin/signalMeta';
+import { hoverReadingText } from './readingText';
 
 const FALLBACK_VIEW = {
   position: [12, 9, 12] as [number, number, number],
@@ -58,14 +57,7 @@ export function TwinScene({ twin }: { twin: Twin }) {
       el.hidden = true;
       return;
     }
-    el.textContent = hoverText(twin, path, (id) => {
-      const i = telemetry.indexOf(id);
-      return {
-        value: telemetry.value(id),
-        unit: signalMeta(twin, id).unit,
-        stale: i >= 0 && telemetry.isStale(i, Date.now()),
-      };
-    });
+    el.textContent = hoverReadingText(twin, path, telemetry, Date.now());
     el.style.transform = `translate(${e.offsetX + 14}px, ${e.offsetY + 14}px)`;
     el.hidden = false;
   };

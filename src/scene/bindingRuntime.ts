@@ -8,7 +8,7 @@ import { Bone, Box3, Mesh, SkinnedMesh, Vector3, type Sphere, type Camera, type 
 import type { AlarmSnapshot } from '../engine/protocol';
 import type { Binding, Twin } from '../twin/schema';
 import type { TelemetryStore } from '../store/telemetry';
-import { formatValue } from '../lib/format';
+import { labelText } from './readingText';
 import { AlarmLook, foldAlarm, glowColor, glowStrength, noAlarm } from './alarmLook';
 import { signalMeta } from '../twin/signalMeta';
 import { findNode, registryGeneration } from './sceneRegistry';
@@ -269,7 +269,7 @@ export class BindingRuntime {
       }
       if (s.dirty) paint(s);
     }
-    if (view) this.drawLabels(view);
+    if (view) this.drawLabels(view, now);
   }
 
   /** Staleness per node, from the store's own query: connection down, period missed, or bad quality. */
@@ -282,7 +282,7 @@ export class BindingRuntime {
     }
   }
 
-  private drawLabels(view: LabelView): void {
+  private drawLabels(view: LabelView, now: number): void {
     const latest = this.store.latest;
     for (let i = 0; i < this.runtimes.length; i++) {
       const r = this.runtimes[i];
@@ -299,7 +299,8 @@ export class BindingRuntime {
         // Text changes only when the value does: strings are built then, never per frame.
         r.lastText = value;
         r.lastStale = stale;
-        el.textContent = `${r.prefix}: ${formatValue(value, r.unit)}${stale ? ' (stale)' : ''}`;
+        // The reading as the panels show it: value as what it is, and not-live in words (readingText.ts).
+        el.textContent = labelText(this.store, r.signalIndex, r.prefix, r.unit, now);
         el.dataset.stale = stale ? 'true' : 'false';
       }
       const o = r.binding.effect.offset;

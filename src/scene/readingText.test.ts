@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { TelemetryStore, QUALITY_DEAD } from '../store/telemetry';
+import { KIND_BOOLEAN } from '../engine/protocol';
+import { labelText } from './readingText';
+
+function store() {
+  const s = new TelemetryStore(10);
+  s.setDefinitionPeriods([null, null]);
+  s.setDefinitionStates([{ RUNNING: 1, STOPPED: 0 }, undefined]);
+  s.addSignals([
+    { index: 0, id: 'pump1.state', def: 0, label: 'State', unit: '' },
+    { index: 1, id: 'pump1.on', def: 1, label: 'On', unit: '' },
+  ]);
+  s.online = true;
+  s.applyBatch({
+    type: 'batch',
+    samples: new Float64Array([0, 1, 1000, 1, 0, 1000]),
+    count: 2,
+    kinds: [{ index: 1, kind: KIND_BOOLEAN }],
+  });
+  return s;
+}
+
+describe('labelText', () => {
+  it('writes the value as the panels do: state names, booleans as words', () => {
+    const s = store();
+    expect(labelText(s, 0, 'State', '', 2000)).toBe('State: RUNNING');
+    expect(labelText(s, 1, 'On', '', 2000)).toBe('On: false');
+  });
+
+  it('says which kind of not-live, not just "stale"', () => {
+    const s = store();
+    s.setQuality(0, QUALITY_DEAD, true);
+    expect(labelText(s, 0, 'State', '', 2000)).toBe('State: RUNNING (dead)');
+    s.setQuality(0, QUALITY_DEAD, false);
+    s.online = false;
+    expect(labelText(s, 0, 'State', '', 2000)).toBe('State: RUNNING (stale)');
+  });
+
+  it('a signal without a value is a dash, not a stale word', () => {
+    expect(labelText(store(), -1, 'Temp', '°C', 2000)).toBe('Temp: —');
+  });
+});
