@@ -1,6 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createServer, type Server } from 'node:net';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { connectAsync } from 'mqtt';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -23,11 +25,11 @@ afterEach(() => {
   for (const c of running.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
 });
 
-function start(args: string[]): Run {
+function start(args: string[], env: NodeJS.ProcessEnv = {}): Run {
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/start.ts', ...args], {
     cwd: REPO,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, TWINVIEW_BROKER_URL: '' },
+    env: { ...process.env, TWINVIEW_BROKER_URL: '', ...env },
   });
   running.push(child);
   let out = '';
@@ -108,6 +110,30 @@ describe('npm start (server/start.ts)', () => {
     expect(html).toContain('/@vite/client');
     const config = (await (await fetch(`http://127.0.0.1:${port}/config.json`)).json()) as { brokerUrl?: string };
     expect(config.brokerUrl).toMatch(/^ws:\/\/127\.0\.0\.1:\d+$/);
+    run.child.kill('SIGINT');
+    expect(await run.exited).toEqual({ code: 0, signal: null });
+  });
+
+  it('prints a link to a twin it serves when the twins come from another folder', { timeout: 60_000 }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'twinview-start-twins-'));
+    mkdirSync(join(dir, 'north plant'));
+    writeFileSync(
+      join(dir, 'north plant', 'twin.json'),
+      JSON.stringify({
+        id: 'north-plant',
+        title: 'North plant',
+        connection: { url: 'ws://127.0.0.1:9001', subscribe: ['n/#'] },
+      }),
+    );
+    const port = await freePort();
+    const run = start(['--dev', '--port', String(port), '--broker-port', String(await freePort()), '--no-simulator'], {
+      TWINVIEW_TWINS_DIRS: dir,
+    });
+    await waitFor(run, 'Press Ctrl-C to stop.', 50_000);
+    expect(run.output()).toContain(`Dashboard:  http://127.0.0.1:${port}/?twin=north%20plant`);
+    expect(run.output()).not.toContain('?twin=pump-station');
+    const twin = await fetch(`http://127.0.0.1:${port}/twins/north%20plant/twin.json`);
+    expect(twin.status).toBe(200);
     run.child.kill('SIGINT');
     expect(await run.exited).toEqual({ code: 0, signal: null });
   });

@@ -12,6 +12,7 @@ import { DEFAULT_BROKER_PORT, startBroker, type RunningBroker } from './broker';
 import { brokerUrlFlag, intFlag, isUsageError, onOffFlag } from './flags';
 import { DEFAULT_FAULT_EVERY_SEC, DEFAULT_INTERVAL_MS, startSimulator, type RunningSimulator } from './sim/runner';
 import { startSolarFarm, type RunningSolarFarm } from './sim/solarFarm';
+import { dashboardLine, twinLink, type ServedTwin } from './startLinks';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const HOST = '127.0.0.1';
@@ -220,12 +221,15 @@ async function main(): Promise<void> {
   const address = vite.httpServer?.address();
   const port = typeof address === 'object' && address ? address.port : settings.port;
   const dashboard = `http://${HOST}:${port}`;
+  // Links to twins the dashboard really serves (TWINVIEW_TWINS_DIRS may hold other twins than models/).
+  const twins = await servedTwins(dashboard);
+  const solarServed = twins?.some((t) => t.id === 'solar-farm') ?? true;
 
   console.log(
     [
       '',
       'Twinview is running',
-      `  Dashboard:  ${dashboard}/?twin=pump-station`,
+      `  Dashboard:  ${dashboardLine(dashboard, twins)}`,
       `  All twins:  ${dashboard}/`,
       `  Broker:     ${brokerUrl} (${settings.externalBroker ? 'external' : 'embedded'})`,
       `  Simulator:  ${
@@ -234,11 +238,27 @@ async function main(): Promise<void> {
             (settings.faults ? `faults every ${settings.faultEverySec} s` : 'faults off')
           : 'off (--no-simulator)'
       }`,
-      `  Solar farm: ${settings.simulator && settings.solar ? `${dashboard}/?twin=solar-farm (100,000 readings/s)` : 'off'}`,
+      `  Solar farm: ${
+        settings.simulator && settings.solar
+          ? solarServed
+            ? `${twinLink(dashboard, 'solar-farm')} (100,000 readings/s)`
+            : 'publishing, but no solar-farm twin is served'
+          : 'off'
+      }`,
       'Press Ctrl-C to stop.',
       '',
     ].join('\n'),
   );
+}
+
+/** The twins the dashboard serves, from its own index; null when it cannot be read. */
+async function servedTwins(dashboard: string): Promise<ServedTwin[] | null> {
+  try {
+    const res = await fetch(`${dashboard}/twins/index.json`);
+    return res.ok ? ((await res.json()) as ServedTwin[]) : null;
+  } catch {
+    return null;
+  }
 }
 
 main().catch(async (err: unknown) => {
