@@ -79,3 +79,48 @@ export const look = (page: Page, path: string) =>
 /** Where a part is on the canvas (CSS pixels from its top left), or null when it is off screen. */
 export const screenPosition = (page: Page, path: string) =>
   page.evaluate((p) => (window as unknown as { twinview: Probe }).twinview.screenPosition(p), path);
+
+/**
+ * Pixels of the page's screenshot within `half` CSS px (x, y) of a point of the scene canvas that
+ * `match` accepts: how much of a colour (a selection rim, a part) is drawn around a place.
+ */
+export async function scenePixelsNear(
+  page: Page,
+  at: { x: number; y: number },
+  half: { x: number; y: number },
+  match: (r: number, g: number, b: number) => boolean,
+): Promise<number> {
+  const { default: sharp } = await import('sharp');
+  const box = await page.getByTestId('scene').locator('canvas').boundingBox();
+  if (!box) throw new Error('no scene canvas');
+  const png = await page.screenshot({
+    clip: { x: box.x + at.x - half.x, y: box.y + at.y - half.y, width: half.x * 2, height: half.y * 2 },
+  });
+  const { data, info } = await sharp(png).raw().toBuffer({ resolveWithObject: true });
+  let n = 0;
+  for (let o = 0; o < data.length; o += info.channels) if (match(data[o], data[o + 1], data[o + 2])) n++;
+  return n;
+}
+
+/** The selection blue (#1f5fa8) of the rim, as the screen shows it. */
+export const isSelectionBlue = (r: number, g: number, b: number) =>
+  Math.abs(r - 0x1f) < 30 && Math.abs(g - 0x5f) < 35 && Math.abs(b - 0xa8) < 40 && b > 2 * r;
+
+/**
+ * The screen rectangle a part's bounding box covers (CSS pixels from the canvas' top left, not clipped)
+ * and the canvas' size, or null when the part is not in the scene.
+ */
+export const screenBounds = (page: Page, path: string) =>
+  page.evaluate(
+    (p) =>
+      (
+        window as unknown as {
+          twinview: {
+            screenBounds(
+              path: string,
+            ): { left: number; top: number; right: number; bottom: number; width: number; height: number } | null;
+          };
+        }
+      ).twinview.screenBounds(p),
+    path,
+  );

@@ -14,6 +14,12 @@ describe('overlayShader', () => {
     });
   }
 
+  it('draws the effect colour as paint on a metal (glTF’s default metalness is 1)', () => {
+    const src = overlayShader(ShaderLib.standard.fragmentShader)!;
+    const metal = src.indexOf('metalnessFactor *= 1.0 - max( twTint.a, twGlow.a );');
+    expect(metal).toBeGreaterThan(src.indexOf('float metalnessFactor'));
+  });
+
   it('tints an unlit (basic) material too, with no emissive to light', () => {
     const src = overlayShader(ShaderLib.basic.fragmentShader)!;
     expect(src).toContain('mix( diffuseColor.rgb, twTint.rgb, twTint.a )');

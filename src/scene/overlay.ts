@@ -38,6 +38,10 @@ if ( twStale > 0.5 ) {
 diffuseColor.rgb = mix( diffuseColor.rgb, twGlow.rgb, twGlow.a );`;
 const EMISSIVE = /* glsl */ `#include <emissivemap_fragment>
 totalEmissiveRadiance += twGlow.rgb * twGlow.a;`;
+// A metal reflects its colour only as highlights (glTF's default metalness is 1): with no environment
+// map a tinted metal part stays dark. The effect colour is drawn as paint, not as metal.
+const METALNESS = /* glsl */ `#include <metalnessmap_fragment>
+metalnessFactor *= 1.0 - max( twTint.a, twGlow.a );`;
 
 /**
  * Three's fragment shader with the overlay added, or null when it lacks the chunks the overlay hooks
@@ -49,7 +53,8 @@ export function overlayShader(fragment: string): string | null {
   return fragment
     .replace('#include <common>', DECLARE)
     .replace('#include <color_fragment>', DIFFUSE)
-    .replace('#include <emissivemap_fragment>', EMISSIVE);
+    .replace('#include <emissivemap_fragment>', EMISSIVE)
+    .replace('#include <metalnessmap_fragment>', METALNESS);
 }
 
 const overlays = new WeakMap<Material, Overlay>();
