@@ -112,14 +112,14 @@ export function renderWatch(state: WatchState, now: number, maxRows = 1000): str
   return lines;
 }
 
-function table(header: string[], rows: string[][]): string[] {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
 /** Text values on one line, without control characters (a device's text must not move the cursor). */
 function oneLine(text: string): string {
   // eslint-disable-next-line no-control-regex
   return text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ');
 }
 
+function table(header: string[], rows: string[][]): string[] {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]) =>
     cells
       .map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i])))
@@ -131,7 +131,7 @@ function oneLine(text: string): string {
 const HELP = `Usage: npm run twin -- watch <twin.json> [--broker URL] [--interval MS] [--duration S]
 
 Connects to the twin's broker with the dashboard's own engine and prints a live table of its
-signals (value, age, stale) and active alarms. On a terminal the table is redrawn in place;
+signals (value as the dashboard shows it, age, and dead/suspect/stale with why) and active alarms. On a terminal the table is redrawn in place;
 when the output is a pipe or a file, a plain snapshot is printed every interval.
 
   --broker URL     use this broker instead of connection.url (ws://, wss://, mqtt://, mqtts://)
