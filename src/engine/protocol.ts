@@ -213,11 +213,6 @@ export interface TelemetryBatch {
   type: 'batch';
   samples: Float64Array;
   count: number;
-}
-
-export type FromWorker =
-  | { type: 'signals'; added: SignalInfo[] }
-  | TelemetryBatch
   texts?: TextValue[];
   kinds?: KindChange[];
 }
@@ -232,6 +227,11 @@ export interface TextValue {
 export interface KindChange {
   index: number;
   kind: number;
+}
+
+export type FromWorker =
+  | { type: 'signals'; added: SignalInfo[] }
+  | TelemetryBatch
   | { type: 'connection'; status: ConnectionStatus }
   | { type: 'alarms'; alarms: AlarmSnapshot[] }
   | { type: 'audit'; entries: AlarmAuditEntry[] }
