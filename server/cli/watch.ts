@@ -131,8 +131,9 @@ function table(header: string[], rows: string[][]): string[] {
 const HELP = `Usage: npm run twin -- watch <twin.json> [--broker URL] [--interval MS] [--duration S]
 
 Connects to the twin's broker with the dashboard's own engine and prints a live table of its
-signals (value as the dashboard shows it, age, and dead/suspect/stale with why) and active alarms. On a terminal the table is redrawn in place;
-when the output is a pipe or a file, a plain snapshot is printed every interval.
+signals (the value as the dashboard shows it, its age, and dead, suspect or stale with why) and
+active alarms. On a terminal the table is redrawn in place; when the output is a pipe or a file, a
+plain snapshot is printed every interval.
 
   --broker URL     use this broker instead of connection.url (ws://, wss://, mqtt://, mqtts://)
   --interval MS    redraw every MS milliseconds (default 1000)
