@@ -12,12 +12,35 @@ test.afterAll(async () => {
   await publisher.endAsync();
 });
 
-/** Red channel of the panel, sampled for a little over one blink period (1 s). */
-async function redOverTime(page: Page, path: string): Promise<number[]> {
+/**
+ * Waits until a camera flight has ended: it takes at least 8 frames (0.8 s, at most 0.1 s a frame),
+ * then the part stops moving on screen. 10,000 panels draw a few frames a second in software WebGL, so
+ * time alone says little. Resolves with where the part is.
+ */
+async function flightEnded(page: Page, path: string, startFrame: number): Promise<{ x: number; y: number }> {
+  const read = async () => ({ at: await screenPosition(page, path), frame: await frames(page) });
+  let last = await read();
+  await expect
+    .poll(
+      async () => {
+        const before = last;
+        last = await read();
+        const moved = !before.at || !last.at || Math.hypot(last.at.x - before.at.x, last.at.y - before.at.y) > 0.5;
+        return last.frame >= startFrame + 8 && !moved;
+      },
+      { intervals: [700], timeout: 30_000 },
+    )
+    .toBe(true);
+  return last.at!;
+}
+
+/** The part's red channel in each of the next `n` frames the scene draws (it draws only on change). */
+async function redOverFrames(page: Page, path: string, n: number): Promise<number[]> {
   const reds: number[] = [];
-  for (let i = 0; i < 8; i++) {
+  for (let i = 0; i < n; i++) {
+    const frame = await frames(page);
+    await expect.poll(() => frames(page)).toBeGreaterThan(frame);
     reds.push((await nodePixel(page, path))[0]);
-    await page.waitForTimeout(170);
   }
   return reds;
 }
@@ -38,18 +61,29 @@ test('an alarm on one instanced panel makes that panel blink; acknowledged, it g
     expect(await look(page, 'field/r4c72')).toMatchObject({ alarm: 0 });
 
     // Selecting the alarm selects the panel and flies the camera to it.
+    const flightStart = await frames(page);
     await alarm.getByRole('button', { name: 'Panel r4c73 produces no power', exact: true }).click();
     await expect(page.getByTestId('inspector')).toHaveAttribute('data-selected', 'field/r4c73');
-    await page.waitForTimeout(1_500); // the camera flight
-    const blinking = await redOverTime(page, 'field/r4c73');
-    expect(Math.max(...blinking) - Math.min(...blinking), `red channel over 1.4 s: ${blinking}`).toBeGreaterThan(15);
+    await flightEnded(page, 'field/r4c73', flightStart);
+    // Blinking: its red channel swings. Sampled until it has (a steady panel never gets there).
+    const blinking: number[] = [];
+    await expect
+      .poll(
+        async () => {
+          blinking.push((await nodePixel(page, 'field/r4c73'))[0]);
+          return Math.max(...blinking) - Math.min(...blinking);
+        },
+        { message: 'red channel of a blinking panel' },
+      )
+      .toBeGreaterThan(15);
 
     await alarm.getByRole('button', { name: /Acknowledge/ }).click();
     await expect.poll(() => look(page, 'field/r4c73')).toMatchObject({ alarm: 1 });
-    await page.waitForTimeout(800); // the next frame (10,000 instances draw slowly in software WebGL)
+    // Steady: the same red in each frame drawn from now on. A blink would draw a frame at each
+    // toggle, so six frames would catch it.
+    const steady = await redOverFrames(page, 'field/r4c73', 6);
     await page.screenshot({ path: test.info().outputPath('acknowledged.png') });
-    const steady = await redOverTime(page, 'field/r4c73');
-    expect(Math.max(...steady) - Math.min(...steady), `red channel over 1.4 s: ${steady}`).toBeLessThan(8);
+    expect(Math.max(...steady) - Math.min(...steady), `red channel over 6 frames: ${steady}`).toBeLessThan(8);
   } finally {
     clearInterval(timer);
   }
@@ -59,27 +93,11 @@ test('the arrow keys walk the grid of panels from a selected panel; Escape leave
   await openTwin(page, 'solar-farm');
   const start = await frames(page);
   await page.getByRole('button', { name: 'Corner' }).click();
-  // Wait for the camera flight to end: it takes at least 8 frames (0.8 s, at most 0.1 s a frame), then
-  // the panel stops moving on screen. 10,000 panels draw a few frames a second in software WebGL, so
-  // time alone says little.
-  const read = async () => ({ at: await screenPosition(page, 'field/r0c0'), frame: await frames(page) });
-  let last = await read();
-  await expect
-    .poll(
-      async () => {
-        const before = last;
-        last = await read();
-        const moved = !before.at || !last.at || Math.hypot(last.at.x - before.at.x, last.at.y - before.at.y) > 0.5;
-        return last.frame >= start + 8 && !moved;
-      },
-      { intervals: [700], timeout: 30_000 },
-    )
-    .toBe(true);
-  const at = last.at;
+  const at = await flightEnded(page, 'field/r0c0', start);
   const scene = page.getByTestId('scene');
-  await scene.locator('canvas').hover({ position: at! });
+  await scene.locator('canvas').hover({ position: at });
   await expect(page.getByRole('tooltip')).toHaveText('r0c0');
-  await scene.locator('canvas').click({ position: at! });
+  await scene.locator('canvas').click({ position: at });
   const inspector = page.getByTestId('inspector');
   await expect(inspector).toHaveAttribute('data-selected', 'field/r0c0');
   await scene.press('ArrowRight');
