@@ -52,7 +52,10 @@ export const connectionSchema = z
       .regex(/^wss?:\/\/[^\s]+$/, 'expected a ws:// or wss:// URL')
       .refine((u) => !/\/\/[^/]*@/.test(u), 'credentials must not be written in the URL')
       .describe('Broker WebSocket URL, ws:// or wss://'),
-    mqtt: z.literal([5, '3.1.1'], 'expected 5 or "3.1.1"').default(5).describe('MQTT protocol version: 5 or "3.1.1"'),
+    mqtt: z
+      .literal([5, '3.1.1'], 'expected 5 or "3.1.1"')
+      .default(5)
+      .describe('MQTT protocol version: 5 or "3.1.1"; a broker that refuses 5 is connected with 3.1.1'),
     subscribe: z
       .array(
         z.union([
@@ -397,21 +400,21 @@ export const panelSchema = z.discriminatedUnion('kind', [
 export const commandSchema = z
   .object({
     id: id.describe('Command id'),
-    label: z.string().describe('Button text'),
+    label: z.string().describe("What the command is called (shown as an alarm's suggested command)"),
     topic: z
       .string()
       .min(1)
       .refine((t) => !/[+#]/.test(t), 'a command topic cannot contain wildcards')
       .describe('Topic to publish to (no wildcards)'),
     payload: z.unknown().describe('Message to publish (any JSON value)'),
-    confirm: z.boolean().default(true).describe('Ask the operator to confirm before publishing'),
+    confirm: z.boolean().default(true).describe('Once commands are sent: ask the operator to confirm'),
   })
   .strict();
 
 export const twinSchema = z
   .object({
     $schema: z.string().optional().describe('JSON Schema for editors, e.g. "../twin.schema.json"'),
-    id: id.describe('Twin id; also the folder name under models/'),
+    id: id.describe('Twin id; best the name of its folder (the folder is what ?twin= opens)'),
     title: z.string().min(1).describe('Display name of the twin'),
     description: z.string().optional().describe('A sentence or two about the twin'),
     connection: connectionSchema,
@@ -421,7 +424,10 @@ export const twinSchema = z
     rules: z.array(ruleSchema).default([]).describe('Conditions over signals that raise alarms'),
     views: z.array(viewSchema).default([]).describe('Camera presets; the first is the initial view'),
     panels: z.array(panelSchema).default([]).describe('Trend and value panels'),
-    commands: z.array(commandSchema).default([]).describe('Messages the operator may publish'),
+    commands: z
+      .array(commandSchema)
+      .default([])
+      .describe('Messages the operator will be able to publish: declared and validated, not yet sent'),
     sources: z
       .array(httpSourceSchema)
       .default([])
