@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { PayloadReader, compileDecoder, utf8Length, DEFAULT_MAX_PAYLOAD_BYTES } from './decode';
+import { PayloadReader, compileDecoder, utf8Length, DEFAULT_MAX_PAYLOAD_BYTES, TEXT_VALUE } from './decode';
+import { KIND_BOOLEAN, KIND_INTEGER, KIND_NUMBER, KIND_TEXT } from './protocol';
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 const json = (path?: string) => compileDecoder({ decoder: 'json', path });
@@ -147,5 +148,38 @@ describe('PayloadReader', () => {
   it('samples only the start of a payload', () => {
     const reader = new PayloadReader().reset(bytes('x'.repeat(10_000)));
     expect(reader.sample(200)).toHaveLength(200);
+  });
+});
+
+describe('value kinds', () => {
+  const reader = (text: string) => new PayloadReader().reset(text);
+
+  it('says a boolean is a boolean, from the boolean decoder and from JSON true/false', () => {
+    const r = reader('on');
+    expect(compileDecoder({ decoder: 'boolean' })(r)).toBe(1);
+    expect(r.valueKind).toBe(KIND_BOOLEAN);
+    const j = reader('{"running": false, "rpm": 1450}');
+    expect(compileDecoder({ decoder: 'json', path: 'running' })(j)).toBe(0);
+    expect(j.valueKind).toBe(KIND_BOOLEAN);
+    expect(compileDecoder({ decoder: 'json', path: 'rpm' })(j)).toBe(1450);
+    expect(j.valueKind).toBe(KIND_NUMBER);
+  });
+
+  it('a scaled integer is a measurement', () => {
+    const r = new PayloadReader().reset('');
+    r.sparkplug = new Map([['Raw', { value: 1234, kind: KIND_INTEGER, timestamp: NaN }]]);
+    expect(compileDecoder({ decoder: 'sparkplug', metric: 'Raw' })(r)).toBe(1234);
+    expect(r.valueKind).toBe(KIND_INTEGER);
+    expect(compileDecoder({ decoder: 'sparkplug', metric: 'Raw', scale: 0.1 })(r)).toBeCloseTo(123.4);
+    expect(r.valueKind).toBe(KIND_NUMBER);
+  });
+
+  it('Sparkplug text is text, unless a map names its states', () => {
+    const r = new PayloadReader().reset('');
+    r.sparkplug = new Map([['Mode', { value: 'AUTO', kind: KIND_TEXT, timestamp: NaN }]]);
+    expect(compileDecoder({ decoder: 'sparkplug', metric: 'Mode' })(r)).toBe(TEXT_VALUE);
+    expect(r.valueText).toBe('AUTO');
+    expect(compileDecoder({ decoder: 'sparkplug', metric: 'Mode', map: { AUTO: 2 } })(r)).toBe(2);
+    expect(r.valueKind).toBe(KIND_NUMBER);
   });
 });

@@ -83,7 +83,8 @@ describe('startEngine', () => {
 
   it('replaces a worker that went silent, and gives up after too many restarts in a minute', () => {
     const received: FromWorker[] = [];
-    startEngine(demoTwin(), {}, (m) => received.push(m));
+    const engine = startEngine(demoTwin(), {}, (m) => received.push(m));
+    expect(engine.alive).toBe(true);
     const stats: FromWorker = {
       type: 'stats',
       stats: { messages: 0, bytes: 0, rejected: {}, lastRejects: [], lastMessageAt: null },
@@ -96,6 +97,7 @@ describe('startEngine', () => {
       vi.advanceTimersByTime(SILENCE_LIMIT_MS + 1000);
     }
     expect(workers.size).toBe(MAX_RESTARTS + 1);
+    expect(engine.alive).toBe(false); // actions would go nowhere: the session says so to the operator
     expect(received[received.length - 1]).toEqual({
       type: 'error',
       message: expect.stringMatching(/not restarted again/),
@@ -108,7 +110,9 @@ describe('startEngine', () => {
     const worker = FakeWorker.last!;
     engine.acknowledge('pump1.hot', 'ana');
     engine.acknowledge('pump1.overheat');
+    expect(engine.alive).toBe(true);
     engine.stop();
+    expect(engine.alive).toBe(false);
     engine.acknowledge('late');
     worker.emit({ type: 'error', message: 'after stop' });
     expect(worker.sent.slice(1)).toEqual([

@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { EngineSession, FLUSH_INTERVAL_MS } from './workerSession';
 import type { ConnectionOptions } from './connection';
-import type { FromWorker } from './protocol';
+import { KIND_TEXT, type FromWorker } from './protocol';
+import { encodePayload } from 'sparkplug-payload/lib/sparkplugbpayload';
 import { demoTwin, makeTwin } from './testTwins';
 
 const PUMP_TOPIC = 'plant/north/pumps/pump1/telemetry';
@@ -172,5 +173,26 @@ describe('EngineSession alarm state', () => {
     const [alarms, audit] = alarmMessages(s.posted);
     expect(alarms).toMatchObject({ type: 'alarms', alarms: [{ id: 'hot', state: 'shelved', shelvedBy: 'ana' }] });
     expect(audit).toMatchObject({ type: 'audit', entries: [{ alarmId: 'hot', event: 'shelve', operator: 'ana' }] });
+  });
+});
+
+describe('EngineSession text values', () => {
+  it('posts text beside the numeric batch, and each signal kind once', () => {
+    const s = setup();
+    const twin = makeTwin({
+      signals: [{ id: 'mode', topic: 'spBv1.0/g/+/n/d', decoder: 'sparkplug', metric: 'Mode' }],
+      rules: [],
+    });
+    s.session.handle({ type: 'start', twin });
+    s.posted.length = 0;
+    const birth = encodePayload({ seq: 0, metrics: [{ name: 'Mode', alias: 1, type: 'String', value: 'AUTO' }] });
+    s.deliver('spBv1.0/g/DBIRTH/n/d', birth);
+    vi.advanceTimersByTime(0);
+    const batch = s.posted.find((p) => p.message.type === 'batch')!.message;
+    expect(batch).toMatchObject({
+      count: 1,
+      texts: [{ index: 0, text: 'AUTO' }],
+      kinds: [{ index: 0, kind: KIND_TEXT }],
+    });
   });
 });
