@@ -4,7 +4,7 @@ import { Box3, Vector3 } from 'three';
 import type { Twin } from '../twin/schema';
 import { useApp } from '../store/app';
 import { telemetry } from '../store/telemetry';
-import { boundsOf, findNode, instanceLook } from './sceneRegistry';
+import { boundsOf, hasAsset, instanceLook } from './sceneRegistry';
 import type { BindingRuntime } from './bindingRuntime';
 import { resetSceneStats, sceneStats } from './sceneStats';
 
@@ -31,6 +31,15 @@ export interface TwinviewProbe {
   beforeRender(callback: () => void): () => void;
   /** How a bound node is drawn: stale (washed out) and its alarm look (0 none, 1 acknowledged, 2 blinking). */
   look(path: string): { stale: boolean; alarm: number };
+  /**
+   * The screen rectangle a node's bounding box covers (CSS pixels from the canvas' top left, not
+   * clipped to the canvas), and the canvas' size: how much of the view a part takes up.
+   */
+  screenBounds(
+    path: string,
+  ): { left: number; top: number; right: number; bottom: number; width: number; height: number } | null;
+  /** The camera's clipping planes and its distance to the orbit target. */
+  camera(): { near: number; far: number; distance: number };
 }
 
 declare global {
@@ -41,10 +50,12 @@ declare global {
 
 const box = new Box3();
 const center = new Vector3();
+const corner = new Vector3();
 
 export function SceneProbe({ twin, runtime }: { twin: Twin; runtime: BindingRuntime }) {
   const camera = useThree((s) => s.camera);
   const gl = useThree((s) => s.gl);
+  const controls = useThree((s) => s.controls) as { target?: Vector3 } | null;
   useFrame(() => {
     sceneStats.frames++;
   });
@@ -87,15 +98,39 @@ export function SceneProbe({ twin, runtime }: { twin: Twin; runtime: BindingRunt
       afterRender: (callback) => addAfterEffect(callback),
       beforeRender: (callback) => addEffect(callback),
       look: (path) => instanceLook(path) ?? { stale: runtime.isStale(path), alarm: runtime.alarmLook(path) },
+      screenBounds: (path) => {
+        if (!boundsOf(path, box)) return null;
+        const rect = gl.domElement.getBoundingClientRect();
+        const out = { left: Infinity, top: Infinity, right: -Infinity, bottom: -Infinity };
+        for (let i = 0; i < 8; i++) {
+          corner
+            .set(i & 1 ? box.max.x : box.min.x, i & 2 ? box.max.y : box.min.y, i & 4 ? box.max.z : box.min.z)
+            .project(camera);
+          const x = ((corner.x + 1) / 2) * rect.width;
+          const y = ((1 - corner.y) / 2) * rect.height;
+          out.left = Math.min(out.left, x);
+          out.right = Math.max(out.right, x);
+          out.top = Math.min(out.top, y);
+          out.bottom = Math.max(out.bottom, y);
+        }
+        return { ...out, width: rect.width, height: rect.height };
+      },
+      camera: () => {
+        const c = camera as { near: number; far: number } & typeof camera;
+        return {
+          near: c.near,
+          far: c.far,
+          distance: controls?.target ? camera.position.distanceTo(controls.target) : NaN,
+        };
+      },
     };
     return () => {
       delete window.twinview;
     };
-  }, [camera, gl, twin, runtime]);
+  }, [camera, gl, twin, runtime, controls]);
   return null;
 }
 
 function isRegistered(assetId: string): boolean {
-  const found = findNode(`${assetId}/__none__`);
-  return found.ok || found.reason === 'no-node';
+  return hasAsset(assetId);
 }

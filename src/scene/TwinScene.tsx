@@ -12,14 +12,15 @@ import { telemetry } from '../store/telemetry';
 import { requestFocus, useApp } from '../store/app';
 import { SelectionOutline } from './SelectionOutline';
 import { lightRendering, pixelBudgetFor, SOFTWARE_PIXEL_BUDGET, softwareDpr } from './softwareGl';
-import { equipmentPaths, instanceNeighbour, pickedPath } from './sceneRegistry';
+import { equipmentTree, instanceNeighbour, pickedPath, setMarkedPaths } from './sceneRegistry';
 import './scene.css';
 import './theme.css';
 import { applyThemeToDocument, SCENE_COLORS, setTheme, useTheme } from './theme';
-import { CameraRig } from './CameraRig';
+import { CameraRig, WHOLE_SCENE_VIEW } from './CameraRig';
 import { SceneProbe } from './SceneProbe';
 import { hoverReadingText } from './readingText';
 
+/** Where the camera starts while models load; a twin without views is then framed whole (CameraRig). */
 const FALLBACK_VIEW = {
   position: [12, 9, 12] as [number, number, number],
   target: [0, 1, 0] as [number, number, number],
@@ -32,6 +33,13 @@ const FALLBACK_VIEW = {
 export function TwinScene({ twin }: { twin: Twin }) {
   const initial = twin.views[0]?.camera ?? FALLBACK_VIEW;
   const runtime = useMemo(() => new BindingRuntime(twin, telemetry), [twin]);
+  const assetIds = useMemo(() => twin.assets.map((a) => a.id), [twin]);
+  // Nodes the twin names are equipment whatever their names: picking stops at them, the tree lists them.
+  useEffect(
+    () =>
+      setMarkedPaths([...twin.bindings.map((b) => b.node), ...twin.rules.flatMap((r) => (r.asset ? [r.asset] : []))]),
+    [twin],
+  );
   // Models are served from the twin's folder, which need not be named like its id.
   const folder = useApp((s) => (s.load.state === 'ready' ? s.load.id : twin.id));
   const tooltip = useRef<HTMLDivElement>(null);
@@ -65,9 +73,13 @@ export function TwinScene({ twin }: { twin: Twin }) {
     if (tooltip.current) tooltip.current.hidden = true;
   };
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
-    const order = equipmentPaths(twin.assets.map((a) => a.id));
+    const tree = equipmentTree(assetIds);
     const selected = useApp.getState().selected;
-    const at = selected ? order.findIndex((p) => p === selected || selected.startsWith(`${p}/`)) : -1;
+    // The arrows walk the selection's own level of the tree (its siblings): from pump to pump, or
+    // from part to part inside one pump. With nothing selected, the top level.
+    const here = tree.find((entry) => entry.path === selected);
+    const order = tree.filter((entry) => (here ? entry.parent === here.parent : entry.depth === 0)).map((x) => x.path);
+    const at = here ? order.indexOf(here.path) : -1;
     const step =
       e.key === 'ArrowRight' || e.key === 'ArrowDown' ? 1 : e.key === 'ArrowLeft' || e.key === 'ArrowUp' ? -1 : 0;
     // On an instance of a grid (a panel of a field), the arrows walk the grid: left/right along the
@@ -84,8 +96,8 @@ export function TwinScene({ twin }: { twin: Twin }) {
       requestFocus(selected);
     } else if (e.key === 'Escape') {
       useApp.setState({ selected: null });
-    } else if (e.key === 'Home' && twin.views[0]) {
-      resetView(twin.views[0].id);
+    } else if (e.key === 'Home') {
+      resetView(twin.views[0]?.id ?? WHOLE_SCENE_VIEW);
     } else {
       return;
     }
@@ -129,7 +141,7 @@ export function TwinScene({ twin }: { twin: Twin }) {
         <SelectionOutline />
         <Bindings runtime={runtime} />
         <OrbitControls makeDefault target={initial.target} maxPolarAngle={Math.PI * 0.49} />
-        <CameraRig views={twin.views} />
+        <CameraRig views={twin.views} assetIds={assetIds} />
         <SceneProbe twin={twin} runtime={runtime} />
         {software && <SoftwareResolution />}
       </Canvas>
@@ -148,8 +160,8 @@ export function TwinScene({ twin }: { twin: Twin }) {
         </button>
         <button
           type="button"
-          onClick={() => twin.views[0] && resetView(twin.views[0].id)}
-          title="Back to the first view (Home)"
+          onClick={() => resetView(twin.views[0]?.id ?? WHOLE_SCENE_VIEW)}
+          title={twin.views[0] ? 'Back to the first view (Home)' : 'See the whole scene (Home)'}
         >
           Reset view
         </button>

@@ -18,6 +18,11 @@ export function registerAsset(id: string, root: Object3D): () => void {
   };
 }
 
+/** Whether an asset's model (or instance grid) is in the scene. */
+export function hasAsset(id: string): boolean {
+  return roots.has(id);
+}
+
 /** Changes whenever an asset (or an instance grid) is added or removed, so caches know to resolve again. */
 export function registryGeneration(): number {
   return generation;
@@ -279,8 +284,26 @@ export function registerInstances(assetId: string, entry: InstanceLookup): () =>
   };
 }
 
-/** World bounds of a scene path: a node, or one instance ("field/r3c7") of an instanced asset. */
+/** World bounds of every loaded asset of `assetIds` together; false when none has anything drawn. */
+export function sceneBounds(assetIds: readonly string[], out: Box3): boolean {
+  out.makeEmpty();
+  for (const id of assetIds) {
+    const root = roots.get(id);
+    if (!root) continue;
+    root.updateWorldMatrix(true, true);
+    out.expandByObject(root);
+  }
+  return !out.isEmpty();
+}
+
+/** World bounds of a scene path: a whole asset ("station"), a node, or one instance ("field/r3c7") of an instanced asset. */
 export function boundsOf(path: string, out: Box3): boolean {
+  const root = roots.get(path);
+  if (root) {
+    // A whole asset (a row of the tree): everything its model draws.
+    out.setFromObject(root);
+    return !out.isEmpty();
+  }
   const found = findNode(path);
   if (found.ok) {
     out.setFromObject(found.node);
