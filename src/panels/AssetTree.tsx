@@ -1,8 +1,15 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import type { Twin } from '../twin/schema';
-import { useApp } from '../store/app';
+import type { AlarmSnapshot } from '../engine/protocol';
+import { requestFocus, useApp } from '../store/app';
 import { rollupAlarms, type Rollup } from '../lib/alarmRollup';
-import { equipmentPaths, onRegistryChange } from '../scene/sceneRegistry';
+import {
+  equipmentPathOf,
+  equipmentTree,
+  findNode,
+  onRegistryChange,
+  type EquipmentEntry,
+} from '../scene/sceneRegistry';
 
 const ICON = { urgent: '◆', high: '▲', medium: '■', low: '●' } as const;
 
@@ -24,27 +31,104 @@ function AlarmBadge({ rollup }: { rollup: Rollup | undefined }) {
   );
 }
 
-/** Site > area > asset > equipment, in step with the selection, with the alarms rolled up each level. */
+/**
+ * Site > area > asset > equipment > parts, in step with the selection, with the alarms rolled up each
+ * level. Nested equipment is folded under its parent until opened (or until something inside it is
+ * selected); "Fit" on a row frames that asset or part.
+ */
 export function AssetTree({ twin }: { twin: Twin }) {
   const selected = useApp((s) => s.selected);
   const alarms = useApp((s) => s.alarms);
   const [generation, setGeneration] = useState(0);
+  const [open, setOpen] = useState<ReadonlySet<string>>(new Set());
   useEffect(() => onRegistryChange(() => setGeneration((g) => g + 1)), []);
   const assetIds = useMemo(() => twin.assets.map((a) => a.id), [twin]);
   // Equipment becomes known as models load; `generation` re-reads it then.
   const equipment = useMemo(() => {
     void generation;
-    return equipmentPaths(assetIds);
+    return equipmentTree(assetIds);
   }, [assetIds, generation]);
+  const byParent = useMemo(() => {
+    const m = new Map<string, EquipmentEntry[]>();
+    for (const e of equipment) m.set(e.parent, [...(m.get(e.parent) ?? []), e]);
+    return m;
+  }, [equipment]);
+  // Rows that hold the selection stay open, so the selected part is always in sight.
+  const holdsSelection = useMemo(() => {
+    const out = new Set<string>();
+    const parentOf = new Map(equipment.map((e) => [e.path, e.parent]));
+    for (let p = selected ? parentOf.get(selected) : undefined; p !== undefined; p = parentOf.get(p)) out.add(p);
+    return out;
+  }, [equipment, selected]);
   const parents = useMemo(() => {
     const m = new Map<string, string>();
     for (const a of twin.assets) if (a.area) m.set(a.id, `area:${a.area}`).set(`area:${a.area}`, 'site');
     for (const a of twin.assets) if (!a.area) m.set(a.id, 'site');
     return m;
   }, [twin]);
-  const rollup = useMemo(() => rollupAlarms(alarms, parents), [alarms, parents]);
+  const { rollup, keyOf } = useMemo(() => treeRollup(alarms, equipment, parents), [alarms, equipment, parents]);
   const areas = [...new Set(twin.assets.map((a) => a.area ?? ''))];
   const select = (path: string) => useApp.setState({ selected: path });
+  const toggle = (path: string) =>
+    setOpen((o) => {
+      const next = new Set(o);
+      if (!next.delete(path)) next.add(path);
+      return next;
+    });
+
+  const fit = (path: string, label: string) => (
+    <button
+      type="button"
+      className="tree-fit"
+      onClick={() => requestFocus(path)}
+      title={`Fit ${label} in view`}
+      aria-label={`Fit ${label} in view`}
+    >
+      Fit
+    </button>
+  );
+
+  const equipmentItems = (parent: string): ReactNode => {
+    const children = byParent.get(parent);
+    if (!children) return null;
+    return (
+      <ul>
+        {children.map((e) => {
+          const nested = byParent.has(e.path);
+          const expanded = nested && (open.has(e.path) || holdsSelection.has(e.path));
+          return (
+            <li key={e.path}>
+              {nested ? (
+                <button
+                  type="button"
+                  className="tree-toggle"
+                  aria-expanded={expanded}
+                  aria-label={`${expanded ? 'Fold' : 'Open'} ${e.label}`}
+                  onClick={() => toggle(e.path)}
+                >
+                  {expanded ? '▾' : '▸'}
+                </button>
+              ) : (
+                <span className="tree-toggle" aria-hidden="true" />
+              )}
+              <button
+                type="button"
+                className="tree-node"
+                data-path={e.path}
+                aria-current={selected === e.path ? 'true' : undefined}
+                onClick={() => select(e.path)}
+              >
+                {e.label}
+              </button>
+              {fit(e.path, e.label)}
+              <AlarmBadge rollup={rollup.get(keyOf(e.path))} />
+              {expanded && equipmentItems(e.path)}
+            </li>
+          );
+        })}
+      </ul>
+    );
+  };
 
   const assetItems = (area: string) =>
     twin.assets
@@ -54,30 +138,15 @@ export function AssetTree({ twin }: { twin: Twin }) {
           <button
             type="button"
             className="tree-node"
+            data-path={a.id}
             aria-current={selected === a.id ? 'true' : undefined}
             onClick={() => select(a.id)}
           >
             {a.label ?? a.id}
           </button>
+          {fit(a.id, a.label ?? a.id)}
           <AlarmBadge rollup={rollup.get(a.id)} />
-          <ul>
-            {equipment
-              .filter((p) => p.startsWith(`${a.id}/`))
-              .map((p) => (
-                <li key={p}>
-                  <button
-                    type="button"
-                    className="tree-node"
-                    data-path={p}
-                    aria-current={selected === p || selected?.startsWith(`${p}/`) ? 'true' : undefined}
-                    onClick={() => select(p)}
-                  >
-                    {p.slice(a.id.length + 1)}
-                  </button>
-                  <AlarmBadge rollup={rollup.get(p)} />
-                </li>
-              ))}
-          </ul>
+          {equipmentItems(a.id)}
         </li>
       ));
 
@@ -103,4 +172,27 @@ export function AssetTree({ twin }: { twin: Twin }) {
       </ul>
     </section>
   );
+}
+
+/**
+ * Alarm roll-up along the equipment tree. Rolling up goes by path prefix ("station" holds
+ * "station/Pump1"), but a nested part's path need not start with its parent's ("station/Pump1_Motor"
+ * sits in "station/Pump1"): each row gets a key made of its place in the tree, and each alarm the key
+ * of the row its asset is (or is inside).
+ */
+function treeRollup(
+  alarms: readonly AlarmSnapshot[],
+  equipment: readonly EquipmentEntry[],
+  parents: ReadonlyMap<string, string>,
+): { rollup: Map<string, Rollup>; keyOf: (path: string) => string } {
+  const keys = new Map<string, string>();
+  equipment.forEach((e, i) => keys.set(e.path, `${keys.get(e.parent) ?? e.parent}/${i}`));
+  const keyOf = (path: string) => keys.get(path) ?? path;
+  const placed = alarms.map((a) => {
+    if (a.asset === undefined || keys.has(a.asset)) return { ...a, asset: a.asset && keyOf(a.asset) };
+    const node = findNode(a.asset);
+    const owner = node.ok ? equipmentPathOf(node.node) : null;
+    return owner && keys.has(owner) ? { ...a, asset: keyOf(owner) } : a;
+  });
+  return { rollup: rollupAlarms(placed, parents), keyOf };
 }
