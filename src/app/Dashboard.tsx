@@ -8,6 +8,7 @@ import { ValuesPanel } from '../panels/ValuesPanel';
 import { Diagnostics } from '../panels/Diagnostics';
 import { Inspector } from '../panels/Inspector';
 import { AssetTree } from '../panels/AssetTree';
+import { ProblemsBox } from './ProblemsBox';
 
 /** The operator layout: header with views and connection, the scene, and panels beside it. */
 export function Dashboard({ twin }: { twin: Twin; brokerUrl: string }) {
@@ -37,13 +38,7 @@ export function Dashboard({ twin }: { twin: Twin; brokerUrl: string }) {
       </header>
       <div className="body">
         <div className="scene-column">
-          {notices.length > 0 && (
-            <ul className="notices" role="alert" data-testid="notices">
-              {notices.map((n, i) => (
-                <li key={i}>{n}</li>
-              ))}
-            </ul>
-          )}
+          <ProblemsBox twin={twin} notices={notices} />
           <TwinScene twin={twin} />
         </div>
         <aside className="side">
