@@ -292,6 +292,8 @@ export class BindingRuntime {
       const value = r.signalIndex < 0 ? NaN : latest[r.signalIndex];
       if (node === null || !node.visible) {
         el.style.display = 'none';
+        // Placed again when the node shows again, even where the camera has not moved since.
+        r.lastX = NaN;
         continue;
       }
       const stale = r.state.stale;
@@ -340,7 +342,8 @@ export class BindingRuntime {
           reported.add(s.path);
           problems.push({
             node: s.path,
-            message: `no node "${s.path.split('/').slice(1).join('/')}" in the model (it has: ${found.names.slice(0, 30).join(', ')})`,
+            // Every name the model has is listed beside the problem (ProblemsBox), where it can be filtered.
+            message: `no node "${s.path.split('/').slice(1).join('/')}" in the model (it has ${found.names.length} named nodes, listed below)`,
           });
         }
       }
