@@ -265,11 +265,6 @@ function findJsonError(text: string): { message: string; position: number } | nu
   }
 }
 
-/** What three.js makes of a glTF node name (PropertyBinding.sanitizeNodeName): scene lookups see this. */
-function sanitizeNodeName(name: string): string {
-  return name.replace(/\s/g, '_').replace(/[[\].:/]/g, '');
-}
-
 function duplicateIds(items: readonly { id: string }[], where: string, problems: TwinProblem[]): void {
   const seen = new Map<string, number>();
   items.forEach((item, i) => {
@@ -361,16 +356,10 @@ function referenceProblems(twin: Twin): TwinProblem[] {
         message: `unknown asset "${asset}" (assets: ${[...assetIds].join(', ') || 'none'})`,
       });
     }
-    for (const name of names) {
-      if (name === '') {
-        problems.push({ path: jsonPath(path), message: 'empty node name (two "/" in a row, or a "/" at the end)' });
-      } else if (sanitizeNodeName(name) !== name) {
-        // three.js renames glTF nodes as it loads them, so a name written as in the modelling tool never matches.
-        problems.push({
-          path: jsonPath(path),
-          message: `node name "${name}" cannot match: three.js turns spaces into "_" and drops "[", "]", ".", ":" from glTF node names (write "${sanitizeNodeName(name)}")`,
-        });
-      }
+    // Any other name may match: the scene looks nodes up by their names as written in the glTF
+    // ("Pump 1", "Valve.001") as well as by the names three.js gives them on load (sceneRegistry.ts).
+    if (names.includes('')) {
+      problems.push({ path: jsonPath(path), message: 'empty node name (two "/" in a row, or a "/" at the end)' });
     }
   };
 
