@@ -150,7 +150,7 @@ test.describe('with a broker the test can stop', () => {
   });
 });
 
-test('clicking a part selects its equipment: outline, inspector with the live value, and the tree follow', async ({
+test('clicking a part selects that part: outline, inspector with the live value, and the tree follow', async ({
   page,
 }) => {
   await openTwin(page, 'pump-station');
@@ -158,26 +158,27 @@ test('clicking a part selects its equipment: outline, inspector with the live va
   await expect.poll(() => value(page, 'pump2.temp')).toBe(71.5);
   const at = await screenPosition(page, 'station/Pump2_Motor');
   expect(at).not.toBeNull();
-  // Hover names the part and reads its first bound value.
+  // Hover names the part under the pointer (the motor, not the whole pump) and reads its first bound value.
   await page.getByTestId('scene').locator('canvas').hover({ position: at! });
-  await expect(page.getByRole('tooltip')).toHaveText('Pump2 · 71.5 °C');
+  await expect(page.getByRole('tooltip')).toHaveText('Pump2_Motor · 71.5 °C');
   expect(await selectionBluePixels(page, at!)).toBeLessThan(20);
   await page.getByTestId('scene').locator('canvas').click({ position: at! });
   const inspector = page.getByTestId('inspector');
-  await expect(inspector).toHaveAttribute('data-selected', 'station/Pump2');
+  await expect(inspector).toHaveAttribute('data-selected', 'station/Pump2_Motor');
   // A rim in the selection blue around the part's silhouette.
   await expect.poll(() => selectionBluePixels(page, at!)).toBeGreaterThan(150);
   await expect(inspector.getByTestId('inspector-value-pump2.temp')).toHaveText('71.5 °C');
-  await expect(page.getByTestId('asset-tree').locator('[data-path="station/Pump2"]')).toHaveAttribute(
+  // The tree opens the pump to show its selected motor.
+  await expect(page.getByTestId('asset-tree').locator('[data-path="station/Pump2_Motor"]')).toHaveAttribute(
     'aria-current',
     'true',
   );
   // The value follows the broker without another click.
   await publishJson(publisher, 'plant/north/pumps/pump2/telemetry', pumpTelemetry(74, 0));
   await expect(inspector.getByTestId('inspector-value-pump2.temp')).toHaveText('74.0 °C');
-  // Keyboard: the next equipment, then Escape clears the selection.
+  // Keyboard: the next part of the same pump, then Escape clears the selection.
   await page.getByTestId('scene').press('ArrowRight');
-  await expect(inspector).not.toHaveAttribute('data-selected', 'station/Pump2');
+  await expect(inspector).toHaveAttribute('data-selected', 'station/Pump2_Casing');
   await page.getByTestId('scene').press('Escape');
   await expect(inspector).not.toHaveAttribute('data-selected', /./);
   await expect.poll(() => selectionBluePixels(page, at!)).toBeLessThan(20);
