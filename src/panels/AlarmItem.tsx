@@ -4,7 +4,7 @@ import type { Priority } from '../twin/schema';
 import { currentSession, type Session } from '../app/session';
 import { actOnSession } from './sessionAction';
 import { requestFocus, useApp } from '../store/app';
-import { formatValue } from '../lib/format';
+import { telemetry } from '../store/telemetry';
 import { parseDuration } from '../lib/duration';
 import { clockTime } from '../lib/clock';
 
@@ -46,7 +46,8 @@ export function AlarmItem({ alarm: a }: { alarm: AlarmSnapshot }) {
         {STATE_TEXT[a.state]}
         {a.predicted && ' · predicted'}
         {a.chattering && <strong className="chatter"> · chattering</strong>}
-        {a.latched && ' · latched'} · raised {clockTime(a.raisedAt)} · value {formatValue(a.value)}
+        {a.latched && ' · latched'} · raised {clockTime(a.raisedAt)} · value{' '}
+        {telemetry.formatValueOf(telemetry.indexOf(a.signal), a.value)}
         {a.acknowledgedAt !== undefined && ` · ack ${clockTime(a.acknowledgedAt)} by ${a.acknowledgedBy ?? '?'}`}
         {a.clearedAt !== undefined && ` · cleared ${clockTime(a.clearedAt)}`}
         {a.shelvedUntil !== undefined && ` · shelved until ${clockTime(a.shelvedUntil)}`}

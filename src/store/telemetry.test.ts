@@ -229,3 +229,14 @@ describe('TelemetryStore readings: one rule, said in words', () => {
     expect(s.reading(-1, 1e12)).toMatchObject({ value: '—', age: 'no value yet', state: 'none' });
   });
 });
+
+describe('TelemetryStore.formatValueOf', () => {
+  it("formats any value (an alarm's) as its signal's kind, and plainly for an unknown signal", () => {
+    const s = store();
+    s.setDefinitionStates([{ OPEN: 1, CLOSED: 0 }, undefined]);
+    s.applyBatch({ ...batch([1, 3, 1000]), kinds: [{ index: 1, kind: KIND_BOOLEAN }] });
+    expect(s.formatValueOf(0, 1)).toBe('OPEN');
+    expect(s.formatValueOf(1, 1)).toBe('true');
+    expect(s.formatValueOf(-1, 1)).toBe('1.00');
+  });
+});

@@ -163,13 +163,19 @@ export class TelemetryStore {
   reading(index: number, now: number, unit = ''): Reading {
     const condition = this.condition(index, now);
     if (condition.state === 'none') return { value: '—', age: condition.reason, ...condition };
-    const info = this.signals[index];
-    const value = formatReading(this.latest[index], this.texts[index], {
+    const value = this.formatValueOf(index, this.latest[index], unit, this.texts[index]);
+    return { value, age: formatAge(now - this.times[index]), ...condition };
+  }
+
+  /** A value of signal `index` (its latest, or one an alarm recorded) formatted as what that signal carries. */
+  formatValueOf(index: number, value: number, unit = '', text?: string): string {
+    const info = index >= 0 ? this.signals[index] : undefined;
+    if (info === undefined) return formatReading(value, text, { unit });
+    return formatReading(value, text, {
       unit,
       kind: VALUE_KINDS[this.kinds[index]],
       states: this.statesByDef[info.def] ?? null,
     });
-    return { value, age: formatAge(now - this.times[index]), ...condition };
   }
 
   /**
