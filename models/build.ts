@@ -1,5 +1,5 @@
 /**
- * The models command (`npm run models -- <command>`):
+ * The models command (`npm run models -- <command>`; `--help` prints the usage below):
  *   (none)                         writes the demo models and the generated solar-farm twin; deterministic,
  *                                  so the committed files only change when this code (or glTF tooling) does
  *   optimize <in.glb> <out.glb> [--codec meshopt|draco] [--textures keep|ktx2]
@@ -33,8 +33,27 @@ async function writeModels(folder: string, models: readonly { file: string; buil
   }
 }
 
+const HELP = `Usage: npm run models -- [command]
+
+Commands:
+  (none), build                  write the demo models (models/pump-station/*.glb,
+                                 models/solar-farm/solar-panel.glb) and the generated
+                                 models/solar-farm/twin.json
+  optimize <in.glb> <out.glb> [--codec meshopt|draco] [--textures keep|ktx2]
+                                 compress a model for the web: geometry (meshopt by default, or Draco),
+                                 and with --textures ktx2 its PNG/JPEG/WebP textures to Basis KTX2;
+                                 node names are kept, so bindings still find them
+  help, --help, -h               this text
+
+Details: docs/twin-format.md, "Loading, compression and broken files".
+Exit status: 0 done, 1 a model could not be optimized, 2 bad arguments.`;
+
+const isHelp = (arg: string | undefined) => arg === '--help' || arg === '-h' || arg === 'help';
+
 const [command, ...args] = process.argv.slice(2);
-if (command === undefined || command === 'build') {
+if (isHelp(command) || args.some(isHelp)) {
+  console.log(HELP);
+} else if (command === undefined || command === 'build') {
   await writeModels('pump-station', PUMP_STATION_MODELS);
   await writeModels('solar-farm', SOLAR_FARM_MODELS);
   const twinPath = join(here, 'solar-farm', 'twin.json');
@@ -68,7 +87,8 @@ if (command === undefined || command === 'build') {
     process.exit(1);
   }
 } else {
-  console.error(`unknown command "${command}": use "optimize <in.glb> <out.glb>", or nothing to build the demo models`);
+  console.error(`unknown command "${command}"\n`);
+  console.error(HELP);
   process.exit(2);
 }
 
