@@ -1,4 +1,4 @@
-import { Suspense, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { Suspense, useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { Canvas, useFrame, useThree, type ThreeEvent } from '@react-three/fiber';
 import { OrbitControls, useProgress } from '@react-three/drei';
 import type { Twin } from '../twin/schema';
@@ -17,6 +17,7 @@ import './scene.css';
 import './theme.css';
 import { applyThemeToDocument, SCENE_COLORS, setTheme, useTheme } from './theme';
 import { CameraRig, WHOLE_SCENE_VIEW } from './CameraRig';
+import { labelLift } from './sceneFraming';
 import { SceneProbe } from './SceneProbe';
 import { hoverReadingText } from './readingText';
 
@@ -34,6 +35,7 @@ export function TwinScene({ twin }: { twin: Twin }) {
   const initial = twin.views[0]?.camera ?? FALLBACK_VIEW;
   const runtime = useMemo(() => new BindingRuntime(twin, telemetry), [twin]);
   const assetIds = useMemo(() => twin.assets.map((a) => a.id), [twin]);
+  const onSceneSize = useCallback((radius: number) => (runtime.labelLift = labelLift(radius)), [runtime]);
   // Nodes the twin names are equipment whatever their names: picking stops at them, the tree lists them.
   useEffect(
     () =>
@@ -141,7 +143,7 @@ export function TwinScene({ twin }: { twin: Twin }) {
         <SelectionOutline />
         <Bindings runtime={runtime} />
         <OrbitControls makeDefault target={initial.target} maxPolarAngle={Math.PI * 0.49} />
-        <CameraRig views={twin.views} assetIds={assetIds} />
+        <CameraRig views={twin.views} assetIds={assetIds} onSceneSize={onSceneSize} />
         <SceneProbe twin={twin} runtime={runtime} />
         {software && <SoftwareResolution />}
       </Canvas>

@@ -321,6 +321,34 @@ describe('BindingRuntime', () => {
     expect(rt.problems[0].message).toContain('it has 3 named nodes');
   });
 
+  it('lifts a label without an offset by the scene-sized lift, and one with an offset by its own', () => {
+    const s = scene();
+    cleanup = s.unregister;
+    const store = storeWith({ 'p.temp': 1 });
+    const rt = new BindingRuntime(
+      twinWith([
+        { signal: 'p.temp', node: 'plant/Pump1_Motor', effect: { kind: 'label' } },
+        { signal: 'p.temp', node: 'plant/Pump1_Motor', effect: { kind: 'label', offset: [0, 0.4, 0] } },
+      ]),
+      store,
+    );
+    const sized: LabelElement = { textContent: '', style: { transform: '', display: '' }, dataset: {} };
+    const fixed: LabelElement = { textContent: '', style: { transform: '', display: '' }, dataset: {} };
+    rt.attachLabel(0, sized);
+    rt.attachLabel(1, fixed);
+    const camera = new PerspectiveCamera(45, 1, 0.1, 100);
+    camera.position.set(0, 0, 10);
+    camera.updateMatrixWorld();
+    const y = (el: LabelElement) => Number(/translate\(\d+px, (\d+)px\)/.exec(el.style.transform)![1]);
+    rt.labelLift = 3;
+    rt.apply(0.016, T0, { camera, width: 400, height: 400 });
+    // Higher on screen (smaller y) with the larger lift; the written offset is kept.
+    expect(y(sized)).toBeLessThan(y(fixed) - 20);
+    rt.labelLift = 0.4;
+    rt.apply(0.016, T0, { camera, width: 400, height: 400 });
+    expect(y(sized)).toBe(y(fixed));
+  });
+
   it('shows a label hidden with its node again when the node shows again, with the camera still', () => {
     const s = scene();
     cleanup = s.unregister;

@@ -93,6 +93,11 @@ export class BindingRuntime {
   private storeEpoch = -1;
   private alarms: readonly AlarmSnapshot[] = [];
   problems: BindingProblem[] = [];
+  /**
+   * How far above its node's top a label without an `offset` sits (metres): set from the scene's size
+   * (sceneFraming.ts labelLift), so it is millimetres on a small part and metres on a site.
+   */
+  labelLift = 0.4;
   /** Whether the connection to the broker is up; when it is down every bound value is stale. */
   online = true;
   /** True after `apply` when something moves on its own (a spin), so another frame is needed. */
@@ -308,9 +313,13 @@ export class BindingRuntime {
       const o = r.binding.effect.offset;
       node.getWorldPosition(point);
       point.y += r.state.top;
-      point.x += o[0];
-      point.y += o[1];
-      point.z += o[2];
+      if (o) {
+        point.x += o[0];
+        point.y += o[1];
+        point.z += o[2];
+      } else {
+        point.y += this.labelLift;
+      }
       point.project(view.camera);
       if (point.z > 1 || point.z < -1) {
         el.style.display = 'none';

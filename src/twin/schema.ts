@@ -256,7 +256,11 @@ export const effectSchema = z
       .object({
         kind: z.literal('label'),
         text: z.string().optional().describe("Text before the value; the signal's label when absent"),
-        offset: vec3.default([0, 0.4, 0]).describe('Where the label sits, from the top of the node [x, y, z]'),
+        offset: vec3
+          .optional()
+          .describe(
+            "Where the label sits, from the top of the node [x, y, z] in metres; by default just above it (3% of the scene's size)",
+          ),
       })
       .strict()
       .describe('A text label with the value and unit that faces the camera'),
