@@ -463,6 +463,22 @@ describe('BindingRuntime', () => {
     expect(s.motor.material).not.toBe(own);
   });
 
+  it('gives back the model’s own materials when a bound node sits inside another bound node', () => {
+    const s = scene();
+    cleanup = s.unregister;
+    const own = s.motor.material;
+    const rt = new BindingRuntime(
+      twinWith([
+        { signal: 'p.temp', node: 'plant/Pump1', effect: { kind: 'colorThresholds', stops: [[95, 'alarm']] } },
+        { signal: 'p.temp', node: 'plant/Pump1_Motor', effect: { kind: 'visible' } },
+      ]),
+      storeWith({ 'p.temp': 99 }),
+    );
+    rt.apply(0.016, T0);
+    rt.dispose();
+    expect(s.motor.material).toBe(own);
+  });
+
   it('frees a node’s copies when its model goes', () => {
     const s = scene();
     const store = storeWith({ 'p.temp': 99 });

@@ -370,7 +370,8 @@ export class BindingRuntime {
    * the scene is going). The runtime stays usable: the next `apply` takes the nodes again.
    */
   dispose(): void {
-    for (const s of this.nodes) release(s);
+    // Newest first: a node inside another bound node copied the outer node's copy, and gives that back.
+    for (let n = this.nodes.length - 1; n >= 0; n--) release(this.nodes[n]);
     this.resolvedAt = -1;
   }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DoubleSide, MeshBasicMaterial, MeshLambertMaterial, MeshStandardMaterial, Texture } from 'three';
+import { DoubleSide, MeshBasicMaterial, MeshLambertMaterial, MeshStandardMaterial, ShaderLib, Texture } from 'three';
+import { attachOverlay, newOverlay } from './overlay';
 import { HEAVY_SCENE_PIXEL_BUDGET, pixelBudgetFor, softwareDpr, SOFTWARE_PIXEL_BUDGET, toLambert } from './softwareGl';
 
 describe('toLambert (light render profile)', () => {
@@ -33,6 +34,18 @@ describe('toLambert (light render profile)', () => {
     l.emissive.set('#00ff00');
     expect(pbr.color.getHexString()).toBe('808080');
     expect(pbr.emissive.getHexString()).toBe('000000');
+  });
+
+  it('a Lambert copy of a textured part takes the effect overlay, so colours read over its texture', () => {
+    const map = new Texture();
+    const l = toLambert(new MeshStandardMaterial({ map }));
+    const overlay = newOverlay();
+    attachOverlay(l, overlay);
+    const shader = { uniforms: {}, fragmentShader: ShaderLib.lambert.fragmentShader, vertexShader: '' };
+    l.onBeforeCompile(shader as never, undefined as never);
+    expect((l as MeshLambertMaterial).map).toBe(map);
+    expect((shader.uniforms as Record<string, unknown>).twTint).toBe(overlay.tint);
+    expect(shader.fragmentShader).toContain('mix( diffuseColor.rgb, twTint.rgb, twTint.a )');
   });
 
   it('copies other kinds of material as they are', () => {
