@@ -18,7 +18,8 @@ export function ProblemsBox({ twin, notices }: { twin: Twin; notices: readonly s
     return modelNames(twin);
   }, [twin, generation]);
   const view = filterProblems(notices, models, filter);
-  if (view.total === 0) return null;
+  // The names of a model come with the problem that needs them (a missing node), never alone.
+  if (notices.length === 0) return null;
   const summary = `${notices.length} problem${notices.length === 1 ? '' : 's'}`;
   return (
     <section className="notices" data-testid="notices" data-open={open} aria-label="Problems">

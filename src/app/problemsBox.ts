@@ -11,8 +11,6 @@ export interface ModelNames {
 export interface ProblemsView {
   notices: string[];
   models: ModelNames[];
-  /** Everything there is, before the filter: the count the collapsed box shows. */
-  total: number;
 }
 
 /**
@@ -29,8 +27,7 @@ export function filterProblems(
     const t = text.toLowerCase();
     return words.every((w) => t.includes(w));
   };
-  const total = notices.length + models.length;
-  if (words.length === 0) return { notices: [...notices], models: [...models], total };
+  if (words.length === 0) return { notices: [...notices], models: [...models] };
   return {
     notices: notices.filter(hit),
     models: models.flatMap((m) => {
@@ -38,6 +35,5 @@ export function filterProblems(
       const names = m.names.filter(hit);
       return names.length > 0 ? [{ ...m, names }] : [];
     }),
-    total,
   };
 }

@@ -38,8 +38,6 @@ export interface TwinviewProbe {
   screenBounds(
     path: string,
   ): { left: number; top: number; right: number; bottom: number; width: number; height: number } | null;
-  /** The camera's clipping planes and its distance to the orbit target. */
-  camera(): { near: number; far: number; distance: number };
 }
 
 declare global {
@@ -55,7 +53,6 @@ const corner = new Vector3();
 export function SceneProbe({ twin, runtime }: { twin: Twin; runtime: BindingRuntime }) {
   const camera = useThree((s) => s.camera);
   const gl = useThree((s) => s.gl);
-  const controls = useThree((s) => s.controls) as { target?: Vector3 } | null;
   useFrame(() => {
     sceneStats.frames++;
   });
@@ -115,19 +112,11 @@ export function SceneProbe({ twin, runtime }: { twin: Twin; runtime: BindingRunt
         }
         return { ...out, width: rect.width, height: rect.height };
       },
-      camera: () => {
-        const c = camera as { near: number; far: number } & typeof camera;
-        return {
-          near: c.near,
-          far: c.far,
-          distance: controls?.target ? camera.position.distanceTo(controls.target) : NaN,
-        };
-      },
     };
     return () => {
       delete window.twinview;
     };
-  }, [camera, gl, twin, runtime, controls]);
+  }, [camera, gl, twin, runtime]);
   return null;
 }
 
