@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Aedes, type AedesOptions } from 'aedes';
@@ -217,12 +217,28 @@ describe('openConnection with a broker', () => {
     cleanups.push(() => broker.close());
     const c = open(broker.url, { credentials: { username: 'intruder', password: 'x' } });
     await waitFor(() => c.statuses.some((s) => s.state === 'offline'));
-    await new Promise((resolve) => setTimeout(resolve, 400)); // several reconnect periods
     expect(c.statuses.map((s) => s.state)).toEqual(['connecting', 'offline']);
     expect(c.statuses[1]).toMatchObject({ reason: expect.stringMatching(/Bad username or password/) });
 
     const ok = open(broker.url, { credentials: { username: 'op', password: 'x' } });
     await waitFor(() => ok.statuses.some((s) => s.state === 'online'));
+  });
+
+  it('schedules no retry after a refusal that retrying cannot fix (bad credentials)', async () => {
+    // Timers faked so "no retry" is checked by what is scheduled, not by waiting a while.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const fake = refusingBroker([4], { code: 4, message: 'Connection refused: Bad username or password' });
+      const c = open('ws://fake', { connect: fake.connect });
+      for (let i = 0; i < 10; i++) await Promise.resolve();
+      expect(c.statuses.map((s) => s.state)).toEqual(['connecting', 'offline']);
+      expect(vi.getTimerCount()).toBe(0);
+      vi.runAllTimers();
+      expect(fake.reconnects()).toBe(0);
+      expect(fake.versions).toEqual([4]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('reports a subscription the broker refuses', async () => {
@@ -369,11 +385,16 @@ describe('protocolRefusal', () => {
 });
 
 /**
- * A stand-in for mqtt.connect whose broker refuses the listed protocol levels (5, or 4 for 3.1.1)
- * with CONNACK code 1, as a broker answers a version it cannot speak; it records each level tried.
+ * A stand-in for mqtt.connect whose broker refuses the listed protocol levels (5, or 4 for 3.1.1),
+ * by default with CONNACK code 1 as a broker answers a version it cannot speak; it records each level
+ * tried and counts reconnects.
  */
-function refusingBroker(refuse: number[]) {
+function refusingBroker(
+  refuse: number[],
+  refusal = { code: 1, message: 'Connection refused: Unacceptable protocol version' },
+) {
   const versions: number[] = [];
+  let reconnects = 0;
   const connect = (_url: string, options: IClientOptions): MqttClient => {
     const version = options.protocolVersion ?? 4;
     versions.push(version);
@@ -383,21 +404,21 @@ function refusingBroker(refuse: number[]) {
         cb?.();
         return client;
       },
-      reconnect: () => client,
+      reconnect: () => {
+        reconnects++;
+        return client;
+      },
       subscribe: () => client,
     });
     queueMicrotask(() => {
       if (refuse.includes(version)) {
-        client.emit(
-          'error',
-          Object.assign(new Error('Connection refused: Unacceptable protocol version'), { code: 1 }),
-        );
+        client.emit('error', Object.assign(new Error(refusal.message), { code: refusal.code }));
         client.emit('close');
       } else client.emit('connect', { cmd: 'connack', sessionPresent: false });
     });
     return client as unknown as MqttClient;
   };
-  return { connect, versions };
+  return { connect, versions, reconnects: () => reconnects };
 }
 
 /** Closes every client connection from the broker's side, as a network drop would. */
