@@ -75,14 +75,6 @@ export const DATATYPE = {
   UUID: 15,
 } as const;
 
-/** A datatype's name ("Int64"), for births read by the CLI; "Unknown" for 0, the number otherwise. */
-export function datatypeName(datatype: number): string {
-  if (datatype === 0) return 'Unknown';
-  for (const [name, n] of Object.entries(DATATYPE)) if (n === datatype) return name;
-  const more = ['DataSet', 'Bytes', 'File', 'Template', 'PropertySet', 'PropertySetList'];
-  return more[datatype - 16] ?? String(datatype);
-}
-
 const TWO_32 = 4294967296;
 const TWO_64 = 18446744073709551616;
 
