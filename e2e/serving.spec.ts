@@ -60,7 +60,9 @@ test("a twin's problems name its file where it really is, here in another twins 
   await expect(page.getByRole('alert')).not.toContainText('models/broken-twin');
 });
 
-test('the page fetches a twin from a folder that needs URL encoding by its encoded name', async ({ request }) => {
+test('the index says where each twin.json is, and the server answers a folder name URL-encoded', async ({
+  request,
+}) => {
   const index = (await (await request.get('/twins/index.json')).json()) as { id: string; path: string }[];
   expect(index.find((t) => t.id === 'north plant')?.path).toMatch(/north plant\/twin\.json$/);
   const twin = await request.get('/twins/north%20plant/twin.json');
