@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { TelemetryStore, QUALITY_DEAD } from '../store/telemetry';
+import { TelemetryStore, QUALITY_DEAD, QUALITY_SUSPECT } from '../store/telemetry';
 import { KIND_BOOLEAN } from '../engine/protocol';
-import { labelText } from './readingText';
+import { twinSchema } from '../twin/schema';
+import { hoverReadingText, labelText } from './readingText';
 
 function store() {
   const s = new TelemetryStore(10);
@@ -39,5 +40,37 @@ describe('labelText', () => {
 
   it('a signal without a value is a dash, not a stale word', () => {
     expect(labelText(store(), -1, 'Temp', '°C', 2000)).toBe('Temp: —');
+  });
+});
+
+describe('hoverReadingText', () => {
+  const twin = twinSchema.parse({
+    id: 't',
+    title: 'T',
+    connection: { url: 'ws://127.0.0.1:1', subscribe: ['#'] },
+    assets: [{ id: 'station', model: 's.glb' }],
+    signals: [{ id: '{p}.temp', topic: '+p', unit: '°C' }],
+    bindings: [{ signal: 'pump1.temp', node: 'station/Pump1', effect: { kind: 'visible' } }],
+  });
+  const withTemp = () => {
+    const s = new TelemetryStore(10);
+    s.setDefinitionPeriods([null]);
+    s.addSignals([{ index: 0, id: 'pump1.temp', def: 0, label: 'Temp', unit: '°C' }]);
+    s.online = true;
+    s.applyBatch({ type: 'batch', samples: new Float64Array([0, 71.5, 1000]), count: 1 });
+    return s;
+  };
+
+  it('names the part and its first value, and says why it is not live', () => {
+    const s = withTemp();
+    expect(hoverReadingText(twin, 'station/Pump1', s, 2000)).toBe('Pump1 · 71.5 °C');
+    s.setQuality(0, QUALITY_SUSPECT, true);
+    expect(hoverReadingText(twin, 'station/Pump1', s, 2000)).toBe(
+      'Pump1 · 71.5 °C (suspect: sequence gap: messages from its edge node were lost)',
+    );
+  });
+
+  it('only names a part whose signal has no value yet', () => {
+    expect(hoverReadingText(twin, 'station/Pump1', new TelemetryStore(10), 2000)).toBe('Pump1');
   });
 });
