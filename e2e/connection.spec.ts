@@ -45,7 +45,7 @@ test('values from retained messages show on load, decoded (JSON path, state name
     await publisher.publishAsync('lab/tempF', '212', retain);
     await openLab(page);
     await expect(page.getByTestId('value-lab.temp')).toHaveText('21.5 °C');
-    await expect(page.getByTestId('value-lab.state')).toHaveText('1.00');
+    await expect(page.getByTestId('value-lab.state')).toHaveText('RUNNING');
     await expect(page.getByTestId('value-lab.tempF')).toHaveText('100.0 °C');
     // A signal that misses three periods (1 s here) is shown as stale although the broker is up.
     await expect(row(page, 'lab.temp')).toHaveAttribute('data-stale', 'true');
@@ -140,7 +140,7 @@ test('garbage payloads leave values unchanged, are counted by reason and shown a
     await publisher.publishAsync('lab/temp', JSON.stringify({ t: 30 }), { qos: 1 });
     await publisher.publishAsync('lab/state', 'STOPPED', { qos: 1 });
     await expect(page.getByTestId('value-lab.temp')).toHaveText('30.0 °C');
-    await expect(page.getByTestId('value-lab.state')).toHaveText('0.00');
+    await expect(page.getByTestId('value-lab.state')).toHaveText('STOPPED');
 
     const garbage: [string, string][] = [
       ['lab/temp', '{"t": 31'], // bad JSON
@@ -166,7 +166,7 @@ test('garbage payloads leave values unchanged, are counted by reason and shown a
     await expect(diagnostics.locator('[data-reason="unknown-topic"]')).toHaveAttribute('data-count', '3');
     // Values are what the last good messages said.
     await expect(page.getByTestId('value-lab.temp')).toHaveText('30.0 °C');
-    await expect(page.getByTestId('value-lab.state')).toHaveText('0.00');
+    await expect(page.getByTestId('value-lab.state')).toHaveText('STOPPED');
     await expect(page.getByTestId('value-lab.counter')).toHaveText('—');
     // The last rejected payloads are shown as text, never as markup.
     await diagnostics.locator('summary').click();
