@@ -98,6 +98,7 @@ test('"host" ignores a page that is not on the allowlist', async ({ page }) => {
   await openPortal(page, 'https://someone-else.example');
   const frame = page.frameLocator('#tv');
   await expect(frame.getByTestId('waiting-for-host')).toContainText('Waiting for the host page');
+  // Nothing must happen: the wait is the stretch over which the dashboard is seen to ignore the page.
   await page.waitForTimeout(1500);
   await expect(frame.getByTestId('waiting-for-host')).toBeVisible();
   await expect(frame.getByTestId('connection')).toHaveCount(0);

@@ -26,7 +26,7 @@ test('values come from the polled endpoint; when it fails they stay and go stale
   await new Promise<void>((resolve) => server.listen(PORT, '127.0.0.1', resolve));
   try {
     await page.goto('/?twin=ingest-http');
-    await expect(page.getByTestId('value-pump1.service')).toHaveText('1.00', { timeout: 10_000 });
+    await expect(page.getByTestId('value-pump1.service')).toHaveText('DUE', { timeout: 10_000 });
     await expect(page.getByTestId('value-pump1.hours')).toHaveText(/^12\d\d h$/);
     // Polled again every second: the counter moves.
     const first = await page.getByTestId('value-pump1.hours').textContent();

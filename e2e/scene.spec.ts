@@ -42,8 +42,20 @@ test.afterAll(async () => {
 
 test('an idle scene renders no frames, and new data renders again', async ({ page }) => {
   await openTwin(page, 'pump-station');
-  await page.waitForTimeout(1_000);
-  const before = await frames(page);
+  // Settled: two reads half a second apart agree (models in, first values drawn).
+  let before = -1;
+  await expect
+    .poll(
+      async () => {
+        const now = await frames(page);
+        const settled = now === before;
+        before = now;
+        return settled;
+      },
+      { intervals: [500] },
+    )
+    .toBe(true);
+  // Idle means nothing drawn over a stretch of time: the one wait here is the thing measured.
   await page.waitForTimeout(2_000);
   expect(await frames(page)).toBe(before);
   await publishJson(publisher, 'plant/north/pumps/pump2/telemetry', pumpTelemetry(50, 0));
@@ -65,8 +77,7 @@ test('an unacknowledged alarm makes its part blink, and acknowledging it makes t
   await expect.poll(() => look(page, 'station/Pump1_Motor'), { timeout: 8_000 }).toMatchObject({ alarm: 2 });
   // The blink draws frames on its own (twice a second) while no data arrives.
   const before = await frames(page);
-  await page.waitForTimeout(1_200);
-  expect(await frames(page)).toBeGreaterThan(before);
+  await expect.poll(() => frames(page)).toBeGreaterThan(before);
   // Both alarms of the pump (hot and overheating) must be acknowledged before it stops blinking.
   const list = page.getByTestId('alarm-list');
   await list

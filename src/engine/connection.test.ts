@@ -187,6 +187,43 @@ describe('openConnection with a broker', () => {
     expect(c.statuses[c.statuses.length - 1]).toEqual({ state: 'offline', url: broker.url, reason: 'stopped' });
   });
 
+  it('publishes at QoS 1 once connected, and refuses at once (queues nothing) when not', async () => {
+    const broker = await startBroker();
+    cleanups.push(() => broker.close());
+    const seen: string[] = [];
+    broker.aedes.on('publish', (packet) => {
+      if (packet.topic === 'plant/north/pump1/cmd') seen.push(packet.payload.toString());
+    });
+    const c = open(broker.url);
+    expect(await c.conn.publish('plant/north/pump1/cmd', '{"action":"stop"}', { qos: 1 })).toMatchObject({
+      ok: false,
+      reason: 'not connected to the broker',
+    });
+    await waitFor(() => c.statuses.some((s) => s.state === 'online'));
+    expect(await c.conn.publish('plant/north/pump1/cmd', '{"action":"start"}', { qos: 1 })).toEqual({ ok: true });
+    await waitFor(() => seen.length > 0);
+    expect(seen).toEqual(['{"action":"start"}']);
+  });
+
+  it("subscribes the extra filters beside the twin's own", async () => {
+    const broker = await startBroker();
+    cleanups.push(() => broker.close());
+    const statuses: ConnectionStatus[] = [];
+    const messages: string[] = [];
+    const conn = openConnection({
+      connection: connection(),
+      brokerUrl: broker.url,
+      extraSubscriptions: { 'twinview/v1/t/#': { qos: 1 } },
+      onMessage: (topic) => messages.push(topic),
+      onStatus: (st) => statuses.push(st),
+    });
+    cleanups.push(() => conn.close());
+    await waitFor(() => {
+      void publish(broker, 'twinview/v1/t/service', '{}');
+      return messages.includes('twinview/v1/t/service');
+    });
+  });
+
   it('reports reconnect attempts while the broker is away and comes back online, resubscribed', async () => {
     let broker = await startBroker();
     const port = broker.port;

@@ -38,10 +38,32 @@ export interface ConnectionOptions {
   now?: () => number;
   /** The connect function; tests pass a fake. Default mqtt.connect. */
   connect?: (url: string, options: IClientOptions) => MqttClient;
+  /** Filters subscribed beside the twin's own (e.g. Twinview's namespace, src/engine/namespace.ts). */
+  extraSubscriptions?: Record<string, { qos: 0 | 1 }>;
+  /** The last will: published by the broker when this client goes without a clean disconnect. */
+  will?: { topic: string; payload: string; qos: 0 | 1; retain: boolean };
+}
+
+/** What became of a publish: sent (and, at QoS 1, accepted by the broker), or why not. */
+export type PublishResult = { ok: true } | { ok: false; reason: string; reasonCode?: number };
+
+export interface PublishOptions {
+  qos: 0 | 1;
+  retain?: boolean;
+  /** MQTT 5 only (ignored on 3.1.1): where a device should reply, and what ties its reply to this message. */
+  responseTopic?: string;
+  correlationData?: Uint8Array;
 }
 
 export interface BrokerConnection {
   readonly url: string;
+  /**
+   * Publishes now, or refuses at once when not connected (nothing is queued: a command sent minutes
+   * later, after a reconnect, would surprise the operator who pressed the button). At QoS 1 it
+   * resolves when the broker acknowledged; an MQTT 5 broker's refusal (e.g. an ACL: "Not authorized")
+   * comes back with its reason code.
+   */
+  publish(topic: string, payload: string | Uint8Array, options: PublishOptions): Promise<PublishResult>;
   /** Disconnects cleanly (forcing after a second) and reports offline "stopped". */
   close(): Promise<void>;
 }
@@ -164,21 +186,24 @@ export function openConnection(o: ConnectionOptions): BrokerConnection {
   const refused: MqttVersion[] = [];
 
   report({ state: 'connecting', url });
-  const connect = (): MqttClient =>
-    (o.connect ?? mqtt.connect)(url, clientOptions(connection, o.credentials, o.clientId));
+  const connect = (): MqttClient => {
+    const options = clientOptions(connection, o.credentials, o.clientId);
+    if (o.will) options.will = { ...o.will };
+    return (o.connect ?? mqtt.connect)(url, options);
+  };
   let client: MqttClient;
   try {
     client = connect();
   } catch (err) {
     // mqtt.connect throws synchronously for URLs it cannot use.
     report({ state: 'offline', url, reason: describe(err) });
-    return { url, close: async () => {} };
+    return { url, close: async () => {}, publish: async () => ({ ok: false, reason: 'not connected' }) };
   }
 
   const subscribeAll = () => {
     // One SUBSCRIBE per filter: mqtt.js forgets every filter of a SUBSCRIBE when the broker refuses
     // one of them, and each refusal deserves its own report.
-    for (const [filter, options] of Object.entries(subscriptions(o.connection))) {
+    for (const [filter, options] of Object.entries({ ...subscriptions(o.connection), ...o.extraSubscriptions })) {
       client.subscribe(filter, options, (err, _granted, packet) => {
         // A refusal is a SUBACK code from 0x80 up (3.1.1: 128). An error without a SUBACK is a
         // connection that closed first: we subscribe again on the next connect.
@@ -279,6 +304,31 @@ export function openConnection(o: ConnectionOptions): BrokerConnection {
 
   return {
     url,
+    publish: (topic, payload, options) =>
+      new Promise<PublishResult>((resolve) => {
+        if (!online || stopped) return resolve({ ok: false, reason: 'not connected to the broker' });
+        const properties: NonNullable<Parameters<MqttClient['publish']>[2]>['properties'] = {};
+        if (connection.mqtt === 5) {
+          if (options.responseTopic) properties.responseTopic = options.responseTopic;
+          if (options.correlationData)
+            // mqtt-packet writes any byte array; Node's Buffer is not there in the browser worker.
+            properties.correlationData = options.correlationData as Buffer;
+        }
+        client.publish(
+          topic,
+          payload as string,
+          { qos: options.qos, retain: options.retain ?? false, properties },
+          (err) => {
+            if (!err) return resolve({ ok: true });
+            const code = (err as { code?: unknown }).code;
+            resolve(
+              typeof code === 'number'
+                ? { ok: false, reason: `the broker refused it (${reasonText(code)})`, reasonCode: code }
+                : { ok: false, reason: describe(err) },
+            );
+          },
+        );
+      }),
     close: () =>
       new Promise<void>((resolve) => {
         if (stopped) return resolve();

@@ -8,6 +8,8 @@ import type { FromWorker } from './protocol';
 import { SAMPLE_STRIDE } from './protocol';
 
 let server: Server | null = null;
+/** Requests the local server has answered (polls the session made). */
+let requests = 0;
 let session: EngineSession | null = null;
 afterEach(async () => {
   await session?.stop();
@@ -19,6 +21,7 @@ afterEach(async () => {
 /** A tiny local HTTP server; `reply` decides each response. */
 async function serve(reply: () => { status: number; body: string }): Promise<string> {
   server = createServer((_req, res) => {
+    requests++;
     const r = reply();
     res.writeHead(r.status, { 'content-type': 'application/json' }).end(r.body);
   });
@@ -43,7 +46,13 @@ function start(url: string) {
   const posts: FromWorker[] = [];
   session = new EngineSession(
     { post: (m) => posts.push(m) },
-    { openConnection: () => ({ url: 'ws://127.0.0.1:1', close: async () => {} }) },
+    {
+      openConnection: () => ({
+        url: 'ws://127.0.0.1:1',
+        close: async () => {},
+        publish: async () => ({ ok: false, reason: 'not connected' }),
+      }),
+    },
   );
   session.handle({ type: 'start', twin: twinFor(url) });
   const values = () => {
@@ -90,7 +99,8 @@ describe('HTTP sources', () => {
     await waitFor(() => s.values()['pump1.hours'] === 5);
     ok = false;
     await waitFor(() => s.posts.some((m) => m.type === 'error'), 3000);
-    await new Promise((r) => setTimeout(r, 1200)); // another failed poll: still one report
+    const failedPolls = requests;
+    await waitFor(() => requests > failedPolls + 1, 4000); // two more failed polls: still one report
     const errors = s.posts.filter((m) => m.type === 'error');
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatchObject({ message: expect.stringMatching(/HTTP source "maint" .*HTTP 503/) });

@@ -20,7 +20,7 @@ function setup() {
       openConnection: (o) => {
         options = o;
         o.onStatus({ state: 'connecting', url: o.brokerUrl ?? o.connection.url });
-        return { url: o.connection.url, close };
+        return { url: o.connection.url, close, publish: async () => ({ ok: true }) };
       },
     },
   );
