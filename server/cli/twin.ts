@@ -11,6 +11,7 @@ import { schemaCommand } from './schema';
 import { backtestCommand } from './backtest';
 import { watchCommand } from './watch';
 import { fromSparkplugCommand } from './from-sparkplug';
+import { serveCommand } from './serve';
 
 export const commands: readonly CliCommand[] = [
   validateCommand,
@@ -18,6 +19,7 @@ export const commands: readonly CliCommand[] = [
   watchCommand,
   backtestCommand,
   fromSparkplugCommand,
+  serveCommand,
 ];
 
 export function usage(): string {
