@@ -199,6 +199,36 @@ describe('pump-station model', () => {
     expect(rpms[rpms.length - 1]).toBe(0);
   });
 
+  it('moves the discharge valve to an operator setpoint and echoes the command id in its acknowledgement', () => {
+    const model = new PumpStation({ seed: 3, faults: false });
+    const position = (msgs: SimMessage[]) =>
+      (JSON.parse(msgs.find((m) => m.topic === 'plant/north/valve1/telemetry')!.payload) as { position: number })
+        .position;
+    const before = position(model.step(STEP_MS, T0));
+    const target = before > 50 ? 10 : 90;
+    const ack = model.handleCommand(
+      'plant/north/valve1/cmd',
+      JSON.stringify({ action: 'setpoint', value: target, id: 'req-7' }),
+      T0 + 1,
+    );
+    expect(ack.map((m) => m.topic)).toEqual(['plant/north/valve1/cmd/ack']);
+    expect(JSON.parse(ack[0].payload)).toEqual({ action: 'setpoint', ok: true, ts: T0 + 1, id: 'req-7' });
+    let now = before;
+    for (let i = 0; i < 90; i++) now = position(model.step(STEP_MS, T0 + 2000 + i * STEP_MS));
+    expect(Math.abs(now - target)).toBeLessThan(2);
+    expect(model.takeEvents().map((e) => e.text)).toContain(`command: valve1 to ${target} % (manual for 10 min)`);
+  });
+
+  it('refuses a valve setpoint outside 0..100 % with a reason, echoing the id', () => {
+    const model = new PumpStation({ seed: 3, faults: false });
+    const [ack] = model.handleCommand('plant/north/valve1/cmd', '{"action":"setpoint","value":140,"id":"r2"}', T0);
+    expect(JSON.parse(ack.payload)).toMatchObject({
+      ok: false,
+      id: 'r2',
+      reason: 'valve setpoint must be a number from 0 to 100 %',
+    });
+  });
+
   it('refuses bad commands with a reason and ignores topics that are not commands', () => {
     const model = new PumpStation({ seed: 1 });
     const bad = (topic: string, payload: string) =>

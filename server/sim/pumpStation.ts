@@ -77,6 +77,8 @@ export interface CommandAck {
   ok: boolean;
   ts: number;
   reason?: string;
+  /** The command's `id`, echoed so the sender can tell which of its commands this answers. */
+  id?: string;
 }
 
 type Mode = 'auto' | 'manual-on' | 'manual-off';
@@ -184,6 +186,9 @@ export class PumpStation {
   private roomTemp = 25;
   private fanRpm = 500;
   private valve = 50;
+  /** An operator's valve opening (%) and until when it holds; automatic again afterwards. */
+  private valveSetpoint: number | null = null;
+  private valveOverrideUntil = 0;
   private readonly demandDrift: Drift;
   private readonly demandNoise: Drift;
   private readonly supplyNoise: Drift;
@@ -292,6 +297,11 @@ export class PumpStation {
   }
 
   private valveTarget(): number {
+    if (this.valveSetpoint !== null) {
+      if (this.t < this.valveOverrideUntil) return this.valveSetpoint;
+      this.valveSetpoint = null;
+      this.event('command', 'valve1 back in automatic after manual override', { device: 'valve1' });
+    }
     return clamp(15 + (80 * this.demand) / 260, 5, 98);
   }
 
@@ -325,8 +335,10 @@ export class PumpStation {
   }
 
   /**
-   * Obeys `{"action":"start"|"stop"}` on `<prefix>/pumps/pumpN/cmd`. Returns the acknowledgement to publish on
-   * `<topic>/ack` (not retained: a late subscriber must not mistake an old ack for a fresh one).
+   * Obeys `{"action":"start"|"stop"}` on `<prefix>/pumps/pumpN/cmd` and `{"action":"setpoint","value":0..100}`
+   * on `<prefix>/valve1/cmd` (the discharge valve's opening in %, held for the manual-override time).
+   * Returns the acknowledgement to publish on `<topic>/ack` (not retained: a late subscriber must not
+   * mistake an old ack for a fresh one), with the command's `id` echoed when it had one.
    */
   handleCommand(topic: string, payload: string | Uint8Array, nowMs: number): SimMessage[] {
     const parts = topic.split('/');
@@ -337,10 +349,16 @@ export class PumpStation {
     const device = parts[prefixParts + grouped];
     const text = typeof payload === 'string' ? payload : Buffer.from(payload).toString('utf8');
     let action = '';
+    let id: string | undefined;
+    let value: unknown;
     try {
       const body = JSON.parse(text) as unknown;
-      if (body && typeof body === 'object' && typeof (body as { action?: unknown }).action === 'string') {
-        action = (body as { action: string }).action;
+      if (body && typeof body === 'object') {
+        const b = body as { action?: unknown; id?: unknown; value?: unknown };
+        if (typeof b.action === 'string') action = b.action;
+        // Echoed as text, cut short: it only identifies the command.
+        if (typeof b.id === 'string' || typeof b.id === 'number') id = String(b.id).slice(0, 100);
+        value = b.value;
       }
     } catch {
       // Answered below as a bad payload.
@@ -348,8 +366,20 @@ export class PumpStation {
     const ack = (ok: boolean, reason?: string): SimMessage[] => {
       const body: CommandAck = { action, ok, ts: nowMs };
       if (reason) body.reason = reason;
+      if (id !== undefined) body.id = id;
       return [{ topic: `${topic}/ack`, payload: JSON.stringify(body), retain: false }];
     };
+    if (device === 'valve1' && !grouped) {
+      if (action !== 'setpoint') return ack(false, 'payload must be {"action":"setpoint","value":0..100}');
+      if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > 100)
+        return ack(false, 'valve setpoint must be a number from 0 to 100 %');
+      this.valveSetpoint = value;
+      this.valveOverrideUntil = this.t + OVERRIDE_MS;
+      this.event('command', `command: valve1 to ${value} % (manual for ${OVERRIDE_MS / MINUTE} min)`, {
+        device: 'valve1',
+      });
+      return ack(true);
+    }
     if (action !== 'start' && action !== 'stop') return ack(false, 'payload must be {"action":"start"|"stop"}');
     const pump = this.pumps.find((p) => p.id === device);
     if (!pump) return ack(false, `${device} takes no commands`);

@@ -401,17 +401,111 @@ export const panelSchema = z.discriminatedUnion('kind', [
     .describe('A table of current values'),
 ]);
 
+/** A value the operator fills in before a command is sent, with its limits. */
+export const commandParamSchema = z.discriminatedUnion('kind', [
+  z
+    .object({
+      id: id.describe('Parameter id; the payload uses it as "{id}"'),
+      label: z.string().optional().describe('What the operator is asked for; the id when absent'),
+      kind: z.literal('number'),
+      min: z.number().optional().describe('Smallest value allowed'),
+      max: z.number().optional().describe('Largest value allowed'),
+      step: z.number().positive().optional().describe('Values must be a multiple of this (1 for whole numbers)'),
+      unit: z.string().optional().describe('Unit shown beside the input, e.g. "%"'),
+      default: z.number().optional().describe('Value the input starts with'),
+    })
+    .strict()
+    .describe('A number with optional limits'),
+  z
+    .object({
+      id: id.describe('Parameter id; the payload uses it as "{id}"'),
+      label: z.string().optional().describe('What the operator is asked for; the id when absent'),
+      kind: z.literal('enum'),
+      values: z.array(z.string().min(1)).min(1).describe('The choices, sent as written'),
+      default: z.string().optional().describe('Choice the input starts with; the first when absent'),
+    })
+    .strict()
+    .describe('One of a list of words'),
+  z
+    .object({
+      id: id.describe('Parameter id; the payload uses it as "{id}"'),
+      label: z.string().optional().describe('What the operator is asked for; the id when absent'),
+      kind: z.literal('boolean'),
+      default: z.boolean().default(false).describe('Value the checkbox starts with'),
+    })
+    .strict()
+    .describe('true or false (a checkbox)'),
+]);
+
+/** How a command's reply from the device is recognised (docs/twin-format.md#commands). */
+export const commandReplySchema = z
+  .object({
+    via: z
+      .enum(['response-topic', 'topic'])
+      .describe(
+        'response-topic: MQTT 5 Response Topic and Correlation Data; topic: a reply topic (MQTT 3.1.1 devices)',
+      ),
+    topic: z
+      .string()
+      .min(1)
+      .refine((t) => !/[+#]/.test(t), 'a reply topic cannot contain wildcards (use {capture} from the command id)')
+      .optional()
+      .describe(
+        "via topic: where the device answers, may use the id's {captures}; via response-topic: the Response " +
+          'Topic sent (default: one per dashboard under twinview/v1/<twin>/responses/)',
+      ),
+    match: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('via topic: the reply field that carries the request id (the payload sends it as "{requestId}")'),
+    ok: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        'Reply field that says whether the device did it (true: confirmed, false: rejected); absent: any reply confirms',
+      ),
+    reason: z.string().min(1).optional().describe("Reply field with the device's reason for a rejection"),
+  })
+  .strict();
+
+export const COMMAND_MODES = ['kiosk', 'embed'] as const;
+
 export const commandSchema = z
   .object({
-    id: id.describe('Command id'),
-    label: z.string().describe("What the command is called (shown as an alarm's suggested command)"),
+    id: id.describe('Command id; may use captures ("{pump}.start") filled from a part\'s signal or a suggestion'),
+    label: z.string().describe('What the command is called, may use the id\'s {captures} ("Start {pump}")'),
     topic: z
       .string()
       .min(1)
       .refine((t) => !/[+#]/.test(t), 'a command topic cannot contain wildcards')
-      .describe('Topic to publish to (no wildcards)'),
-    payload: z.unknown().describe('Message to publish (any JSON value)'),
-    confirm: z.boolean().default(true).describe('Once commands are sent: ask the operator to confirm'),
+      .describe("Topic to publish to (no wildcards); may use the id's {captures}"),
+    payload: z
+      .unknown()
+      .describe('Message to publish (any JSON value); strings may use {captures}, {parameters} and {requestId}'),
+    params: z.array(commandParamSchema).default([]).describe('Values the operator fills in, with their limits'),
+    node: z
+      .string()
+      .regex(/^[^/]+\/.+$/, 'expected "<asset id>/<node name>"')
+      .optional()
+      .describe('Scene node whose inspector offers the command ("<asset id>/<node>")'),
+    qos: z
+      .literal([0, 1], 'expected 0 or 1')
+      .default(1)
+      .describe('MQTT QoS of the publish; 1: the broker acknowledges it'),
+    confirm: z
+      .boolean()
+      .default(true)
+      .describe('Ask the operator to confirm (showing topic and payload) before sending'),
+    reply: commandReplySchema
+      .optional()
+      .describe("How the device's reply is recognised; absent: the broker's acknowledgement confirms"),
+    timeout: duration.default('10s').describe('How long to wait for the reply before the command is marked timed out'),
+    modes: z
+      .array(z.enum(COMMAND_MODES))
+      .default([])
+      .describe('Screens besides the operator\'s that may send it: "kiosk", "embed" (default: none)'),
   })
   .strict();
 
@@ -431,7 +525,7 @@ export const twinSchema = z
     commands: z
       .array(commandSchema)
       .default([])
-      .describe('Messages the operator will be able to publish: declared and validated, not yet sent'),
+      .describe('Messages an operator may publish back to the plant, with parameters, confirmation and reply'),
     sources: z
       .array(httpSourceSchema)
       .default([])
@@ -452,4 +546,6 @@ export type Guidance = z.output<typeof guidanceSchema>;
 export type View = Twin['views'][number];
 export type Panel = Twin['panels'][number];
 export type Command = Twin['commands'][number];
+export type CommandParam = Command['params'][number];
+export type CommandReply = NonNullable<Command['reply']>;
 export type ColorSpec = z.output<typeof colorSchema>;

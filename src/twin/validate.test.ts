@@ -313,6 +313,95 @@ describe('validateTwin: the schema', () => {
     );
   });
 
+  it('accepts a suggestion that names an instance of a templated command ("pump2.start" of "{pump}.start")', () => {
+    const doc = demo();
+    doc.rules[0].guidance = { command: 'pump3.stop' };
+    expect(validateTwin(doc).ok).toBe(true);
+  });
+
+  it('rejects a command topic or label placeholder that the command id does not capture', () => {
+    expectOnly(
+      problemsAfter((d) => (d.commands[0].topic = 'plant/north/pumps/{pmp}/cmd')),
+      '$.commands[0].topic',
+      '{pmp} is not a capture of the command id "{pump}.start"',
+    );
+  });
+
+  it('rejects a payload placeholder that is neither a capture, a parameter nor {requestId}', () => {
+    expectOnly(
+      problemsAfter((d) => (d.commands[2].payload.note = 'to {openning} %')),
+      '$.commands[2].payload.note',
+      '{openning} is not a capture, parameter or {requestId}',
+    );
+  });
+
+  it('rejects parameter limits that cannot hold and a default outside them', () => {
+    const problems = problemsAfter((d) => {
+      d.commands[2].params[0].min = 90;
+      d.commands[2].params[0].default = 95;
+    });
+    expect(problems).toEqual([
+      { path: '$.commands[2].params[0].max', message: 'max 80 is below min 90' },
+      { path: '$.commands[2].params[0].default', message: 'the default is outside min..max' },
+    ]);
+  });
+
+  it('rejects a parameter that the payload never sends', () => {
+    expectOnly(
+      problemsAfter((d) => (d.commands[2].payload = { action: 'setpoint', id: '{requestId}' })),
+      '$.commands[2].params',
+      'parameter "opening" is not used in the payload',
+    );
+  });
+
+  it('rejects a reply via a topic without the topic, and a match when the payload sends no {requestId}', () => {
+    expectOnly(
+      problemsAfter((d) => delete d.commands[0].reply.topic),
+      '$.commands[0].reply',
+      'a reply "via": "topic" needs the reply "topic"',
+    );
+    expectOnly(
+      problemsAfter((d) => (d.commands[0].payload = { action: 'start' })),
+      '$.commands[0].reply.match',
+      'the payload must send "{requestId}"',
+    );
+  });
+
+  it('rejects an MQTT 5 response-topic reply on a twin that speaks MQTT 3.1.1', () => {
+    expectOnly(
+      problemsAfter((d) => (d.commands[2].reply = { via: 'response-topic', ok: 'ok' })),
+      '$.commands[2].reply.via',
+      'a Response Topic needs MQTT 5',
+    );
+  });
+
+  it('rejects a command placed on an unknown asset and an unknown screen mode', () => {
+    expectOnly(
+      problemsAfter((d) => (d.commands[2].node = 'nowhere/Valve1')),
+      '$.commands[2].node',
+      'unknown asset "nowhere"',
+    );
+    expect(problemsAfter((d) => (d.commands[2].modes = ['wall'])).map((p) => p.path)).toEqual([
+      '$.commands[2].modes[0]',
+    ]);
+  });
+
+  it('gives a command the defaults: QoS 1, confirm, 10 s timeout, operator screen only, no parameters', () => {
+    const result = validateTwin({ ...minimal(), commands: [{ id: 'x', label: 'X', topic: 'a/b', payload: 1 }] });
+    if (!result.ok) throw new Error(JSON.stringify(result.problems));
+    expect(result.twin.commands[0]).toEqual({
+      id: 'x',
+      label: 'X',
+      topic: 'a/b',
+      payload: 1,
+      qos: 1,
+      confirm: true,
+      timeout: '10s',
+      modes: [],
+      params: [],
+    });
+  });
+
   it('rejects a command topic with wildcards', () => {
     expectOnly(
       problemsAfter((d) => (d.commands[0].topic = 'plant/north/+/cmd')),
@@ -406,9 +495,9 @@ describe('validateTwin: references between parts', () => {
 
   it('rejects guidance that names an unknown command', () => {
     expectOnly(
-      problemsAfter((d) => (d.rules[0].guidance = { action: 'stop it', command: 'pump9.stop' })),
+      problemsAfter((d) => (d.rules[0].guidance = { action: 'stop it', command: 'pump1.explode' })),
       '$.rules[0].guidance.command',
-      'unknown command "pump9.stop"',
+      'unknown command "pump1.explode"',
     );
   });
 
@@ -483,8 +572,8 @@ describe('validateTwin: references between parts', () => {
       'duplicate id',
     );
     expectOnly(
-      problemsAfter((d) => (d.commands[1].id = 'pump1.start')),
-      '$.commands[1].id',
+      problemsAfter((d) => (d.commands[2].id = '{pump}.start')),
+      '$.commands[2].id',
       'duplicate id',
     );
   });

@@ -387,7 +387,7 @@ function referenceProblems(twin: Twin): TwinProblem[] {
     }
   });
 
-  const commandIds = new Set(twin.commands.map((c) => c.id));
+  const commandMatchers = twin.commands.map((c) => templateMatcher(c.id));
   twin.rules.forEach((rule, i) => {
     const checkExpr = (field: 'when' | 'suppressWhen', text: string) => {
       const parsed = parseCondition(text);
@@ -416,11 +416,14 @@ function referenceProblems(twin: Twin): TwinProblem[] {
     }
     if (rule.suppressWhen !== undefined) checkExpr('suppressWhen', rule.suppressWhen);
     const command = rule.guidance?.command;
-    if (command !== undefined && !commandIds.has(command)) {
+    // A suggestion names a concrete command: "pump2.start" is the command "{pump}.start" for pump2.
+    if (command !== undefined && !commandMatchers.some((matches) => matches(command))) {
       problems.push({ path: jsonPath(['rules', i, 'guidance', 'command']), message: `unknown command "${command}"` });
     }
     if (rule.asset !== undefined) checkNode(rule.asset, ['rules', i, 'asset']);
   });
+
+  commandProblems(twin, checkNode, problems);
 
   twin.panels.forEach((panel, i) => {
     panel.signals.forEach((s, j) => {
@@ -430,4 +433,82 @@ function referenceProblems(twin: Twin): TwinProblem[] {
   });
 
   return problems;
+}
+
+/** Commands: every placeholder has a source, parameters have sane limits, a reply can be recognised. */
+function commandProblems(
+  twin: Twin,
+  checkNode: (node: string, at: PropertyKey[]) => void,
+  problems: TwinProblem[],
+): void {
+  twin.commands.forEach((c, i) => {
+    const at = (...rest: PropertyKey[]) => jsonPath(['commands', i, ...rest]);
+    const captures = new Set(placeholders(c.id));
+    const paramIds = new Set<string>();
+    c.params.forEach((p, j) => {
+      if (paramIds.has(p.id) || captures.has(p.id) || p.id === 'requestId')
+        problems.push({
+          path: at('params', j, 'id'),
+          message: `"${p.id}" is already a capture, parameter or requestId`,
+        });
+      paramIds.add(p.id);
+      if (p.kind === 'number') {
+        if (p.min !== undefined && p.max !== undefined && p.min > p.max)
+          problems.push({ path: at('params', j, 'max'), message: `max ${p.max} is below min ${p.min}` });
+        if (
+          p.default !== undefined &&
+          ((p.min !== undefined && p.default < p.min) || (p.max !== undefined && p.default > p.max))
+        )
+          problems.push({ path: at('params', j, 'default'), message: 'the default is outside min..max' });
+      } else if (p.kind === 'enum' && p.default !== undefined && !p.values.includes(p.default)) {
+        problems.push({ path: at('params', j, 'default'), message: `"${p.default}" is not one of the values` });
+      }
+    });
+    const fromId = (where: PropertyKey[], text: string) => {
+      for (const name of placeholders(text))
+        if (!captures.has(name))
+          problems.push({ path: at(...where), message: `{${name}} is not a capture of the command id "${c.id}"` });
+    };
+    fromId(['topic'], c.topic);
+    fromId(['label'], c.label);
+    const payloadNames = new Set([...captures, ...paramIds, 'requestId']);
+    const walk = (value: unknown, where: PropertyKey[]): void => {
+      if (typeof value === 'string') {
+        for (const name of placeholders(value))
+          if (!payloadNames.has(name))
+            problems.push({ path: at(...where), message: `{${name}} is not a capture, parameter or {requestId}` });
+      } else if (Array.isArray(value)) value.forEach((v, k) => walk(v, [...where, k]));
+      else if (typeof value === 'object' && value !== null)
+        for (const [k, v] of Object.entries(value)) walk(v, [...where, k]);
+    };
+    if (c.payload === undefined) problems.push({ path: at('payload'), message: 'a command needs a payload' });
+    else walk(c.payload, ['payload']);
+    for (const p of c.params)
+      if (!JSON.stringify(c.payload ?? null).includes(`{${p.id}}`))
+        problems.push({ path: at('params'), message: `parameter "${p.id}" is not used in the payload` });
+    if (c.reply) {
+      if (c.reply.topic !== undefined) fromId(['reply', 'topic'], c.reply.topic);
+      if (c.reply.via === 'topic' && c.reply.topic === undefined)
+        problems.push({ path: at('reply'), message: 'a reply "via": "topic" needs the reply "topic"' });
+      if (c.reply.via === 'response-topic' && c.reply.match !== undefined)
+        problems.push({
+          path: at('reply', 'match'),
+          message: '"match" is for replies via a topic; MQTT 5 uses correlation data',
+        });
+      if (c.reply.via === 'response-topic' && twin.connection.mqtt !== 5)
+        problems.push({ path: at('reply', 'via'), message: 'a Response Topic needs MQTT 5 (connection "mqtt": 5)' });
+      if (c.reply.match !== undefined && !JSON.stringify(c.payload ?? null).includes('{requestId}'))
+        problems.push({
+          path: at('reply', 'match'),
+          message: 'the payload must send "{requestId}" for the reply to match',
+        });
+      for (const field of ['match', 'ok', 'reason'] as const) {
+        const path = c.reply[field];
+        if (path === undefined) continue;
+        const parsed = parseValuePath(path);
+        if (!parsed.ok) problems.push({ path: at('reply', field), message: parsed.error });
+      }
+    }
+    if (c.node !== undefined) checkNode(c.node, ['commands', i, 'node']);
+  });
 }
