@@ -64,6 +64,9 @@ export class WatchState {
         for (const c of m.changes) this.telemetry.setQuality(c.index, c.bits, c.on);
         break;
       case 'audit':
+      // Shared alarm state and request answers matter to a page that acts; watch only reads.
+      case 'alarm-mode':
+      case 'request-result':
         break;
       default: {
         const never: never = m;

@@ -1,10 +1,24 @@
-/** Connects a loaded twin to the engine worker and routes what it sends into the stores. */
+/**
+ * Connects a loaded twin to the engine worker and routes what it sends into the stores. Operator
+ * actions carry a request id: the alarm's buttons wait until the worker says how it ended (applied by
+ * this screen's engine, or answered by the shared alarm service).
+ */
 import { HTTP_TOPIC_PREFIX, type Twin } from '../twin/schema';
 import type { AlarmAction, Credentials, FromWorker } from '../engine/protocol';
 import { startEngine } from '../engine/engineClient';
 import { telemetry } from '../store/telemetry';
 import { useApp } from '../store/app';
-import { isAnnunciated, openAlarmStore, receiveAlarms, receiveAudit, useAlarms } from '../store/alarms';
+import {
+  abandonRequests,
+  beginRequest,
+  isAnnunciated,
+  openAlarmStore,
+  receiveAlarms,
+  receiveAudit,
+  receiveMode,
+  settleRequest,
+  useAlarms,
+} from '../store/alarms';
 import { parseDuration } from '../lib/duration';
 import { browserClientId } from './browserClientId';
 import { requestSceneFrame } from '../scene/sceneFrames';
@@ -83,6 +97,12 @@ export function startSession(twin: Twin, brokerUrl: string, credentials?: Creden
       case 'error-resolved':
         if (useApp.getState().engineError === m.message) useApp.setState({ engineError: null });
         break;
+      case 'alarm-mode':
+        receiveMode(m.mode);
+        break;
+      case 'request-result':
+        settleRequest(m.requestId, m.ok, m.error);
+        break;
       default: {
         const never: never = m;
         console.warn('unknown engine message', never);
@@ -100,17 +120,29 @@ export function startSession(twin: Twin, brokerUrl: string, credentials?: Creden
       credentials,
       // Every (re)start gets the alarms saved here; a restart also keeps the signal indices.
       restoreState: () => ({ alarms: useAlarms.getState().all, signals: telemetry.signals.filter(Boolean) }),
-      onRestart: (reason) => useApp.setState({ engineError: `${reason}; restarted with alarm state kept` }),
+      onRestart: (reason) => {
+        abandonRequests('no answer: the engine restarted; check the alarm and act again if needed');
+        useApp.setState({ engineError: `${reason}; restarted with alarm state kept` });
+      },
     },
     onMessage,
   );
   let running = true;
   const session: Session = {
-    acknowledge: (id, comment) => engine.acknowledge(id, useAlarms.getState().operator, comment),
-    alarmAction: (action) => engine.alarmAction({ ...action, operator: useAlarms.getState().operator } as AlarmAction),
+    acknowledge: (id, comment) => {
+      const requestId = newRequestId();
+      beginRequest(id, { requestId, what: 'acknowledge' });
+      engine.acknowledge(id, useAlarms.getState().operator, comment, requestId);
+    },
+    alarmAction: (action) => {
+      const requestId = newRequestId();
+      beginRequest(action.alarmId, { requestId, what: action.kind });
+      engine.alarmAction({ ...action, operator: useAlarms.getState().operator } as AlarmAction, requestId);
+    },
     stop: () => {
       running = false;
       engine.stop();
+      abandonRequests('no answer: the engine stopped');
       if (current === session) current = null;
     },
     get running() {
@@ -119,4 +151,11 @@ export function startSession(twin: Twin, brokerUrl: string, credentials?: Creden
   };
   current = session;
   return session;
+}
+
+function newRequestId(): string {
+  // getRandomValues works in insecure contexts too (a kiosk on plain http), unlike randomUUID.
+  const bytes = new Uint8Array(8);
+  globalThis.crypto.getRandomValues(bytes);
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }

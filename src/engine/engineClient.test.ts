@@ -125,4 +125,15 @@ describe('startEngine', () => {
     vi.advanceTimersByTime(2000);
     expect(worker.terminated).toBe(true);
   });
+
+  it('sends the request id of an action, so the worker can say how it ended', () => {
+    const engine = startEngine(demoTwin(), {}, () => {});
+    const worker = FakeWorker.last!;
+    engine.acknowledge('pump1.hot', 'ana', 'seen', 'r1');
+    engine.alarmAction({ kind: 'reset', alarmId: 'pump1.hot', operator: 'ana' }, 'r2');
+    expect(worker.sent.slice(1)).toEqual([
+      { type: 'acknowledge', alarmId: 'pump1.hot', operator: 'ana', comment: 'seen', requestId: 'r1' },
+      { type: 'alarm-action', action: { kind: 'reset', alarmId: 'pump1.hot', operator: 'ana' }, requestId: 'r2' },
+    ]);
+  });
 });

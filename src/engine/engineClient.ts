@@ -20,10 +20,13 @@ export interface EngineClientOptions {
 }
 
 export interface EngineHandle {
-  /** Acknowledges an alarm (by rule id) on behalf of an operator. */
-  acknowledge(alarmId: string, operator?: string, comment?: string): void;
-  /** Shelve, unshelve, out of service, reset, comment. */
-  alarmAction(action: AlarmAction): void;
+  /**
+   * Acknowledges an alarm (by rule id) on behalf of an operator. With a `requestId`, the worker answers
+   * with a 'request-result' of that id (applied here, or by the alarm service, or why not).
+   */
+  acknowledge(alarmId: string, operator?: string, comment?: string, requestId?: string): void;
+  /** Shelve, unshelve, out of service, reset, comment; `requestId` as for acknowledge. */
+  alarmAction(action: AlarmAction, requestId?: string): void;
   /** Disconnects and ends the worker; no message is forwarded after this. */
   stop(): void;
   /** False once stopped, or once a worker that kept dying was given up: actions would go nowhere. */
@@ -109,15 +112,19 @@ export function startEngine(
   spawn();
 
   return {
-    acknowledge(alarmId, operator, comment) {
+    acknowledge(alarmId, operator, comment, requestId) {
       if (stopped) return;
       const message: ToWorker = { type: 'acknowledge', alarmId };
       if (operator !== undefined) message.operator = operator;
       if (comment) message.comment = comment;
+      if (requestId !== undefined) message.requestId = requestId;
       send(message);
     },
-    alarmAction(action) {
-      if (!stopped) send({ type: 'alarm-action', action });
+    alarmAction(action, requestId) {
+      if (stopped) return;
+      const message: ToWorker = { type: 'alarm-action', action };
+      if (requestId !== undefined) message.requestId = requestId;
+      send(message);
     },
     stop() {
       if (stopped) return;

@@ -51,6 +51,8 @@ export const topics = {
   /** What the service subscribes to: every user's requests. */
   anyRequests: (twin: string) => `${NAMESPACE_ROOT}/${topicLevel(twin)}/requests/+`,
   replies: (twin: string, user: string) => `${NAMESPACE_ROOT}/${topicLevel(twin)}/replies/${topicLevel(user)}`,
+  /** Every user's replies: a dashboard without credentials (its user is a typed name that may change). */
+  anyReplies: (twin: string) => `${NAMESPACE_ROOT}/${topicLevel(twin)}/replies/+`,
 };
 
 /** Whether the engine service of a twin is running, retained on the service topic. */

@@ -22,8 +22,15 @@ export type ToWorker =
       restore?: EngineRestore;
     }
   | { type: 'stop' }
-  | { type: 'acknowledge'; alarmId: string; operator?: string; comment?: string }
-  | { type: 'alarm-action'; action: AlarmAction };
+  | {
+      type: 'acknowledge';
+      alarmId: string;
+      operator?: string;
+      comment?: string;
+      /** Set by the main thread to hear how the request ended (a 'request-result' with this id). */
+      requestId?: string;
+    }
+  | { type: 'alarm-action'; action: AlarmAction; requestId?: string };
 
 /** Operator actions on alarms besides acknowledge (see docs/rules-and-alarms.md). */
 export type AlarmAction =
@@ -239,7 +246,19 @@ export type FromWorker =
   | { type: 'quality'; changes: QualityChange[] }
   | { type: 'error'; message: string }
   /** A problem reported earlier with exactly this message is over (e.g. an HTTP source answers again). */
-  | { type: 'error-resolved'; message: string };
+  | { type: 'error-resolved'; message: string }
+  /** Whose alarms the page shows: the alarm service's (shared by every screen) or this screen's own. */
+  | { type: 'alarm-mode'; mode: AlarmMode }
+  /** How an operator's acknowledge or alarm action ended: applied, or why not (e.g. the service's error). */
+  | { type: 'request-result'; requestId: string; ok: boolean; error?: string };
+
+/**
+ * Shared: the engine service is online (its retained status says so) and its retained alarms are the
+ * list; actions go to it as requests. Local: this page's engine raises and keeps alarms, because the
+ * service was not heard yet ('checking', right after connecting), is absent, or said it went offline.
+ */
+export type AlarmMode =
+  { kind: 'shared'; since?: number; instance: string } | { kind: 'local'; reason: 'checking' | 'absent' | 'offline' };
 
 /** Fields per sample in a TelemetryBatch. */
 export const SAMPLE_STRIDE = 3;

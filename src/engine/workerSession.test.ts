@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { EngineSession, FLUSH_INTERVAL_MS } from './workerSession';
+import { EngineSession, FLUSH_INTERVAL_MS, REQUEST_TIMEOUT_MS, SERVICE_GRACE_MS } from './workerSession';
 import type { ConnectionOptions } from './connection';
 import { KIND_TEXT, type FromWorker } from './protocol';
 import { encodePayload } from 'sparkplug-payload/lib/sparkplugbpayload';
@@ -194,5 +194,257 @@ describe('EngineSession text values', () => {
       texts: [{ index: 0, text: 'AUTO' }],
       kinds: [{ index: 0, kind: KIND_TEXT }],
     });
+  });
+});
+
+describe('EngineSession with the alarm service (shared alarms)', () => {
+  const twin = () =>
+    makeTwin({
+      signals: [{ id: 'v', topic: 'v', decoder: 'number' }],
+      rules: [{ id: 'hot', when: 'v > 10', message: 'hot' }],
+    });
+  const enc = (x: unknown) => new TextEncoder().encode(typeof x === 'string' ? x : JSON.stringify(x));
+  const online = { v: 1, state: 'online', since: 500_000, instance: 'run-1' };
+  const serviceAlarm = {
+    id: 'hot',
+    message: 'hot',
+    priority: 'high',
+    signal: 'v',
+    state: 'acknowledged',
+    value: 42,
+    raisedAt: 900_000,
+    acknowledgedAt: 950_000,
+    acknowledgedBy: 'bo',
+  };
+
+  function sharedSetup(credentials?: { username: string; password: string }) {
+    const posted: FromWorker[] = [];
+    let options: ConnectionOptions | null = null;
+    const published: { topic: string; payload: string; options: unknown }[] = [];
+    let publishResult: { ok: true } | { ok: false; reason: string } = { ok: true };
+    const session = new EngineSession(
+      { post: (message) => posted.push(message) },
+      {
+        openConnection: (o) => {
+          options = o;
+          return {
+            url: o.connection.url,
+            close: async () => {},
+            publish: async (topic, payload, opts) => {
+              published.push({ topic, payload: String(payload), options: opts });
+              return publishResult;
+            },
+          };
+        },
+      },
+    );
+    session.handle({ type: 'start', twin: twin(), credentials });
+    const deliver = (topic: string, payload: unknown) => options!.onMessage(topic, enc(payload));
+    const goOnline = () => options!.onStatus({ state: 'online', url: 'ws://x', since: 1, resumed: false });
+    const of = <T extends FromWorker['type']>(type: T) =>
+      posted.filter((m): m is Extract<FromWorker, { type: T }> => m.type === type);
+    const lastAlarms = () => of('alarms').at(-1)?.alarms;
+    return {
+      session,
+      posted,
+      published,
+      deliver,
+      goOnline,
+      of,
+      lastAlarms,
+      options: () => options!,
+      refusePublishes: (reason: string) => (publishResult = { ok: false, reason }),
+      acceptPublishes: () => (publishResult = { ok: true }),
+    };
+  }
+
+  it("subscribes the twin's status, alarms, audit and the replies of its user beside the twin's filters", () => {
+    expect(Object.keys(sharedSetup().options().extraSubscriptions!)).toEqual([
+      'twinview/v1/t/service',
+      'twinview/v1/t/alarms/+',
+      'twinview/v1/t/audit',
+      'twinview/v1/t/replies/+',
+    ]);
+    const withUser = sharedSetup({ username: 'ana', password: 'p' }).options().extraSubscriptions!;
+    expect(Object.keys(withUser)).toContain('twinview/v1/t/replies/ana');
+    expect(Object.values(withUser).every((o) => o.qos === 1)).toBe(true);
+  });
+
+  it('follows the retained alarms while the service is online, not its own engine', () => {
+    const s = sharedSetup();
+    expect(s.of('alarm-mode')).toEqual([{ type: 'alarm-mode', mode: { kind: 'local', reason: 'checking' } }]);
+    s.deliver('twinview/v1/t/alarms/hot', serviceAlarm);
+    s.deliver('twinview/v1/t/service', online);
+    vi.advanceTimersByTime(FLUSH_INTERVAL_MS);
+    expect(s.of('alarm-mode').at(-1)?.mode).toEqual({ kind: 'shared', since: 500_000, instance: 'run-1' });
+    expect(s.lastAlarms()).toEqual([serviceAlarm]);
+    // What the page's engine would raise on its own is not shown: the service's list is the list.
+    s.deliver('v', '5');
+    vi.advanceTimersByTime(1000);
+    s.deliver('twinview/v1/t/alarms/hot', '');
+    vi.advanceTimersByTime(FLUSH_INTERVAL_MS);
+    expect(s.lastAlarms()).toEqual([]);
+    // Telemetry is still telemetry; the namespace is never taken for it.
+    expect(s.of('stats').at(-1)?.stats.rejected).toEqual({});
+  });
+
+  it('evaluates locally and says the service is absent when no status comes after connecting', () => {
+    const s = sharedSetup();
+    s.goOnline();
+    vi.advanceTimersByTime(SERVICE_GRACE_MS);
+    expect(s.of('alarm-mode').at(-1)?.mode).toEqual({ kind: 'local', reason: 'absent' });
+    s.deliver('v', '11');
+    vi.advanceTimersByTime(FLUSH_INTERVAL_MS);
+    expect(s.lastAlarms()).toMatchObject([{ id: 'hot', state: 'active', value: 11 }]);
+    s.session.handle({ type: 'acknowledge', alarmId: 'hot', operator: 'ana', requestId: 'r1' });
+    vi.advanceTimersByTime(FLUSH_INTERVAL_MS);
+    expect(s.published).toEqual([]);
+    expect(s.of('request-result')).toEqual([{ type: 'request-result', requestId: 'r1', ok: true }]);
+    expect(s.lastAlarms()).toMatchObject([{ id: 'hot', state: 'acknowledged', acknowledgedBy: 'ana' }]);
+    s.session.handle({ type: 'acknowledge', alarmId: 'hot', operator: 'ana', requestId: 'r2' });
+    expect(s.of('request-result').at(-1)).toMatchObject({
+      requestId: 'r2',
+      ok: false,
+      error: expect.stringMatching(/does not apply/),
+    });
+  });
+
+  it('publishes actions as requests on the user topic and reports the reply, ok or not', async () => {
+    const s = sharedSetup();
+    s.deliver('twinview/v1/t/service', online);
+    s.session.handle({ type: 'acknowledge', alarmId: 'hot', operator: 'ana', comment: 'seen', requestId: 'r1' });
+    s.session.handle({
+      type: 'alarm-action',
+      action: { kind: 'shelve', alarmId: 'hot', durationMs: 60_000, operator: 'ana' },
+      requestId: 'r2',
+    });
+    expect(s.published.map((p) => p.topic)).toEqual(['twinview/v1/t/requests/ana', 'twinview/v1/t/requests/ana']);
+    expect(JSON.parse(s.published[0].payload)).toEqual({
+      v: 1,
+      id: 'r1',
+      kind: 'acknowledge',
+      alarmId: 'hot',
+      comment: 'seen',
+      operator: 'ana',
+    });
+    expect(JSON.parse(s.published[1].payload)).toEqual({
+      v: 1,
+      id: 'r2',
+      kind: 'alarm-action',
+      action: { kind: 'shelve', alarmId: 'hot', durationMs: 60_000, operator: 'ana' },
+    });
+    expect(s.published[0].options).toMatchObject({ qos: 1, responseTopic: 'twinview/v1/t/replies/ana' });
+    expect(s.of('request-result')).toEqual([]); // waiting for the service
+    s.deliver('twinview/v1/t/replies/ana', { v: 1, id: 'r1', ok: true });
+    s.deliver('twinview/v1/t/replies/bo', { v: 1, id: 'someone-else', ok: true });
+    s.deliver('twinview/v1/t/replies/ana', { v: 1, id: 'r2', ok: false, error: 'shelve does not apply' });
+    expect(s.of('request-result')).toEqual([
+      { type: 'request-result', requestId: 'r1', ok: true },
+      { type: 'request-result', requestId: 'r2', ok: false, error: 'shelve does not apply' },
+    ]);
+    // A reply heard twice is reported once.
+    s.deliver('twinview/v1/t/replies/ana', { v: 1, id: 'r1', ok: true });
+    expect(s.of('request-result')).toHaveLength(2);
+    await vi.advanceTimersByTimeAsync(REQUEST_TIMEOUT_MS);
+    expect(s.of('request-result')).toHaveLength(2);
+  });
+
+  it('uses the MQTT user name for the request topic when the page has credentials', () => {
+    const s = sharedSetup({ username: 'mqtt-ana', password: 'p' });
+    s.deliver('twinview/v1/t/service', online);
+    s.session.handle({ type: 'acknowledge', alarmId: 'hot', operator: 'typed name', requestId: 'r1' });
+    expect(s.published[0].topic).toBe('twinview/v1/t/requests/mqtt-ana');
+  });
+
+  it('reports a request the broker refused, and one the service never answered', async () => {
+    const s = sharedSetup();
+    s.deliver('twinview/v1/t/service', online);
+    s.refusePublishes('the broker refused it (Not authorized)');
+    s.session.handle({ type: 'acknowledge', alarmId: 'hot', requestId: 'r1' });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(s.of('request-result')).toEqual([
+      {
+        type: 'request-result',
+        requestId: 'r1',
+        ok: false,
+        error: 'the request was not sent: the broker refused it (Not authorized)',
+      },
+    ]);
+    expect(s.published[0].topic).toBe('twinview/v1/t/requests/operator');
+    s.acceptPublishes();
+    s.session.handle({ type: 'acknowledge', alarmId: 'hot', requestId: 'r2' });
+    await vi.advanceTimersByTimeAsync(REQUEST_TIMEOUT_MS);
+    expect(s.of('request-result').at(-1)).toMatchObject({
+      requestId: 'r2',
+      ok: false,
+      error: expect.stringMatching(/^no answer from the alarm service/),
+    });
+  });
+
+  it('carries on locally from the shared state when the service goes offline, and the shared list replaces the local one when it is back', () => {
+    const s = sharedSetup();
+    s.deliver('twinview/v1/t/alarms/hot', { ...serviceAlarm, conditionActive: true });
+    s.deliver('twinview/v1/t/service', online);
+    vi.advanceTimersByTime(FLUSH_INTERVAL_MS);
+    s.deliver('twinview/v1/t/service', { v: 1, state: 'offline', instance: 'run-1' });
+    vi.advanceTimersByTime(FLUSH_INTERVAL_MS);
+    expect(s.of('alarm-mode').at(-1)?.mode).toEqual({ kind: 'local', reason: 'offline' });
+    // Acknowledged by bo on the service stays acknowledged here.
+    expect(s.lastAlarms()).toMatchObject([{ id: 'hot', state: 'acknowledged', acknowledgedBy: 'bo' }]);
+    // Local acting: back to normal, raised again, acknowledged by this screen.
+    s.deliver('v', '1');
+    vi.advanceTimersByTime(FLUSH_INTERVAL_MS);
+    s.deliver('v', '20');
+    vi.advanceTimersByTime(FLUSH_INTERVAL_MS);
+    s.session.handle({ type: 'acknowledge', alarmId: 'hot', operator: 'ana', requestId: 'local' });
+    vi.advanceTimersByTime(FLUSH_INTERVAL_MS);
+    expect(s.lastAlarms()).toMatchObject([{ id: 'hot', state: 'acknowledged', acknowledgedBy: 'ana', value: 20 }]);
+    expect(s.published).toEqual([]);
+
+    // The service is back with its own view: that is the list, once, and the local ack is not replayed.
+    const back = { ...serviceAlarm, state: 'active', acknowledgedAt: undefined, acknowledgedBy: undefined };
+    s.deliver('twinview/v1/t/alarms/hot', back);
+    s.deliver('twinview/v1/t/service', { ...online, instance: 'run-2' });
+    vi.advanceTimersByTime(FLUSH_INTERVAL_MS);
+    expect(s.lastAlarms()).toEqual([JSON.parse(JSON.stringify(back))]);
+    expect(s.published).toEqual([]);
+  });
+
+  it("shows the service's audit: what its alarms say, then its records, each transition once", () => {
+    const s = sharedSetup();
+    s.deliver('twinview/v1/t/service', online);
+    s.deliver('twinview/v1/t/alarms/hot', serviceAlarm);
+    vi.advanceTimersByTime(FLUSH_INTERVAL_MS);
+    expect(s.of('audit').flatMap((m) => m.entries)).toEqual([
+      { t: 900_000, alarmId: 'hot', event: 'raise', state: 'active', priority: 'high', value: 42 },
+      { t: 950_000, alarmId: 'hot', event: 'acknowledge', state: 'acknowledged', priority: 'high', operator: 'bo' },
+    ]);
+    // The record of that acknowledgement adds nothing; a new transition does.
+    const record = { v: 1, kind: 'alarm', seq: 7, alarmId: 'hot', priority: 'high', operator: 'bo' };
+    s.deliver('twinview/v1/t/audit', { ...record, t: 950_000, event: 'acknowledge', state: 'acknowledged' });
+    s.deliver('twinview/v1/t/audit', { ...record, t: 990_000, event: 'comment', state: 'acknowledged', comment: 'ok' });
+    s.deliver('twinview/v1/t/audit', { v: 1, kind: 'command', seq: 8, t: 1, commandId: 'c' });
+    s.deliver('twinview/v1/t/audit', 'not json');
+    vi.advanceTimersByTime(FLUSH_INTERVAL_MS);
+    expect(
+      s
+        .of('audit')
+        .flatMap((m) => m.entries)
+        .map((e) => e.event),
+    ).toEqual(['raise', 'acknowledge', 'comment']);
+  });
+
+  it('ignores what is malformed or of another twin', () => {
+    const s = sharedSetup();
+    s.deliver('twinview/v1/other/service', online);
+    s.deliver('twinview/v1/t/service', '{"v":2,"state":"online","instance":"x"}');
+    s.deliver('twinview/v1/t/service', 'garbage');
+    vi.advanceTimersByTime(FLUSH_INTERVAL_MS);
+    expect(s.of('alarm-mode')).toHaveLength(1);
+    s.deliver('twinview/v1/t/service', online);
+    s.deliver('twinview/v1/t/alarms/hot', { ...serviceAlarm, id: 'not-hot' });
+    s.deliver('twinview/v1/t/alarms/cold', { id: 'cold', state: 'burning' });
+    vi.advanceTimersByTime(FLUSH_INTERVAL_MS);
+    expect(s.lastAlarms()).toEqual([]);
   });
 });

@@ -2,9 +2,16 @@
  * What the engine worker does, without the worker: builds the Engine and the broker connection on
  * `start`, flushes batches at most once per frame while data arrives, ticks the rules, posts stats.
  * The worker entry (engine.worker.ts) only wires this to `self`, so tests drive it with fake timers.
+ *
+ * Alarms: while the twin's alarm service says it is online (its retained status on Twinview's
+ * namespace), its retained alarms are the list posted and the operator's actions become requests to
+ * it; otherwise this engine's own alarms are (docs/rules-and-alarms.md#shared-alarms-and-this-screens-alarms).
  */
-import type { FromWorker, ToWorker } from './protocol';
+import type { AlarmAction, FromWorker, ToWorker } from './protocol';
+import { NAMESPACE_ROOT, NAMESPACE_VERSION, topics, type ServiceRequest } from './namespace';
+import { SharedAlarmView } from './sharedAlarms';
 import { Engine } from './engine';
+import { CommandRunner } from './commandRunner';
 import { startHttpPolling, type HttpPoller } from './httpPoller';
 import { openConnection as defaultOpenConnection, type BrokerConnection, type ConnectionOptions } from './connection';
 
@@ -13,6 +20,13 @@ export const FLUSH_INTERVAL_MS = 16;
 /** How often pending on-delays are checked without new messages. */
 export const TICK_INTERVAL_MS = 250;
 export const STATS_INTERVAL_MS = 1000;
+/** Connected this long without hearing the service's retained status: no service runs for this twin. */
+export const SERVICE_GRACE_MS = 1500;
+/** A request the service has not answered within this long is reported as unanswered. */
+export const REQUEST_TIMEOUT_MS = 10_000;
+/** The user of requests when the page has no credentials and no operator name. */
+const ANONYMOUS = 'operator';
+const NAMESPACE_PREFIX = `${NAMESPACE_ROOT}/`;
 
 export interface WorkerHost {
   /** postMessage of the worker scope; `transfer` lists buffers that move instead of being copied. */
@@ -32,11 +46,19 @@ export class EngineSession {
   private engine: Engine | null = null;
   private connection: BrokerConnection | null = null;
   private poller: HttpPoller | null = null;
+  private commands: CommandRunner | null = null;
   private flushTimer: ReturnType<typeof setTimeout> | null = null;
   private tickTimer: ReturnType<typeof setInterval> | null = null;
   private statsTimer: ReturnType<typeof setInterval> | null = null;
   private lastFlush = -Infinity;
   private reportedFailure = false;
+  private shared: SharedAlarmView | null = null;
+  private twinId = '';
+  /** The MQTT user name, when the page connects with credentials: the `<user>` of its requests. */
+  private user: string | null = null;
+  private graceTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Requests sent to the service and not answered yet, by request id. */
+  private readonly pending = new Map<string, { timer: ReturnType<typeof setTimeout>; report: boolean }>();
   private readonly now: () => number;
   private readonly open: (options: ConnectionOptions) => BrokerConnection;
   private readonly fetch: typeof fetch | undefined;
@@ -57,10 +79,35 @@ export class EngineSession {
         this.start(message);
         break;
       case 'acknowledge':
-        if (this.engine?.acknowledge(message.alarmId, message.operator, message.comment)) this.scheduleFlush();
+        if (this.shared?.shared) {
+          const request: ServiceRequest = {
+            v: NAMESPACE_VERSION,
+            id: '',
+            kind: 'acknowledge',
+            alarmId: message.alarmId,
+          };
+          if (message.comment !== undefined) request.comment = message.comment;
+          if (message.operator !== undefined) request.operator = message.operator;
+          this.sendRequest(request, message.operator, message.requestId);
+        } else {
+          this.applied(message.requestId, this.engine?.acknowledge(message.alarmId, message.operator, message.comment));
+        }
         break;
       case 'alarm-action':
-        if (this.engine?.alarmAction(message.action)) this.scheduleFlush();
+        if (this.shared?.shared) {
+          const request: ServiceRequest = {
+            v: NAMESPACE_VERSION,
+            id: '',
+            kind: 'alarm-action',
+            action: message.action,
+          };
+          this.sendRequest(request, message.action.operator, message.requestId);
+        } else {
+          this.applied(message.requestId, this.engine?.alarmAction(message.action), message.action);
+        }
+        break;
+      case 'command':
+        this.commands?.submit(message.request);
         break;
       case 'stop':
         void this.stop().then(() => this.host.close?.());
@@ -80,16 +127,55 @@ export class EngineSession {
     if (message.restore) engine.restore(message.restore);
     this.engine = engine;
     this.reportedFailure = false;
+    const twin = message.twin.id;
+    const shared = new SharedAlarmView(twin);
+    this.shared = shared;
+    this.twinId = twin;
+    this.user = message.credentials?.username ?? null;
+    const commands = new CommandRunner(message.twin, {
+      post: (m) => this.host.post(m),
+      publish: null,
+      user: this.user,
+      clientTag: randomTag(),
+      now: this.now,
+    });
+    this.commands = commands;
     this.connection = this.open({
       connection: message.twin.connection,
       brokerUrl: message.brokerUrl,
       credentials: message.credentials,
       clientId: message.clientId,
       now: this.now,
-      onMessage: (topic, payload) => this.onMessage(engine, topic, payload),
-      onStatus: (status) => this.host.post({ type: 'connection', status }),
+      // The service's status and alarms are retained: a page opened at any time hears the current state.
+      extraSubscriptions: {
+        [topics.service(twin)]: { qos: 1 },
+        [topics.alarms(twin)]: { qos: 1 },
+        [topics.audit(twin)]: { qos: 1 },
+        // Without credentials the user is a typed name that may change: hear every reply, keep ours by id.
+        [this.user !== null ? topics.replies(twin, this.user) : topics.anyReplies(twin)]: { qos: 1 },
+        // Where the plant answers commands (src/engine/commands.ts).
+        ...commands.replyFilters(),
+      },
+      onMessage: (topic, payload, correlationData) => {
+        if (engine === this.engine && commands.offer(topic, payload, correlationData)) return;
+        this.onMessage(engine, topic, payload);
+      },
+      onStatus: (status) => {
+        this.host.post({ type: 'connection', status });
+        if (status.state === 'online' && this.graceTimer === null && engine === this.engine) {
+          this.graceTimer = setTimeout(() => {
+            if (engine !== this.engine) return;
+            shared.noStatusHeard();
+            this.afterShared(engine);
+          }, SERVICE_GRACE_MS);
+        }
+      },
       onProblem: (text) => this.host.post({ type: 'error', message: text }),
     });
+    const connection = this.connection;
+    commands.setPublish((topic, payload, options) => connection.publish(topic, payload, options));
+    this.host.post({ type: 'alarm-mode', mode: shared.current });
+    shared.takeMode();
     if (message.twin.sources.length > 0) {
       this.poller = startHttpPolling({
         sources: message.twin.sources,
@@ -101,6 +187,7 @@ export class EngineSession {
     }
     this.tickTimer = setInterval(() => {
       engine.tick(this.now());
+      commands.tick();
       if (engine.hasOutput) this.scheduleFlush();
     }, TICK_INTERVAL_MS);
     this.statsTimer = setInterval(() => this.host.post({ type: 'stats', stats: engine.stats() }), STATS_INTERVAL_MS);
@@ -110,6 +197,12 @@ export class EngineSession {
 
   private onMessage(engine: Engine, topic: string, payload: Uint8Array): void {
     if (engine !== this.engine) return; // a message of a connection being closed
+    if (topic.startsWith(NAMESPACE_PREFIX)) {
+      // Twinview's own topics are never telemetry (a twin subscribing "#" hears them too).
+      this.shared?.handle(topic, payload);
+      this.afterShared(engine);
+      return;
+    }
     try {
       engine.handleMessage(topic, payload);
     } catch (err) {
@@ -120,6 +213,76 @@ export class EngineSession {
       }
     }
     this.scheduleFlush();
+  }
+
+  /** Acts on what the namespace changed: the mode (handing the shared list to the engine when the service goes), replies. */
+  private afterShared(engine: Engine): void {
+    const shared = this.shared;
+    if (!shared) return;
+    const mode = shared.takeMode();
+    if (mode) {
+      this.host.post({ type: 'alarm-mode', mode });
+      if (mode.kind === 'local' && mode.reason === 'offline') {
+        // This screen carries on from the shared state (acknowledged stays acknowledged), not from
+        // what its own engine, whose alarms nobody acted on meanwhile, would say.
+        engine.restore({ alarms: shared.list() });
+      }
+    }
+    for (const reply of shared.takeReplies()) {
+      const p = this.pending.get(reply.id);
+      if (p) this.settle(reply.id, reply.ok, reply.ok ? undefined : (reply.error ?? 'the alarm service refused it'));
+    }
+    this.scheduleFlush();
+  }
+
+  /**
+   * Publishes a request to the service on the user's request topic. The user is the MQTT user name
+   * when the page has credentials (the broker's ACL can hold it to that), else the name typed in the page.
+   */
+  private sendRequest(request: ServiceRequest, operator: string | undefined, requestId: string | undefined): void {
+    const id = requestId ?? `w-${this.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
+    request.id = id;
+    const user = this.user ?? (operator?.trim() || ANONYMOUS);
+    const connection = this.connection;
+    if (!connection) return this.report(requestId, false, 'the engine is not running');
+    const timer = setTimeout(
+      () => this.settle(id, false, `no answer from the alarm service within ${REQUEST_TIMEOUT_MS / 1000} s`),
+      REQUEST_TIMEOUT_MS,
+    );
+    this.pending.set(id, { timer, report: requestId !== undefined });
+    void connection
+      .publish(topics.requests(this.twinId, user), JSON.stringify(request), {
+        qos: 1,
+        responseTopic: topics.replies(this.twinId, user),
+        correlationData: new TextEncoder().encode(id),
+      })
+      .then((result) => {
+        if (!result.ok) this.settle(id, false, `the request was not sent: ${result.reason}`);
+      });
+  }
+
+  private settle(id: string, ok: boolean, error?: string): void {
+    const p = this.pending.get(id);
+    if (!p) return;
+    clearTimeout(p.timer);
+    this.pending.delete(id);
+    if (p.report) this.report(id, ok, error);
+  }
+
+  /** The result of an action applied by this screen's engine. */
+  private applied(requestId: string | undefined, ok: boolean | undefined, action?: AlarmAction): void {
+    if (ok) this.scheduleFlush();
+    const what = action ? action.kind : 'acknowledge';
+    this.report(
+      requestId,
+      ok === true,
+      ok === undefined ? 'the engine is not running' : `${what} does not apply to the alarm in its state`,
+    );
+  }
+
+  private report(requestId: string | undefined, ok: boolean, error?: string): void {
+    if (requestId === undefined) return;
+    this.host.post(ok ? { type: 'request-result', requestId, ok } : { type: 'request-result', requestId, ok, error });
   }
 
   private scheduleFlush(): void {
@@ -138,20 +301,29 @@ export class EngineSession {
     const out = engine.takeBatch();
     if (out.added.length > 0) this.host.post({ type: 'signals', added: out.added });
     if (out.batch) this.host.post(out.batch, [out.batch.samples.buffer as ArrayBuffer]);
-    if (out.alarms) this.host.post({ type: 'alarms', alarms: out.alarms });
+    // While shared, this engine's own alarms and audit are not shown (it keeps evaluating, so that a
+    // screen whose service goes away carries on at once).
+    const shared = this.shared?.shared === true;
+    const alarms = shared ? this.shared!.takeAlarms() : out.alarms;
+    if (alarms) this.host.post({ type: 'alarms', alarms });
     if (out.quality) this.host.post({ type: 'quality', changes: out.quality });
-    const audit = engine.takeAudit();
+    const ownAudit = engine.takeAudit();
+    const audit = shared ? this.shared!.takeAudit() : ownAudit;
     if (audit.length > 0) this.host.post({ type: 'audit', entries: audit });
   }
 
   /** Stops timers and disconnects; resolves when the connection has closed. */
   async stop(): Promise<void> {
     for (const timer of [this.tickTimer, this.statsTimer]) if (timer !== null) clearInterval(timer);
-    if (this.flushTimer !== null) clearTimeout(this.flushTimer);
-    this.tickTimer = this.statsTimer = this.flushTimer = null;
+    for (const timer of [this.flushTimer, this.graceTimer]) if (timer !== null) clearTimeout(timer);
+    this.tickTimer = this.statsTimer = this.flushTimer = this.graceTimer = null;
+    for (const p of this.pending.values()) clearTimeout(p.timer);
+    this.pending.clear();
+    this.shared = null;
     const connection = this.connection;
     this.poller?.stop();
     this.poller = null;
+    this.commands = null;
     this.engine = null;
     this.connection = null;
     await connection?.close();
@@ -160,4 +332,11 @@ export class EngineSession {
 
 function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
+}
+
+/** A random tag for this worker's command response topic (getRandomValues works on plain http too). */
+function randomTag(): string {
+  const bytes = new Uint8Array(6);
+  globalThis.crypto.getRandomValues(bytes);
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }

@@ -4,9 +4,14 @@ import { clockTime } from '../lib/clock';
 
 const SHOWN = 50;
 
-/** The newest audit entries, and the whole log as a CSV download. */
+/**
+ * The newest audit entries, and the whole log as a CSV download: this screen's own log, or, while the
+ * alarm service is the authority, the service's records heard since the page opened and what its
+ * alarms say of earlier ones (bounded like the local log).
+ */
 export function AlarmAudit() {
   const audit = useAlarms((s) => s.audit);
+  const shared = useAlarms((s) => s.mode.kind === 'shared');
   const twinId = useAlarms((s) => s.twinId);
   const exportCsv = () => {
     const url = URL.createObjectURL(new Blob([auditToCsv(audit)], { type: 'text/csv' }));
@@ -19,7 +24,15 @@ export function AlarmAudit() {
   const newest = audit.slice(-SHOWN).reverse();
   return (
     <details className="alarm-audit" data-testid="alarm-audit">
-      <summary>Audit log ({audit.length})</summary>
+      <summary>
+        {shared ? 'Shared audit log' : 'Audit log of this screen'} ({audit.length})
+      </summary>
+      {shared && (
+        <p className="audit-note">
+          From the alarm service: its records since this page opened, and when its current alarms were raised,
+          acknowledged and shelved.
+        </p>
+      )}
       <button type="button" onClick={exportCsv} disabled={audit.length === 0}>
         Export CSV
       </button>

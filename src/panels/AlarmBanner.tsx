@@ -2,17 +2,26 @@ import type { AlarmSnapshot } from '../engine/protocol';
 import { useAlarms } from '../store/alarms';
 import { useTick } from '../app/useTick';
 import { FLOOD_COUNT, recentRaises } from '../lib/alarmAudit';
-import { bannerCounts, PRIORITIES } from './alarmView';
+import { clockTime } from '../lib/clock';
+import { alarmModeText, bannerCounts, PRIORITIES } from './alarmView';
 
 /** Counts of unacknowledged alarms by priority and of all alarms by state, and the flood indicator. */
 export function AlarmBanner({ alarms }: { alarms: readonly AlarmSnapshot[] }) {
   useTick(5000); // the flood window moves with time
   const audit = useAlarms((s) => s.audit);
+  const mode = useAlarms((s) => s.mode);
   const counts = bannerCounts(alarms);
   const raised = recentRaises(audit, Date.now());
   const s = counts.byState;
   return (
     <div className="alarm-banner" data-testid="alarm-banner">
+      <span
+        className={`alarm-scope ${mode.kind}`}
+        data-testid="alarm-scope"
+        title={alarmModeText(mode, clockTime).text}
+      >
+        {alarmModeText(mode, clockTime).tag}
+      </span>
       <span className="prio-counts" aria-label="Unacknowledged by priority">
         {PRIORITIES.map((p) => (
           <span key={p} className={`badge ${p}`} data-priority={p} title={`${p}: unacknowledged`}>

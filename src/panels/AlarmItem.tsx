@@ -7,6 +7,8 @@ import { requestFocus, useApp } from '../store/app';
 import { telemetry } from '../store/telemetry';
 import { parseDuration } from '../lib/duration';
 import { clockTime } from '../lib/clock';
+import { useAlarms } from '../store/alarms';
+import { refusalText, waitingText } from './alarmView';
 
 const PRIORITY_ICON: Record<Priority, string> = { urgent: '◆', high: '▲', medium: '■', low: '●' };
 export const STATE_TEXT: Record<AlarmSnapshot['state'], string> = {
@@ -24,8 +26,16 @@ export function AlarmItem({ alarm: a }: { alarm: AlarmSnapshot }) {
   const [comment, setComment] = useState('');
   const commands = useApp((s) => (s.load.state === 'ready' ? s.load.twin.commands : null));
   const [problem, setProblem] = useState<string | null>(null);
+  // A request in flight for this alarm (its buttons wait, so a click is sent once) and the last refusal.
+  const pending = useAlarms((s) => s.pending[a.id]);
+  const refused = useAlarms((s) => s.refused[a.id]);
+  const shared = useAlarms((s) => s.mode.kind === 'shared');
   // The session is read when the operator acts, not when this was drawn (see currentSession).
-  const act = (action: (session: Session) => void) => setProblem(actOnSession(currentSession(), action));
+  const act = (action: (session: Session) => void) => {
+    if (pending) return;
+    setProblem(actOnSession(currentSession(), action));
+  };
+  const busy = pending !== undefined;
   const durationMs = parseDuration(shelveFor);
   const canAck = a.state === 'active' || a.state === 'cleared-unacknowledged';
   const suggested = a.guidance?.command && commands?.find((c) => c.id === a.guidance?.command);
@@ -35,7 +45,13 @@ export function AlarmItem({ alarm: a }: { alarm: AlarmSnapshot }) {
     requestFocus(a.asset);
   };
   return (
-    <li className={`alarm ${a.priority} ${a.state}`} data-alarm-id={a.id} data-state={a.state}>
+    <li
+      className={`alarm ${a.priority} ${a.state}`}
+      data-alarm-id={a.id}
+      data-state={a.state}
+      data-raised-at={a.raisedAt}
+      aria-busy={busy}
+    >
       <span className="prio" title={a.priority}>
         <span aria-hidden="true">{PRIORITY_ICON[a.priority]}</span> {a.priority}
       </span>
@@ -66,36 +82,63 @@ export function AlarmItem({ alarm: a }: { alarm: AlarmSnapshot }) {
         <button
           type="button"
           className="ack"
+          disabled={busy}
           onClick={() => act((s) => s.acknowledge(a.id, comment.trim() || undefined))}
           aria-label={`Acknowledge: ${a.message}`}
         >
-          Ack
+          {pending?.what === 'acknowledge' ? waitingText(shared) : 'Ack'}
         </button>
+      )}
+      {busy && pending.what !== 'acknowledge' && (
+        <span className="request-pending" role="status">
+          {pending.what}: {waitingText(shared)}
+        </span>
       )}
       {problem && (
         <p className="action-problem" role="alert">
           {problem}
         </p>
       )}
+      {refused !== undefined && (
+        <p className="action-problem" role="alert" data-testid="action-refused">
+          {refusalText(refused)}
+        </p>
+      )}
       {/* Less frequent actions stay folded so a list of many alarms remains readable at a glance. */}
       <details className="more">
         <summary>More actions</summary>
         <span className="actions">
-          {canAck && (
-            <input
-              aria-label={`Comment for ${a.id}`}
-              placeholder="comment for the acknowledgement"
-              value={comment}
-              onChange={(e) => setComment(e.target.value)}
-            />
-          )}
+          <input
+            aria-label={`Comment for ${a.id}`}
+            placeholder={canAck ? 'comment for the acknowledgement' : 'comment'}
+            value={comment}
+            onChange={(e) => setComment(e.target.value)}
+          />
+          <button
+            type="button"
+            disabled={busy || comment.trim() === ''}
+            onClick={() => {
+              act((s) => s.alarmAction({ kind: 'comment', alarmId: a.id, comment: comment.trim() }));
+              setComment('');
+            }}
+          >
+            Add comment
+          </button>
           {a.latched && a.conditionActive === false && (a.state === 'active' || a.state === 'acknowledged') && (
-            <button type="button" onClick={() => act((s) => s.alarmAction({ kind: 'reset', alarmId: a.id }))}>
+            <button
+              type="button"
+              disabled={busy}
+              onClick={() => act((s) => s.alarmAction({ kind: 'reset', alarmId: a.id }))}
+            >
               Reset
             </button>
           )}
           {a.state === 'shelved' ? (
-            <button type="button" onClick={() => act((s) => s.alarmAction({ kind: 'unshelve', alarmId: a.id }))}>
+            <button
+              type="button"
+              disabled={busy}
+              onClick={() => act((s) => s.alarmAction({ kind: 'unshelve', alarmId: a.id }))}
+            >
               Unshelve
             </button>
           ) : a.state !== 'out-of-service' && a.state !== 'suppressed' ? (
@@ -109,7 +152,7 @@ export function AlarmItem({ alarm: a }: { alarm: AlarmSnapshot }) {
               />
               <button
                 type="button"
-                disabled={durationMs === null || durationMs === 0}
+                disabled={busy || durationMs === null || durationMs === 0}
                 onClick={() =>
                   durationMs &&
                   act((s) =>
@@ -123,6 +166,7 @@ export function AlarmItem({ alarm: a }: { alarm: AlarmSnapshot }) {
           ) : null}
           <button
             type="button"
+            disabled={busy}
             onClick={() =>
               act((s) =>
                 s.alarmAction({

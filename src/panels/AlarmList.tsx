@@ -7,7 +7,9 @@ import { AlarmBanner } from './AlarmBanner';
 import { AlarmItem, STATE_TEXT } from './AlarmItem';
 import { AlarmAudit } from './AlarmAudit';
 import { RuleWhatIf } from './RuleWhatIf';
+import { clockTime } from '../lib/clock';
 import {
+  alarmModeText,
   assetChoices,
   DEFAULT_FILTER,
   isUnacknowledged,
@@ -27,6 +29,9 @@ export function AlarmList() {
   const all = useAlarms((s) => s.all);
   const operator = useAlarms((s) => s.operator);
   const sound = useAlarms((s) => s.sound);
+  const mode = useAlarms((s) => s.mode);
+  const pending = useAlarms((s) => s.pending);
+  const modeText = alarmModeText(mode, clockTime);
   const [filter, setFilter] = useState<AlarmFilter>(DEFAULT_FILTER);
   const [problem, setProblem] = useState<string | null>(null);
   const shown = useMemo(() => visibleAlarms(all, filter), [all, filter]);
@@ -41,6 +46,9 @@ export function AlarmList() {
         Alarms <span className="count">{shown.length}</span>
         {unacked.length > 0 && <span className="count unacked">{unacked.length} unacknowledged</span>}
       </h2>
+      <p className={`alarm-mode ${mode.kind}`} data-testid="alarm-mode" data-mode={mode.kind} role="status">
+        {modeText.text}
+      </p>
       <AlarmBanner alarms={all} />
       <div className="alarm-tools">
         <label>
@@ -98,7 +106,14 @@ export function AlarmList() {
         <button
           type="button"
           disabled={unacked.length === 0}
-          onClick={() => setProblem(actOnSession(currentSession(), (s) => unacked.forEach((a) => s.acknowledge(a.id))))}
+          onClick={() =>
+            // An alarm whose request is still waiting is not asked again.
+            setProblem(
+              actOnSession(currentSession(), (s) =>
+                unacked.forEach((a) => pending[a.id] === undefined && s.acknowledge(a.id)),
+              ),
+            )
+          }
         >
           Ack all visible
         </button>

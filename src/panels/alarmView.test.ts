@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AlarmSnapshot } from '../engine/protocol';
-import { assetChoices, bannerCounts, DEFAULT_FILTER, visibleAlarms } from './alarmView';
+import { alarmModeText, assetChoices, bannerCounts, DEFAULT_FILTER, refusalText, visibleAlarms } from './alarmView';
 
 const alarm = (a: Partial<AlarmSnapshot> & Pick<AlarmSnapshot, 'id'>): AlarmSnapshot => ({
   message: a.id,
@@ -52,5 +52,30 @@ describe('bannerCounts', () => {
 describe('assetChoices', () => {
   it('lists every asset path with its ancestors, sorted', () => {
     expect(assetChoices(list)).toEqual(['station', 'station/Pump1', 'station/Pump1/Motor', 'station/Tank1']);
+  });
+});
+
+describe('whose alarms the panel says these are', () => {
+  const clock = (t: number) => `T${t}`;
+  it('names the shared service with the time it came online', () => {
+    expect(alarmModeText({ kind: 'shared', since: 5, instance: 'i' }, clock)).toEqual({
+      tag: 'shared',
+      text: 'Shared alarms: kept by the alarm service for every screen (online since T5)',
+    });
+  });
+  it('says plainly when the alarms are of this screen only, and why', () => {
+    expect(alarmModeText({ kind: 'local', reason: 'absent' }, clock)).toEqual({
+      tag: 'this screen only',
+      text: 'Alarms of this screen only: the alarm service is not running',
+    });
+    expect(alarmModeText({ kind: 'local', reason: 'offline' }, clock).text).toMatch(
+      /^Alarms of this screen only: the alarm service is not running/,
+    );
+    expect(alarmModeText({ kind: 'local', reason: 'checking' }, clock).text).toMatch(/until the alarm service answers/);
+  });
+  it("shows a refusal with the service's reason", () => {
+    expect(refusalText('alarm "x" has nothing to acknowledge')).toBe(
+      'Not applied: alarm "x" has nothing to acknowledge',
+    );
   });
 });

@@ -1,5 +1,5 @@
 /** Pure logic of the alarm panel: sorting, filtering and the banner's counts. No React here. */
-import type { AlarmSnapshot, AlarmState } from '../engine/protocol';
+import type { AlarmMode, AlarmSnapshot, AlarmState } from '../engine/protocol';
 import type { Priority } from '../twin/schema';
 import { PRIORITY_RANK } from '../lib/alarmRollup';
 
@@ -96,4 +96,36 @@ export function assetChoices(alarms: readonly AlarmSnapshot[]): string[] {
     for (let n = 1; n <= parts.length; n++) set.add(parts.slice(0, n).join('/'));
   }
   return [...set].sort();
+}
+
+/** The panel's line about whose alarms these are: a short tag and the sentence beside it. */
+export function alarmModeText(mode: AlarmMode, clock: (t: number) => string): { tag: string; text: string } {
+  if (mode.kind === 'shared')
+    return {
+      tag: 'shared',
+      text:
+        'Shared alarms: kept by the alarm service for every screen' +
+        (mode.since !== undefined ? ` (online since ${clock(mode.since)})` : ''),
+    };
+  switch (mode.reason) {
+    case 'checking':
+      return { tag: 'this screen only', text: 'Alarms of this screen only, until the alarm service answers' };
+    case 'absent':
+      return { tag: 'this screen only', text: 'Alarms of this screen only: the alarm service is not running' };
+    case 'offline':
+      return {
+        tag: 'this screen only',
+        text: 'Alarms of this screen only: the alarm service is not running (it stopped; shared alarms resume when it is back)',
+      };
+  }
+}
+
+/** What the operator reads when an action was not applied (the service's or the engine's reason). */
+export function refusalText(reason: string): string {
+  return `Not applied: ${reason}`;
+}
+
+/** The label of an alarm's button while its request waits for an answer. */
+export function waitingText(shared: boolean): string {
+  return shared ? 'Waiting for the alarm service…' : 'Applying…';
 }
