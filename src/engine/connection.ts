@@ -26,7 +26,8 @@ export interface ConnectionOptions {
   credentials?: Credentials;
   /** The browser's own fixed client id, used for persistent sessions when the twin names none. */
   clientId?: string;
-  onMessage(topic: string, payload: Uint8Array): void;
+  /** `correlationData`: MQTT 5 Correlation Data of the message, when it has some (a command's reply). */
+  onMessage(topic: string, payload: Uint8Array, correlationData?: Uint8Array): void;
   /** Called on every change of state, never twice with the same status. */
   onStatus(status: ConnectionStatus): void;
   /** Problems that do not end the connection but lose data, e.g. a refused subscription. */
@@ -238,8 +239,11 @@ export function openConnection(o: ConnectionOptions): BrokerConnection {
       if (first || !connack.sessionPresent) subscribeAll();
     });
 
-    c.on('message', (topic, payload) => {
-      if (c === client) o.onMessage(topic, payload);
+    c.on('message', (topic, payload, packet) => {
+      if (c !== client) return;
+      const correlation = packet.properties?.correlationData;
+      if (correlation) o.onMessage(topic, payload, correlation);
+      else o.onMessage(topic, payload);
     });
 
     c.on('error', (err) => {
