@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createServer, type Server } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
@@ -25,11 +25,13 @@ afterEach(() => {
   for (const c of running.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
 });
 
-function start(args: string[], env: NodeJS.ProcessEnv = {}): Run {
+/** Each run gets its own service state folder, so runs never share (or leave) state in the repository. */
+function start(args: string[], env: NodeJS.ProcessEnv = {}): Run & { stateDir: string } {
+  const stateDir = mkdtempSync(join(tmpdir(), 'twinview-start-state-'));
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/start.ts', ...args], {
     cwd: REPO,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, TWINVIEW_BROKER_URL: '', ...env },
+    env: { ...process.env, TWINVIEW_BROKER_URL: '', TWINVIEW_STATE_DIR: stateDir, ...env },
   });
   running.push(child);
   let out = '';
@@ -38,7 +40,7 @@ function start(args: string[], env: NodeJS.ProcessEnv = {}): Run {
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.once('exit', (code, signal) => resolve({ code, signal })),
   );
-  return { child, output: () => out, exited };
+  return { child, output: () => out, exited, stateDir };
 }
 
 async function waitFor(run: Run, text: string, timeoutMs: number): Promise<void> {
@@ -69,6 +71,7 @@ describe('npm start (server/start.ts)', () => {
     expect(out).toContain(`Dashboard:  http://127.0.0.1:${port}/?twin=pump-station`);
     expect(out).toContain(`Broker:     ws://127.0.0.1:${brokerPort} (embedded)`);
     expect(out).toContain('Simulator:  publishing plant/north/# every 1000 ms, faults every 180 s');
+    expect(out).toMatch(/Service: {4}alarms of pump-station, solar-farm shared on the broker/);
 
     // The production build, not the sources through a dev server.
     const html = await (await fetch(`http://127.0.0.1:${port}/?twin=pump-station`)).text();
@@ -81,15 +84,24 @@ describe('npm start (server/start.ts)', () => {
     expect(config.brokerUrl).toBe(`ws://127.0.0.1:${brokerPort}`);
 
     const client = await connectAsync(`ws://127.0.0.1:${brokerPort}`, { protocolVersion: 4, reconnectPeriod: 0 });
+    // aedes streams retained messages after the SUBACK, so a live publish can arrive first: wait for a retained one.
     const retained = new Promise<{ topic: string; retain: boolean; body: { ts: number } }>((resolve) =>
-      client.on('message', (topic, payload, packet) =>
-        resolve({ topic, retain: packet.retain, body: JSON.parse(payload.toString()) as { ts: number } }),
-      ),
+      client.on('message', (topic, payload, packet) => {
+        if (packet.retain && topic.startsWith('plant/'))
+          resolve({ topic, retain: packet.retain, body: JSON.parse(payload.toString()) as { ts: number } });
+      }),
     );
     await client.subscribeAsync('plant/north/+/telemetry');
     const first = await retained;
+    // The engine service says it is online, retained, for a dashboard that connects later.
+    const status = new Promise<string>((resolve) =>
+      client.on('message', (topic, payload) => {
+        if (topic === 'twinview/v1/pump-station/service') resolve(payload.toString());
+      }),
+    );
+    await client.subscribeAsync('twinview/v1/pump-station/service');
+    expect(JSON.parse(await status)).toMatchObject({ v: 1, state: 'online' });
     await client.endAsync(true);
-    expect(first.retain).toBe(true);
     expect(first.topic).toMatch(/^plant\/north\/(pumps\/pump[123]|tank1|fan1|valve1)\/telemetry$/);
     expect(first.body.ts).toBeGreaterThan(Date.now() - 60_000);
 
@@ -97,6 +109,8 @@ describe('npm start (server/start.ts)', () => {
     run.child.kill('SIGINT');
     expect(await run.exited).toEqual({ code: 0, signal: null });
     expect(Date.now() - before).toBeLessThan(3000);
+    // The service saved its state and stopped cleanly (no running marker left).
+    expect(readdirSync(run.stateDir).sort()).toEqual(['pump-station.state.json', 'solar-farm.state.json']);
     // Ports are free again.
     await (await occupy(port)).close();
     await (await occupy(brokerPort)).close();
@@ -182,6 +196,8 @@ describe('npm start (server/start.ts)', () => {
       '--faults',
       '--fault-every',
       '--solar',
+      '--service',
+      '--state',
       '--dev',
     ]) {
       expect(run.output()).toContain(flag);

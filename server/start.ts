@@ -4,7 +4,7 @@
  * into dist/ at start, a few seconds), so the demo runs what a deployment runs and what the tests and
  * benchmarks measure; `--dev` serves the sources through Vite's dev server instead (hot reload).
  */
-import { dirname, resolve } from 'node:path';
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { build, createServer, preview, type PreviewServer, type ViteDevServer } from 'vite';
@@ -12,11 +12,13 @@ import { DEFAULT_BROKER_PORT, startBroker, type RunningBroker } from './broker';
 import { brokerUrlFlag, intFlag, isUsageError, onOffFlag } from './flags';
 import { DEFAULT_FAULT_EVERY_SEC, DEFAULT_INTERVAL_MS, startSimulator, type RunningSimulator } from './sim/runner';
 import { startSolarFarm, type RunningSolarFarm } from './sim/solarFarm';
+import { startServices, twinsIn, type RunningServices } from './service/services';
 import { dashboardLine, twinLink, type ServedTwin } from './startLinks';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const HOST = '127.0.0.1';
 const DEFAULT_PORT = 5173;
+const DEFAULT_STATE_DIR = '.twinview';
 
 const HELP = `Twinview demo: embedded MQTT broker + pump-station simulator + dashboard, all on ${HOST}.
 
@@ -33,6 +35,10 @@ Options:
   --faults on|off       simulator: scripted faults (default on)
   --fault-every <s>     simulator: seconds between fault starts (default ${DEFAULT_FAULT_EVERY_SEC})
   --solar on|off        solar-farm simulator: 10,000 panels, 100,000 readings/s (default on)
+  --service on|off      the engine service for the twins served (rules, alarms and audit shared by
+                        every dashboard over the broker, as \`npm run twin -- serve\`; default on)
+  --state <dir>         the service's state folder (default ${DEFAULT_STATE_DIR}/ in the repository;
+                        also from the environment: TWINVIEW_STATE_DIR)
   --dev                 serve the dashboard from its sources with hot reload (Vite's dev server)
                         instead of building it first; for working on Twinview itself
   -h, --help            this text
@@ -49,6 +55,8 @@ interface Settings {
   faults: boolean;
   faultEverySec: number;
   solar: boolean;
+  service: boolean;
+  stateDir: string;
   dev: boolean;
 }
 
@@ -64,6 +72,8 @@ function readSettings(argv: string[]): Settings | undefined {
       faults: { type: 'string' },
       'fault-every': { type: 'string' },
       solar: { type: 'string' },
+      service: { type: 'string' },
+      state: { type: 'string' },
       dev: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -84,6 +94,8 @@ function readSettings(argv: string[]): Settings | undefined {
     faults: onOffFlag('faults', values.faults, true),
     faultEverySec: intFlag('fault-every', values['fault-every'], DEFAULT_FAULT_EVERY_SEC, 10, 86_400),
     solar: onOffFlag('solar', values.solar, true),
+    service: onOffFlag('service', values.service, true),
+    stateDir: resolve(REPO, values.state ?? (process.env.TWINVIEW_STATE_DIR || DEFAULT_STATE_DIR)),
     dev: values.dev === true,
   };
 }
@@ -91,6 +103,7 @@ function readSettings(argv: string[]): Settings | undefined {
 let broker: RunningBroker | undefined;
 let sim: RunningSimulator | undefined;
 let solar: RunningSolarFarm | undefined;
+let services: RunningServices | undefined;
 let vite: ViteDevServer | PreviewServer | undefined;
 let stopping = false;
 
@@ -98,11 +111,14 @@ let stopping = false;
 async function stopAll(): Promise<void> {
   const s = sim;
   const f = solar;
+  const e = services;
   const v = vite;
   const b = broker;
-  sim = vite = broker = solar = undefined;
+  sim = vite = broker = solar = services = undefined;
   await f?.stop().catch(() => {});
   await s?.stop().catch(() => {});
+  // Before the broker: the service saves its state and says "offline" while it still can.
+  await e?.stop().catch(() => {});
   await v?.close().catch(() => {});
   await b?.close().catch(() => {});
 }
@@ -190,6 +206,28 @@ async function main(): Promise<void> {
   }
   if (stopping) return;
 
+  // The service first, so that the simulator's first values already reach its rules.
+  let serviceLine = 'off (--service off)';
+  if (settings.service) {
+    const dirs = (process.env.TWINVIEW_TWINS_DIRS ?? 'models').split(':').filter(Boolean);
+    const { twins, skipped } = await twinsIn(dirs.map((d) => resolve(REPO, d)));
+    for (const s of skipped) console.error(`Service: not serving ${s}`);
+    if (twins.length > 0) {
+      const stamp = (line: string) => `${new Date().toISOString()} service: ${line}`;
+      // Routine lines stay quiet; what an operator must know (a killed previous run) is printed.
+      services = startServices({
+        twins,
+        stateDir: settings.stateDir,
+        brokerUrl,
+        log: (l) => console.error(stamp(l)),
+        info: () => {},
+      });
+      await Promise.race([services.online(), new Promise((r) => setTimeout(r, 5000))]);
+      serviceLine = `alarms of ${twins.map((t) => t.id).join(', ')} shared on the broker (twinview/v1/...), state in ${relativeToRepo(settings.stateDir)}`;
+    } else serviceLine = 'no valid twins to serve';
+  }
+  if (stopping) return;
+
   if (settings.simulator) {
     sim = startSimulator({
       brokerUrl,
@@ -245,10 +283,16 @@ async function main(): Promise<void> {
             : 'publishing, but no solar-farm twin is served'
           : 'off'
       }`,
+      `  Service:    ${serviceLine}`,
       'Press Ctrl-C to stop.',
       '',
     ].join('\n'),
   );
+}
+
+function relativeToRepo(dir: string): string {
+  const rel = relative(REPO, dir);
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? `${rel}/` : dir;
 }
 
 /** The twins the dashboard serves, from its own index; null when it cannot be read. */

@@ -36,7 +36,10 @@ export interface TwinServiceOptions {
   store: StateStore;
   brokerUrl?: string;
   credentials?: Credentials;
+  /** Problems and what an operator must know (a killed run, an unusable state file). Default console.log. */
   log?: (line: string) => void;
+  /** Routine lines (online, restored, refused requests). Default: log. */
+  info?: (line: string) => void;
   now?: () => number;
   openConnection?: (options: ConnectionOptions) => BrokerConnection;
 }
@@ -47,6 +50,7 @@ export class TwinService {
   private readonly twin: Twin;
   private readonly store: StateStore;
   private readonly log: (line: string) => void;
+  private readonly info: (line: string) => void;
   private readonly now: () => number;
   private readonly knownAlarms: ReadonlySet<string>;
   private readonly publisher: SharedStatePublisher;
@@ -63,6 +67,7 @@ export class TwinService {
     this.twin = options.twin;
     this.store = options.store;
     this.log = options.log ?? ((line) => console.log(line));
+    this.info = options.info ?? this.log;
     this.now = options.now ?? Date.now;
     this.engine = new Engine(this.twin, { now: this.now });
     this.knownAlarms = new Set(this.twin.rules.map((r) => r.id));
@@ -82,7 +87,7 @@ export class TwinService {
       this.state.seq += SEQ_GAP_AFTER_CRASH;
       this.dirty = true;
     } else if (this.state.savedAt) {
-      this.log(`${id}: restored ${this.state.alarms.length} alarms and audit up to #${this.state.seq}`);
+      this.info(`${id}: restored ${this.state.alarms.length} alarms and audit up to #${this.state.seq}`);
     }
     // Rules whose condition held are marked raised: a value still out of range raises nothing new.
     this.engine.restore({ alarms: this.state.alarms });
@@ -175,7 +180,7 @@ export class TwinService {
     const was = this.status?.state;
     this.status = status;
     if (status.state === 'online') {
-      this.log(`${id}: online at ${status.url}${status.mqttFallback ? ' (MQTT 3.1.1: the broker refused 5)' : ''}`);
+      this.info(`${id}: online at ${status.url}${status.mqttFallback ? ' (MQTT 3.1.1: the broker refused 5)' : ''}`);
       const online: ServiceStatus = {
         v: NAMESPACE_VERSION,
         state: 'online',
@@ -187,7 +192,7 @@ export class TwinService {
       for (const w of this.onlineWaiters.splice(0)) w();
     } else if (status.state !== was || status.state === 'offline') {
       const reason = 'reason' in status ? `: ${status.reason}` : '';
-      if (!this.stopped) this.log(`${id}: ${status.state}${reason}`);
+      if (!this.stopped) (status.state === 'connecting' ? this.info : this.log)(`${id}: ${status.state}${reason}`);
     }
   }
 
@@ -209,7 +214,7 @@ export class TwinService {
     const id = this.twin.id;
     const request = parseRequest(payload);
     if (typeof request === 'string') {
-      this.log(`${id}: bad request from "${user}": ${request}`);
+      this.info(`${id}: bad request from "${user}": ${request}`);
       // A request without a readable id still gets an answer the requester can see.
       const rid = requestId(payload);
       this.reply(user, { v: NAMESPACE_VERSION, id: rid, ok: false, error: request });
@@ -217,7 +222,7 @@ export class TwinService {
     }
     const outcome = applyRequest(this.engine, this.knownAlarms, request, user);
     if (outcome.command) this.appendAudit([{ ...outcome.command, seq: 0 }]);
-    if (!outcome.reply.ok) this.log(`${id}: request ${request.kind} from "${user}" refused: ${outcome.reply.error}`);
+    if (!outcome.reply.ok) this.info(`${id}: request ${request.kind} from "${user}" refused: ${outcome.reply.error}`);
     // The change first, then the reply: a dashboard that hears "ok" already has the new state coming.
     this.flush();
     this.reply(user, outcome.reply);

@@ -1,8 +1,12 @@
 /** Runs a TwinService per twin and stops them together: what `twin serve` and `npm start` share. */
+import { existsSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Twin } from '../../src/twin/schema';
 import type { Credentials } from '../../src/engine/protocol';
 import { TwinService } from './host';
 import { StateStore } from './persistence';
+import { validateFile } from '../cli/validate';
 
 export interface RunningServices {
   services: TwinService[];
@@ -18,6 +22,7 @@ export function startServices(options: {
   brokerUrl?: string;
   credentials?: Credentials;
   log?: (line: string) => void;
+  info?: (line: string) => void;
 }): RunningServices {
   const services = options.twins.map(
     (twin) =>
@@ -27,6 +32,7 @@ export function startServices(options: {
         brokerUrl: options.brokerUrl,
         credentials: options.credentials,
         log: options.log,
+        info: options.info,
       }),
   );
   for (const s of services) s.start();
@@ -45,4 +51,27 @@ export function credentialsFromEnv(env: NodeJS.ProcessEnv): Credentials | undefi
   return env.TWINVIEW_MQTT_USERNAME !== undefined
     ? { username: env.TWINVIEW_MQTT_USERNAME, password: env.TWINVIEW_MQTT_PASSWORD ?? '' }
     : undefined;
+}
+
+/** The valid twins in `<dir>/<folder>/twin.json` of each folder (as the dashboard lists them), and the rest with why. */
+export async function twinsIn(dirs: readonly string[]): Promise<{ twins: Twin[]; skipped: string[] }> {
+  const twins: Twin[] = [];
+  const skipped: string[] = [];
+  for (const dir of dirs) {
+    let folders: string[];
+    try {
+      folders = (await readdir(dir, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name);
+    } catch {
+      continue;
+    }
+    for (const folder of folders.sort()) {
+      const file = join(dir, folder, 'twin.json');
+      if (!existsSync(file)) continue;
+      const result = await validateFile(file);
+      if (!result.ok) skipped.push(`${file} (${'unreadable' in result ? result.unreadable : 'has problems'})`);
+      else if (twins.some((t) => t.id === result.twin.id)) skipped.push(`${file} (twin id "${result.twin.id}" twice)`);
+      else twins.push(result.twin);
+    }
+  }
+  return { twins, skipped };
 }
