@@ -434,6 +434,17 @@ describe('EngineSession with the alarm service (shared alarms)', () => {
     ).toEqual(['raise', 'acknowledge', 'comment']);
   });
 
+  it('also carries on from the shared state when the retained status is removed', () => {
+    const s = sharedSetup();
+    s.deliver('twinview/v1/t/alarms/hot', { ...serviceAlarm, conditionActive: true });
+    s.deliver('twinview/v1/t/service', online);
+    vi.advanceTimersByTime(FLUSH_INTERVAL_MS);
+    s.deliver('twinview/v1/t/service', '');
+    vi.advanceTimersByTime(FLUSH_INTERVAL_MS);
+    expect(s.of('alarm-mode').at(-1)?.mode).toEqual({ kind: 'local', reason: 'absent' });
+    expect(s.lastAlarms()).toMatchObject([{ id: 'hot', state: 'acknowledged', acknowledgedBy: 'bo' }]);
+  });
+
   it('ignores what is malformed or of another twin', () => {
     const s = sharedSetup();
     s.deliver('twinview/v1/other/service', online);

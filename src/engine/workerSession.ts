@@ -57,6 +57,8 @@ export class EngineSession {
   /** The MQTT user name, when the page connects with credentials: the `<user>` of its requests. */
   private user: string | null = null;
   private graceTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Whether the last mode posted was shared (leaving it hands the shared list to the engine). */
+  private sharedShown = false;
   /** Requests sent to the service and not answered yet, by request id. */
   private readonly pending = new Map<string, { timer: ReturnType<typeof setTimeout>; report: boolean }>();
   private readonly now: () => number;
@@ -131,6 +133,7 @@ export class EngineSession {
     const shared = new SharedAlarmView(twin);
     this.shared = shared;
     this.twinId = twin;
+    this.sharedShown = false;
     this.user = message.credentials?.username ?? null;
     const commands = new CommandRunner(message.twin, {
       post: (m) => this.host.post(m),
@@ -222,7 +225,9 @@ export class EngineSession {
     const mode = shared.takeMode();
     if (mode) {
       this.host.post({ type: 'alarm-mode', mode });
-      if (mode.kind === 'local' && mode.reason === 'offline') {
+      const wasShared = this.sharedShown;
+      this.sharedShown = mode.kind === 'shared';
+      if (mode.kind === 'local' && wasShared) {
         // This screen carries on from the shared state (acknowledged stays acknowledged), not from
         // what its own engine, whose alarms nobody acted on meanwhile, would say.
         engine.restore({ alarms: shared.list() });
