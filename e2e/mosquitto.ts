@@ -40,6 +40,12 @@ export async function startMosquitto(opts: {
   persistenceDir?: string;
   /** Require these username → password pairs (no anonymous clients). */
   users?: Record<string, string>;
+  /**
+   * An ACL file's text (Mosquitto's `acl_file`: "user NAME" then "topic read|write|readwrite FILTER"
+   * lines): what each user may publish and subscribe to. A denied MQTT 5 publish is answered with
+   * reason code 0x87 Not authorized.
+   */
+  acl?: string;
 }): Promise<Mosquitto> {
   if ((await portOpen(opts.tcpPort)) || (await portOpen(opts.wsPort))) {
     throw new Error(`port ${opts.tcpPort} or ${opts.wsPort} is already in use on 127.0.0.1 (a previous test broker?)`);
@@ -50,6 +56,7 @@ export async function startMosquitto(opts: {
     conf,
     [
       ...(opts.users ? ['allow_anonymous false', `password_file ${join(dir, 'passwd')}`] : ['allow_anonymous true']),
+      ...(opts.acl !== undefined ? [`acl_file ${join(dir, 'acl')}`] : []),
       ...(opts.persistenceDir
         ? ['persistence true', `persistence_location ${opts.persistenceDir.replace(/\/?$/, '/')}`]
         : ['persistence false']),
@@ -62,6 +69,11 @@ export async function startMosquitto(opts: {
   );
   if (opts.persistenceDir) ownByMosquitto(opts.persistenceDir);
   if (opts.users) writePasswords(dir, opts.users);
+  if (opts.acl !== undefined) {
+    writeFileSync(join(dir, 'acl'), opts.acl.endsWith('\n') ? opts.acl : `${opts.acl}\n`);
+    chmodSync(dir, 0o755);
+    chmodSync(join(dir, 'acl'), 0o644);
+  }
   const child: ChildProcess = spawn(findMosquitto(), ['-c', conf], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));

@@ -63,10 +63,11 @@ export class WatchState {
       case 'quality':
         for (const c of m.changes) this.telemetry.setQuality(c.index, c.bits, c.on);
         break;
+      // Shared alarm state, request answers and command states matter to a page that acts; watch only reads.
       case 'audit':
-      // Shared alarm state and request answers matter to a page that acts; watch only reads.
       case 'alarm-mode':
       case 'request-result':
+      case 'command-state':
         break;
       default: {
         const never: never = m;

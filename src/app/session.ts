@@ -22,6 +22,8 @@ import {
 import { parseDuration } from '../lib/duration';
 import { browserClientId } from './browserClientId';
 import { requestSceneFrame } from '../scene/sceneFrames';
+import type { CommandRequest } from '../engine/commands';
+import { receiveCommandState, resetCommands } from '../store/commands';
 
 /** An alarm action; the session adds the operator's name. */
 export type OperatorAlarmAction = WithoutOperator<AlarmAction>;
@@ -30,6 +32,8 @@ type WithoutOperator<A> = A extends AlarmAction ? Omit<A, 'operator'> : never;
 export interface Session {
   acknowledge(alarmId: string, comment?: string): void;
   alarmAction(action: OperatorAlarmAction): void;
+  /** Sends a command to the plant; its states arrive in the command store (src/store/commands.ts). */
+  command(request: Omit<CommandRequest, 'operator'>): void;
   stop(): void;
   /** False once stopped (the twin was unloaded or another one started): actions would go nowhere. */
   readonly running: boolean;
@@ -103,12 +107,16 @@ export function startSession(twin: Twin, brokerUrl: string, credentials?: Creden
       case 'request-result':
         settleRequest(m.requestId, m.ok, m.error);
         break;
+      case 'command-state':
+        receiveCommandState(m.status);
+        break;
       default: {
         const never: never = m;
         console.warn('unknown engine message', never);
       }
     }
   };
+  resetCommands();
   const clientId = twin.connection.session === 'persistent' ? browserClientId(twin.id) : undefined;
   const saved = openAlarmStore(twin.id);
   useApp.setState({ alarms: saved.filter(isAnnunciated) });
@@ -139,6 +147,7 @@ export function startSession(twin: Twin, brokerUrl: string, credentials?: Creden
       beginRequest(action.alarmId, { requestId, what: action.kind });
       engine.alarmAction({ ...action, operator: useAlarms.getState().operator } as AlarmAction, requestId);
     },
+    command: (request) => engine.command({ ...request, operator: useAlarms.getState().operator }),
     stop: () => {
       running = false;
       engine.stop();

@@ -6,6 +6,7 @@
  */
 import type { Twin } from '../twin/schema';
 import type { AlarmAction, Credentials, EngineRestore, FromWorker, ToWorker } from './protocol';
+import type { CommandRequest } from './commands';
 
 export interface EngineClientOptions {
   /** Overrides the twin's connection.url. */
@@ -27,6 +28,8 @@ export interface EngineHandle {
   acknowledge(alarmId: string, operator?: string, comment?: string, requestId?: string): void;
   /** Shelve, unshelve, out of service, reset, comment; `requestId` as for acknowledge. */
   alarmAction(action: AlarmAction, requestId?: string): void;
+  /** Publishes a command to the plant; its states come back as 'command-state' messages. */
+  command(request: CommandRequest): void;
   /** Disconnects and ends the worker; no message is forwarded after this. */
   stop(): void;
   /** False once stopped, or once a worker that kept dying was given up: actions would go nowhere. */
@@ -125,6 +128,9 @@ export function startEngine(
       const message: ToWorker = { type: 'alarm-action', action };
       if (requestId !== undefined) message.requestId = requestId;
       send(message);
+    },
+    command(request) {
+      if (!stopped) send({ type: 'command', request });
     },
     stop() {
       if (stopped) return;

@@ -3,6 +3,7 @@
  * transferable typed arrays, one batch per frame at most, never a postMessage per MQTT message.
  */
 import type { Twin, Priority, Guidance } from '../twin/schema';
+import type { CommandRequest, CommandStatus } from './commands';
 
 /** Credentials are handed over at run time; they never live in the twin file or the URL. */
 export interface Credentials {
@@ -22,6 +23,8 @@ export type ToWorker =
       restore?: EngineRestore;
     }
   | { type: 'stop' }
+  /** Publish a command to the plant (src/engine/commands.ts); its states come back as 'command-state'. */
+  | { type: 'command'; request: CommandRequest }
   | {
       type: 'acknowledge';
       alarmId: string;
@@ -247,6 +250,8 @@ export type FromWorker =
   | { type: 'error'; message: string }
   /** A problem reported earlier with exactly this message is over (e.g. an HTTP source answers again). */
   | { type: 'error-resolved'; message: string }
+  /** A command request changed state: pending, then confirmed, rejected, refused or timed out. */
+  | { type: 'command-state'; status: CommandStatus }
   /** Whose alarms the page shows: the alarm service's (shared by every screen) or this screen's own. */
   | { type: 'alarm-mode'; mode: AlarmMode }
   /** How an operator's acknowledge or alarm action ended: applied, or why not (e.g. the service's error). */

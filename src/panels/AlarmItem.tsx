@@ -7,6 +7,7 @@ import { requestFocus, useApp } from '../store/app';
 import { telemetry } from '../store/telemetry';
 import { parseDuration } from '../lib/duration';
 import { clockTime } from '../lib/clock';
+import { SuggestedCommand } from './CommandButton';
 import { useAlarms } from '../store/alarms';
 import { refusalText, waitingText } from './alarmView';
 
@@ -24,7 +25,6 @@ export const STATE_TEXT: Record<AlarmSnapshot['state'], string> = {
 export function AlarmItem({ alarm: a }: { alarm: AlarmSnapshot }) {
   const [shelveFor, setShelveFor] = useState('15m');
   const [comment, setComment] = useState('');
-  const commands = useApp((s) => (s.load.state === 'ready' ? s.load.twin.commands : null));
   const [problem, setProblem] = useState<string | null>(null);
   // A request in flight for this alarm (its buttons wait, so a click is sent once) and the last refusal.
   const pending = useAlarms((s) => s.pending[a.id]);
@@ -38,7 +38,6 @@ export function AlarmItem({ alarm: a }: { alarm: AlarmSnapshot }) {
   const busy = pending !== undefined;
   const durationMs = parseDuration(shelveFor);
   const canAck = a.state === 'active' || a.state === 'cleared-unacknowledged';
-  const suggested = a.guidance?.command && commands?.find((c) => c.id === a.guidance?.command);
   const select = () => {
     if (!a.asset) return;
     useApp.setState({ selected: a.asset });
@@ -75,7 +74,7 @@ export function AlarmItem({ alarm: a }: { alarm: AlarmSnapshot }) {
           {a.guidance.cause && <p>Cause: {a.guidance.cause}</p>}
           {a.guidance.consequence && <p>Consequence: {a.guidance.consequence}</p>}
           {a.guidance.action && <p>Action: {a.guidance.action}</p>}
-          {suggested && <p>Suggested command: {suggested.label ?? suggested.id}</p>}
+          {a.guidance.command && <SuggestedCommand id={a.guidance.command} />}
         </details>
       )}
       {canAck && (

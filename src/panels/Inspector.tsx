@@ -7,6 +7,8 @@ import { inspectorContent } from '../scene/inspectorModel';
 import { signalMeta } from '../twin/signalMeta';
 import { ReadingRow } from './ReadingRow';
 import { sparklinePoints } from './sparkline';
+import { commandsForPart } from '../engine/commands';
+import { CommandList } from './CommandButton';
 
 // The sparkline is drawn in these units and stretched to its cell's width (CSS), so it never
 // makes the table wider than a narrow side column.
@@ -23,6 +25,13 @@ export function Inspector({ twin }: { twin: Twin }) {
   // Re-render at once when the connection changes (values go stale with it), not only on the tick.
   useApp((s) => s.connection?.state);
   const content = useMemo(() => (selected ? inspectorContent(twin, selected, alarms) : null), [twin, selected, alarms]);
+  // The part's commands: placed on it, or templated ones its signals' captures fill ("{pump}.start").
+  const signalKey = content?.signals.join('\n') ?? '';
+  const commands = useMemo(
+    () => (selected && content ? commandsForPart(twin, selected, content.signals) : []),
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [twin, selected, signalKey],
+  );
   if (!selected || !content) {
     return (
       <section className="panel inspector" aria-label="Inspector" data-testid="inspector">
@@ -74,6 +83,7 @@ export function Inspector({ twin }: { twin: Twin }) {
           </tbody>
         </table>
       )}
+      <CommandList commands={commands} />
       <h3>Alarms</h3>
       {content.alarms.length === 0 ? (
         <p className="empty">No alarms on this part.</p>

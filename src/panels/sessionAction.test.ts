@@ -2,7 +2,13 @@ import { describe, expect, it, vi } from 'vitest';
 import type { Session } from '../app/session';
 import { actOnSession, NO_SESSION } from './sessionAction';
 
-const session = (running: boolean): Session => ({ acknowledge: vi.fn(), alarmAction: vi.fn(), stop: vi.fn(), running });
+const session = (running: boolean): Session => ({
+  acknowledge: vi.fn(),
+  alarmAction: vi.fn(),
+  command: vi.fn(),
+  stop: vi.fn(),
+  running,
+});
 
 describe('actOnSession', () => {
   it('sends the action to a running session and has nothing to say', () => {

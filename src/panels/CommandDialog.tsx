@@ -1,0 +1,168 @@
+import { useEffect, useId, useMemo, useRef, useState } from 'react';
+import {
+  buildMessage,
+  checkParams,
+  initialInput,
+  paramLabel,
+  parseParam,
+  type CommandStatus,
+  type ResolvedCommand,
+} from '../engine/commands';
+import { currentSession } from '../app/session';
+import { useCommands, refuseLocally } from '../store/commands';
+import { commandStateText } from './commandText';
+
+/** A fresh id per dialog: everything sent from one dialog is one request, so a double click sends once. */
+function newRequestId(): string {
+  const bytes = new Uint8Array(8);
+  globalThis.crypto.getRandomValues(bytes);
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/**
+ * The confirmation of one command: its inputs (checked as they are typed), exactly what goes to
+ * which topic, then the request's state until it ends. A modal <dialog>: focus stays inside, Escape
+ * or Close leaves; what was sent keeps going and its state stays beside the command's button.
+ */
+export function CommandDialog({
+  command,
+  onClose,
+}: {
+  command: ResolvedCommand;
+  onClose(requestId: string | null): void;
+}) {
+  const ref = useRef<HTMLDialogElement>(null);
+  const [requestId] = useState(newRequestId);
+  const [inputs, setInputs] = useState<Record<string, string | boolean>>(() =>
+    Object.fromEntries(command.def.params.map((p) => [p.id, initialInput(p)])),
+  );
+  const [sent, setSent] = useState(false);
+  const sentRef = useRef(false);
+  const status = useCommands((s) => s.byId[requestId]) as CommandStatus | undefined;
+  const baseId = useId();
+
+  useEffect(() => {
+    const d = ref.current;
+    if (d && !d.open) d.showModal();
+  }, []);
+
+  const checked = checkParams(command.def, inputs);
+  const message = useMemo(
+    () => buildMessage(command, checked.ok ? checked.values : {}, requestId),
+    // Rebuilt when an input changes; `checked` is derived from the inputs.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [command, requestId, JSON.stringify(inputs)],
+  );
+
+  const send = () => {
+    // The ref, not the state: two clicks of one double click both run before React renders again.
+    if (sentRef.current || !checked.ok) return;
+    sentRef.current = true;
+    setSent(true);
+    const session = currentSession();
+    if (!session?.running) {
+      refuseLocally(
+        { requestId, commandId: command.id, label: command.label, ...message, sentAt: Date.now() },
+        'not sent: the dashboard is not connected to its engine (reload the page)',
+      );
+      return;
+    }
+    session.command({ requestId, commandId: command.id, params: checked.values });
+  };
+
+  const close = () => {
+    ref.current?.close();
+  };
+
+  const titleId = `${baseId}-title`;
+  return (
+    <dialog
+      ref={ref}
+      className="command-dialog"
+      aria-labelledby={titleId}
+      data-testid="command-dialog"
+      onClose={() => onClose(sentRef.current ? requestId : null)}
+    >
+      <form
+        method="dialog"
+        onSubmit={(e) => {
+          e.preventDefault();
+          send();
+        }}
+      >
+        <h2 id={titleId}>{command.label}</h2>
+        {command.def.params.map((p) => {
+          const id = `${baseId}-${p.id}`;
+          const parsed = parseParam(p, inputs[p.id] ?? '');
+          const errorId = `${id}-error`;
+          const set = (v: string | boolean) => setInputs((s) => ({ ...s, [p.id]: v }));
+          return (
+            <div className="command-param" key={p.id}>
+              <label htmlFor={id}>
+                {paramLabel(p)}
+                {p.kind === 'number' && p.unit ? ` (${p.unit})` : ''}
+              </label>
+              {p.kind === 'number' ? (
+                <input
+                  id={id}
+                  type="text"
+                  inputMode="decimal"
+                  value={String(inputs[p.id] ?? '')}
+                  disabled={sent}
+                  aria-invalid={!parsed.ok}
+                  aria-describedby={parsed.ok ? undefined : errorId}
+                  onChange={(e) => set(e.target.value)}
+                />
+              ) : p.kind === 'enum' ? (
+                <select id={id} value={String(inputs[p.id])} disabled={sent} onChange={(e) => set(e.target.value)}>
+                  {p.values.map((v) => (
+                    <option key={v} value={v}>
+                      {v}
+                    </option>
+                  ))}
+                </select>
+              ) : (
+                <input
+                  id={id}
+                  type="checkbox"
+                  checked={inputs[p.id] === true}
+                  disabled={sent}
+                  onChange={(e) => set(e.target.checked)}
+                />
+              )}
+              {!parsed.ok && (
+                <p className="command-error" id={errorId} role="alert">
+                  {parsed.error}
+                </p>
+              )}
+            </div>
+          );
+        })}
+        <dl className="command-preview">
+          <dt>Topic</dt>
+          <dd>
+            <code data-testid="command-topic">{message.topic}</code> (QoS {command.def.qos})
+          </dd>
+          <dt>Payload</dt>
+          <dd>
+            <code data-testid="command-payload">{checked.ok ? message.payload : '(fix the inputs first)'}</code>
+          </dd>
+        </dl>
+        {status && (
+          <p className="command-status" role="status" data-testid="command-status" data-state={status.state}>
+            {commandStateText(status)}
+          </p>
+        )}
+        <div className="command-actions">
+          {/* Stays in place once sent (disabled), so the second click of a double click lands on it. */}
+          <button type="submit" disabled={sent || !checked.ok}>
+            Send
+          </button>
+          <button type="button" onClick={close}>
+            {sent ? 'Close' : 'Cancel'}
+          </button>
+        </div>
+      </form>
+    </dialog>
+  );
+}
