@@ -23,7 +23,7 @@ import { parseDuration } from '../lib/duration';
 import { browserClientId } from './browserClientId';
 import { requestSceneFrame } from '../scene/sceneFrames';
 import type { CommandRequest } from '../engine/commands';
-import { receiveCommandState, resetCommands } from '../store/commands';
+import { abandonPendingCommands, receiveCommandState, resetCommands } from '../store/commands';
 
 /** An alarm action; the session adds the operator's name. */
 export type OperatorAlarmAction = WithoutOperator<AlarmAction>;
@@ -130,6 +130,7 @@ export function startSession(twin: Twin, brokerUrl: string, credentials?: Creden
       restoreState: () => ({ alarms: useAlarms.getState().all, signals: telemetry.signals.filter(Boolean) }),
       onRestart: (reason) => {
         abandonRequests('no answer: the engine restarted; check the alarm and act again if needed');
+        abandonPendingCommands('no answer: the engine restarted; check the plant before sending again');
         useApp.setState({ engineError: `${reason}; restarted with alarm state kept` });
       },
     },

@@ -30,6 +30,20 @@ export function refuseLocally(status: Omit<CommandStatus, 'state' | 'at'>, reaso
   receiveCommandState({ ...status, state: 'refused', reason, at: Date.now() });
 }
 
+/**
+ * Requests still pending when their engine went away (a worker restart): their answer will never
+ * arrive here, so they end as timed out, saying why; the plant may still have acted on them.
+ */
+export function abandonPendingCommands(reason: string): void {
+  const now = Date.now();
+  useCommands.setState((s) => {
+    const byId = { ...s.byId };
+    for (const [id, c] of Object.entries(byId))
+      if (c.state === 'pending') byId[id] = { ...c, state: 'timed-out', reason, at: now };
+    return { byId };
+  });
+}
+
 export function resetCommands(): void {
   useCommands.setState({ byId: {} });
 }
