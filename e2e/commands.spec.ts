@@ -8,6 +8,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import mqtt, { type MqttClient } from 'mqtt';
 import { startMosquitto, type Mosquitto } from './mosquitto';
+import { startSimulator } from '../server/sim/runner';
 import { E2E } from './ports';
 
 const TCP = E2E.brokerTcpPort + 20;
@@ -203,4 +204,40 @@ test('a kiosk screen offers only the commands the twin allows on kiosks; an alar
   await alarm.getByText('Guidance').click();
   await expect(alarm.locator('.suggested-command')).toHaveText('Suggested command: Start pump2');
   await expect(alarm.locator('.suggested-command').getByRole('button')).toHaveCount(0);
+});
+
+test('the demo loop: the pump station simulator obeys the valve setpoint sent from the inspector and answers', async ({
+  page,
+}) => {
+  // An anonymous broker of this test's own: the demo twin has no credentials, and the simulator's
+  // retained telemetry must not reach the other specs' broker.
+  const demoBroker = await startMosquitto({ tcpPort: TCP + 2, wsPort: WS + 2 });
+  const sim = startSimulator({ brokerUrl: `mqtt://127.0.0.1:${TCP + 2}`, faults: false, seed: 7, log: () => {} });
+  try {
+    expect(await sim.connected(5000)).toBe(true);
+    await page.goto(`/?twin=pump-station&broker=${encodeURIComponent(`ws://127.0.0.1:${WS + 2}`)}`);
+    await expect(page.getByTestId('connection')).toHaveAttribute('data-state', 'online', { timeout: 15_000 });
+    await page.waitForFunction(
+      () => (window as unknown as { twinview?: { ready(): boolean } }).twinview?.ready() === true,
+    );
+    await select(page, 'station/Valve1');
+    await inspectorCommands(page).getByRole('button', { name: 'Set discharge valve opening…' }).click();
+    await dialog(page).getByLabel('Opening (%)').fill('12');
+    await expect(dialog(page).getByTestId('command-topic')).toHaveText('plant/north/valve1/cmd');
+    await dialog(page).getByRole('button', { name: 'Send' }).click();
+    await expect(dialog(page).getByTestId('command-status')).toHaveText('Confirmed');
+    await dialog(page).getByRole('button', { name: 'Close' }).click();
+    // The valve moves to 12 % (a first-order lag of 15 s): its reading falls below 20 % within a minute.
+    await expect
+      .poll(
+        async () => Number.parseFloat((await page.getByTestId('inspector-value-valve1.position').textContent()) ?? ''),
+        {
+          timeout: 60_000,
+        },
+      )
+      .toBeLessThan(20);
+  } finally {
+    await sim.stop();
+    await demoBroker.stop();
+  }
 });
