@@ -11,7 +11,7 @@ import {
   type BrokerConnection,
   type ConnectionOptions,
 } from '../../src/engine/connection';
-import type { ConnectionStatus, Credentials } from '../../src/engine/protocol';
+import type { ConnectionStatus, Credentials, EngineStats } from '../../src/engine/protocol';
 import {
   NAMESPACE_VERSION,
   parseRequest,
@@ -41,6 +41,8 @@ export interface TwinServiceOptions {
   /** Routine lines (online, restored, refused requests). Default: log. */
   info?: (line: string) => void;
   now?: () => number;
+  /** Concrete signals at most (the Engine's maxSignals; default DEFAULT_MAX_SIGNALS, 10,000). */
+  maxSignals?: number;
   openConnection?: (options: ConnectionOptions) => BrokerConnection;
 }
 
@@ -69,7 +71,7 @@ export class TwinService {
     this.log = options.log ?? ((line) => console.log(line));
     this.info = options.info ?? this.log;
     this.now = options.now ?? Date.now;
-    this.engine = new Engine(this.twin, { now: this.now });
+    this.engine = new Engine(this.twin, { now: this.now, maxSignals: options.maxSignals });
     this.knownAlarms = new Set(this.twin.rules.map((r) => r.id));
 
     const loaded = this.store.open(this.now());
@@ -138,6 +140,11 @@ export class TwinService {
   /** The alarms as the service holds them. */
   alarms() {
     return this.engine.alarms();
+  }
+
+  /** The engine's counters (messages, rejects), e.g. for a benchmark or a health line. */
+  stats(): EngineStats {
+    return this.engine.stats();
   }
 
   get auditSeq(): number {
