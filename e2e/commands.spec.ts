@@ -186,7 +186,11 @@ test("a publish the broker's ACL forbids is shown as refused, with its MQTT 5 re
   await select(page, 'plant/Valve');
   await inspectorCommands(page).getByRole('button', { name: 'Reset valve controller…' }).click();
   await expect(dialog(page).getByTestId('command-topic')).toHaveText('secret/valve/reset');
-  await dialog(page).getByRole('button', { name: 'Send' }).click();
+  // Without inputs, focus starts on Cancel: a stray Enter sends nothing. Shift+Tab, Enter sends.
+  await expect(dialog(page).getByRole('button', { name: 'Cancel' })).toBeFocused();
+  await page.keyboard.press('Shift+Tab');
+  await expect(dialog(page).getByRole('button', { name: 'Send' })).toBeFocused();
+  await page.keyboard.press('Enter');
   await expect(dialog(page).getByTestId('command-status')).toHaveAttribute('data-state', 'refused');
   await expect(dialog(page).getByTestId('command-status')).toHaveText(
     'Refused: the broker refused it (Not authorized) [reason code 0x87]',

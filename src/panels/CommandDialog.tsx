@@ -41,9 +41,14 @@ export function CommandDialog({
   const status = useCommands((s) => s.byId[requestId]) as CommandStatus | undefined;
   const baseId = useId();
 
+  const cancelRef = useRef<HTMLButtonElement>(null);
   useEffect(() => {
     const d = ref.current;
     if (d && !d.open) d.showModal();
+    // With inputs, focus starts in the first one; without, on Cancel, so that a stray Enter sends nothing.
+    if (command.def.params.length === 0) cancelRef.current?.focus();
+    // Once, when the dialog opens.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
   const checked = checkParams(command.def, inputs);
@@ -158,7 +163,7 @@ export function CommandDialog({
           <button type="submit" disabled={sent || !checked.ok}>
             Send
           </button>
-          <button type="button" onClick={close}>
+          <button type="button" ref={cancelRef} onClick={close}>
             {sent ? 'Close' : 'Cancel'}
           </button>
         </div>
