@@ -99,6 +99,7 @@ export class TwinService {
       (t, p, o) => this.publishNow(t, p, o),
       (l) => this.log(`${id}: ${l}`),
     );
+    this.publisher.setOnline(false); // until the connection is up
     this.publisher.onAuditPublished((seq) => {
       this.state.publishedSeq = Math.max(this.state.publishedSeq, seq);
       this.dirty = true;
@@ -195,11 +196,13 @@ export class TwinService {
         instance: this.instance,
       };
       void this.connection?.publish(topics.service(id), JSON.stringify(online), { qos: 1, retain: true });
-      this.publisher.resync();
+      this.publisher.setOnline(true);
       for (const w of this.onlineWaiters.splice(0)) w();
-    } else if (status.state !== was || status.state === 'offline') {
+    } else {
+      this.publisher.setOnline(false);
       const reason = 'reason' in status ? `: ${status.reason}` : '';
-      if (!this.stopped) (status.state === 'connecting' ? this.info : this.log)(`${id}: ${status.state}${reason}`);
+      if (!this.stopped && (status.state !== was || status.state === 'offline'))
+        (status.state === 'connecting' ? this.info : this.log)(`${id}: ${status.state}${reason}`);
     }
   }
 

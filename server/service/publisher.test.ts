@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { AlarmSnapshot } from '../../src/engine/protocol';
 import type { AuditRecord } from '../../src/engine/namespace';
 import type { PublishResult } from '../../src/engine/connection';
-import { alarmDiff, SharedStatePublisher } from './publisher';
+import { alarmDiff, OUTBOX_CAPACITY, SharedStatePublisher } from './publisher';
 
 const alarm = (id: string, state: AlarmSnapshot['state'] = 'active'): AlarmSnapshot => ({
   id,
@@ -117,5 +117,45 @@ describe('SharedStatePublisher', () => {
     p.resync();
     await settle();
     expect(b.sent).toEqual([['twinview/v1/t/alarms/a', JSON.stringify(alarm('a', 'acknowledged')), true]]);
+  });
+});
+
+describe('SharedStatePublisher while the broker is away', () => {
+  it('tries nothing while offline, then publishes the latest state and the waiting audit in order', async () => {
+    const b = broker();
+    const logs: string[] = [];
+    const p = new SharedStatePublisher('t', b.publish, (l) => logs.push(l));
+    p.setOnline(false);
+    p.setAlarms([alarm('a')]);
+    p.setAlarms([alarm('a', 'acknowledged')]);
+    p.addAudit([audit(1), audit(2)]);
+    await settle();
+    expect(b.sent).toEqual([]);
+    expect(logs).toEqual([]);
+    p.setOnline(true);
+    await p.settled();
+    expect(
+      b.sent.map(([t, payload]) => [t, t.endsWith('audit') ? (JSON.parse(payload) as AuditRecord).seq : payload]),
+    ).toEqual([
+      ['twinview/v1/t/alarms/a', JSON.stringify(alarm('a', 'acknowledged'))],
+      ['twinview/v1/t/audit', 1],
+      ['twinview/v1/t/audit', 2],
+    ]);
+  });
+
+  it('keeps at most OUTBOX_CAPACITY audit records, dropping the oldest, and says how many went', async () => {
+    const b = broker();
+    const logs: string[] = [];
+    const p = new SharedStatePublisher('t', b.publish, (l) => logs.push(l));
+    p.setOnline(false);
+    for (let seq = 1; seq <= OUTBOX_CAPACITY + 3; seq++) p.addAudit([audit(seq)]);
+    expect(p.pendingAudit).toBe(OUTBOX_CAPACITY);
+    p.setOnline(true);
+    await p.settled(20_000);
+    expect((JSON.parse(b.sent[0][1]) as AuditRecord).seq).toBe(4);
+    expect(logs).toEqual([
+      `the broker is away: audit records beyond ${OUTBOX_CAPACITY} are dropped, oldest first`,
+      '3 audit records were dropped while the broker was away',
+    ]);
   });
 });

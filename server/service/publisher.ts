@@ -25,6 +25,9 @@ export function alarmDiff(held: ReadonlyMap<string, string>, wanted: ReadonlyMap
   return out;
 }
 
+/** Audit records held while the broker cannot take them; beyond this the oldest go (and the log says so). */
+export const OUTBOX_CAPACITY = 10_000;
+
 export class SharedStatePublisher {
   /** What the broker acknowledged holding, per alarm id. */
   private held = new Map<string, string>();
@@ -33,6 +36,8 @@ export class SharedStatePublisher {
   /** Audit records not yet acknowledged by the broker, oldest first. */
   private outbox: AuditRecord[] = [];
   private sendingAudit = false;
+  private online = true;
+  private dropped = 0;
   private onPublished: ((seq: number) => void) | null = null;
 
   constructor(
@@ -40,6 +45,15 @@ export class SharedStatePublisher {
     private readonly publish: Publish,
     private readonly log: (line: string) => void = () => {},
   ) {}
+
+  /**
+   * While the connection is down nothing is tried (publishes would be refused at once, and each refusal
+   * logged); coming back online publishes everything again.
+   */
+  setOnline(online: boolean): void {
+    this.online = online;
+    if (online) this.resync();
+  }
 
   /** Called with the sequence number of each audit record the broker acknowledged. */
   onAuditPublished(listener: (seq: number) => void): void {
@@ -66,6 +80,14 @@ export class SharedStatePublisher {
   addAudit(records: readonly AuditRecord[]): void {
     if (records.length === 0) return;
     this.outbox.push(...records);
+    if (this.outbox.length > OUTBOX_CAPACITY) {
+      const drop = this.outbox.length - OUTBOX_CAPACITY;
+      // The one being sent stays; the oldest waiting after it go.
+      this.outbox.splice(this.sendingAudit ? 1 : 0, drop);
+      if (this.dropped === 0)
+        this.log(`the broker is away: audit records beyond ${OUTBOX_CAPACITY} are dropped, oldest first`);
+      this.dropped += drop;
+    }
     void this.drainAudit();
   }
 
@@ -92,6 +114,7 @@ export class SharedStatePublisher {
   }
 
   private syncAlarms(): void {
+    if (!this.online) return;
     for (const [id, payload] of alarmDiff(this.held, this.wanted)) {
       if (this.inFlight.has(id)) continue; // its completion syncs again
       this.inFlight.add(id);
@@ -109,7 +132,7 @@ export class SharedStatePublisher {
   }
 
   private async drainAudit(): Promise<void> {
-    if (this.sendingAudit) return;
+    if (this.sendingAudit || !this.online) return;
     this.sendingAudit = true;
     try {
       while (this.outbox.length > 0) {
@@ -121,6 +144,10 @@ export class SharedStatePublisher {
         }
         this.outbox.shift();
         this.onPublished?.(record.seq);
+        if (this.outbox.length === 0 && this.dropped > 0) {
+          this.log(`${this.dropped} audit records were dropped while the broker was away`);
+          this.dropped = 0;
+        }
       }
     } finally {
       this.sendingAudit = false;
