@@ -63,12 +63,17 @@ export async function serve(args: string[], io: CliIo, options: ServeOptions = {
     twins.push(file.twin);
   }
 
+  const credentials = credentialsFromEnv(options.env ?? process.env);
+  for (const t of twins)
+    if (t.connection.credentials !== 'none' && credentials === undefined)
+      io.err(`note: twin "${t.id}" asks for credentials; set TWINVIEW_MQTT_USERNAME and TWINVIEW_MQTT_PASSWORD`);
+
   const log = (line: string) => io.out(`${new Date().toISOString()} ${line}`);
   const running = startServices({
     twins,
     stateDir,
     brokerUrl: broker,
-    credentials: credentialsFromEnv(options.env ?? process.env),
+    credentials,
     log,
   });
   log(`serving ${twins.map((t) => t.id).join(', ')}; state in ${stateDir}`);
