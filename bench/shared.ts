@@ -12,9 +12,11 @@
  *    stream, p50/p95.
  *
  * The service runs inside this process (the subscribers are light beside it): its CPU is this process's.
- * Prints figures and writes bench/results/shared.json. Flags: --minutes M, --baseline S, --samples N.
+ * Prints figures and writes bench/results/shared.json. Flags: --minutes M, --baseline S, --samples N,
+ * --broker-nodelay on|off (Mosquitto's set_tcp_nodelay; default on, as docs/operations.md recommends).
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createConnection } from 'node:net';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -23,7 +25,7 @@ import { parseArgs } from 'node:util';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import mqtt, { type MqttClient } from 'mqtt';
-import { startMosquitto } from '../e2e/mosquitto';
+import { findMosquitto } from '../e2e/mosquitto';
 import { freePort } from '../server/test/ports';
 import { TwinService, TICK_MS } from '../server/service/host';
 import { StateStore } from '../server/service/persistence';
@@ -41,7 +43,7 @@ const TRIGGER = 'bench.trigger';
 const WARMUP_S = 5;
 
 /** The demo solar farm, with no rules or with one rule per panel, plus a trigger rule for the acknowledgement rounds. */
-function solarTwin(withRules: boolean): Twin {
+export function solarTwin(withRules: boolean): Twin {
   const doc = JSON.parse(readFileSync(join(root, 'models/solar-farm/twin.json'), 'utf8')) as Record<string, unknown> & {
     connection: { subscribe: unknown[] };
     signals: unknown[];
@@ -69,6 +71,38 @@ function solarTwin(withRules: boolean): Twin {
 // the collector happens to be in its cycle.
 setFlagsFromString('--expose-gc');
 const collect = runInNewContext('gc') as () => void;
+
+/**
+ * Mosquitto on loopback TCP, with `set_tcp_nodelay true` as docs/operations.md recommends unless
+ * `nodelay` is false (Nagle's algorithm then holds small writes up to a delayed ACK, ~40 ms).
+ */
+async function startBroker(port: number, nodelay: boolean): Promise<{ stop(): Promise<void> }> {
+  const dir = mkdtempSync(join(tmpdir(), 'twinview-bench-mosquitto-'));
+  const conf = join(dir, 'mosquitto.conf');
+  const lines = ['allow_anonymous true', 'persistence false', `listener ${port} 127.0.0.1`];
+  if (nodelay) lines.push('set_tcp_nodelay true');
+  writeFileSync(conf, lines.join('\n') + '\n');
+  const child: ChildProcess = spawn(findMosquitto(), ['-c', conf], { stdio: 'ignore' });
+  const open = () =>
+    new Promise<boolean>((done) => {
+      const s = createConnection({ host: '127.0.0.1', port });
+      s.once('connect', () => (s.destroy(), done(true)));
+      s.once('error', () => done(false));
+    });
+  const deadline = Date.now() + 10_000;
+  while (!(await open())) {
+    if (child.exitCode !== null || Date.now() > deadline) throw new Error('mosquitto did not start');
+    await sleep(50);
+  }
+  return {
+    stop: () =>
+      new Promise<void>((done) => {
+        if (child.exitCode !== null) return done();
+        child.once('exit', () => done());
+        child.kill('SIGTERM');
+      }),
+  };
+}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -156,9 +190,19 @@ async function phase(
 }
 
 /** Acknowledgement rounds: raise the trigger alarm, acknowledge it, time its arrival at three subscribers, clear it. */
-async function ackLatency(brokerUrl: string, twinId: string, samples: number, service: TwinService): Promise<number[]> {
+export async function ackLatency(
+  brokerUrl: string,
+  twinId: string,
+  samples: number,
+  service: TwinService,
+): Promise<number[]> {
   const alarmTopic = topics.alarm(twinId, TRIGGER);
-  const connect = () => mqtt.connectAsync(brokerUrl, { protocolVersion: 5, reconnectPeriod: 0 });
+  // Nagle off, as a browser's WebSocket has it: these clients stand in for dashboards.
+  const connect = async () => {
+    const c = await mqtt.connectAsync(brokerUrl, { protocolVersion: 5, reconnectPeriod: 0 });
+    (c.stream as { setNoDelay?: (on: boolean) => void }).setNoDelay?.(true);
+    return c;
+  };
   const dashboards: { client: MqttClient; state: string | null; at: number }[] = [];
   let notify: () => void = () => {};
   for (let i = 0; i < 3; i++) {
@@ -240,6 +284,7 @@ export async function run(args: string[]): Promise<void> {
       minutes: { type: 'string', default: '1' },
       baseline: { type: 'string', default: '15' },
       samples: { type: 'string', default: '30' },
+      'broker-nodelay': { type: 'string', default: 'on' },
     },
   });
   const minutes = Math.max(0.25, Number(values.minutes));
@@ -247,7 +292,8 @@ export async function run(args: string[]): Promise<void> {
   const samples = Math.max(5, Number(values.samples));
 
   const tcp = await freePort();
-  const broker = await startMosquitto({ tcpPort: tcp, wsPort: await freePort() });
+  const nodelay = values['broker-nodelay'] !== 'off';
+  const broker = await startBroker(tcp, nodelay);
   const brokerUrl = `mqtt://127.0.0.1:${tcp}`;
   const publisher = spawn(process.execPath, ['--import', 'tsx', join(here, '_solar-publisher.ts'), brokerUrl], {
     cwd: root,
@@ -261,7 +307,7 @@ export async function run(args: string[]): Promise<void> {
   try {
     console.log(
       `solar-farm stream: ${ROWS * COLUMNS} panels, ${STREAM_READINGS_PER_S / 1000}k readings/s in ${ROWS * 10} messages/s, ` +
-        `Mosquitto over TCP; baseline ${baselineS} s, rules ${minutes} min (after ${WARMUP_S} s warm-up each)`,
+        `Mosquitto over TCP${nodelay ? ' (set_tcp_nodelay true)' : ''}; baseline ${baselineS} s, rules ${minutes} min (after ${WARMUP_S} s warm-up each)`,
     );
     const without = await phase('no rules', solarTwin(false), brokerUrl, baselineS, () => published);
     const memory: MemorySample[] = [];
@@ -312,6 +358,7 @@ export async function run(args: string[]): Promise<void> {
     const results = {
       date: new Date().toISOString(),
       streamReadingsPerS: STREAM_READINGS_PER_S,
+      brokerNoDelay: nodelay,
       baseline: without,
       rules: withRules,
       cpuRatio,
