@@ -69,13 +69,14 @@ export async function serve(args: string[], io: CliIo, options: ServeOptions = {
       io.err(`note: twin "${t.id}" asks for credentials; set TWINVIEW_MQTT_USERNAME and TWINVIEW_MQTT_PASSWORD`);
 
   const log = (line: string) => io.out(`${new Date().toISOString()} ${line}`);
-  const running = startServices({
-    twins,
-    stateDir,
-    brokerUrl: broker,
-    credentials,
-    log,
-  });
+  let running: ReturnType<typeof startServices>;
+  try {
+    running = startServices({ twins, stateDir, brokerUrl: broker, credentials, log });
+  } catch (err) {
+    // A state folder that cannot be used, or another service already on it.
+    io.err(`twin serve: ${err instanceof Error ? err.message : String(err)}`);
+    return EXIT_USAGE;
+  }
   log(`serving ${twins.map((t) => t.id).join(', ')}; state in ${stateDir}`);
 
   const until =

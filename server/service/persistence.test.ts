@@ -111,3 +111,22 @@ describe('StateStore', () => {
     expect(readFileSync(`${store.file}.bad`, 'utf8')).toBe('{"v":1,"twin":"pump-st');
   });
 });
+
+describe('StateStore held by a running service', () => {
+  it('refuses a second service on the same twin and folder while the first process lives, naming it', async () => {
+    const { spawn } = await import('node:child_process');
+    const dir = mkdtempSync(join(tmpdir(), 'twinview-state-'));
+    const store = new StateStore(dir, 'pump-station');
+    // A living process other than this one holds the marker.
+    const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)']);
+    try {
+      writeFileSync(store.marker, JSON.stringify({ pid: other.pid, startedAt: 1 }));
+      expect(() => store.open(2)).toThrow(`another service (pid ${other.pid}) is serving twin "pump-station"`);
+    } finally {
+      other.kill('SIGKILL');
+      await new Promise((r) => other.once('exit', r));
+    }
+    // Once it is gone, its marker only says it did not stop cleanly.
+    expect(store.open(3).unclean).toBe(true);
+  });
+});

@@ -97,6 +97,24 @@ export interface LoadedState {
   problem?: string;
 }
 
+/** The pid in a running marker when that process is alive and is not this one, else null. */
+function livingHolder(marker: string): number | null {
+  let pid: unknown;
+  try {
+    pid = (JSON.parse(readFileSync(marker, 'utf8')) as { pid?: unknown }).pid;
+  } catch {
+    return null;
+  }
+  if (typeof pid !== 'number' || !Number.isSafeInteger(pid) || pid <= 0 || pid === process.pid) return null;
+  try {
+    process.kill(pid, 0); // signal 0: only asks whether the process exists
+    return pid;
+  } catch (err) {
+    // EPERM: it exists but belongs to someone else.
+    return (err as { code?: unknown }).code === 'EPERM' ? pid : null;
+  }
+}
+
 /** The state file and running marker of one twin in `dir`. */
 export class StateStore {
   readonly file: string;
@@ -115,6 +133,12 @@ export class StateStore {
   open(now: number): LoadedState {
     mkdirSync(this.dir, { recursive: true });
     const unclean = existsSync(this.marker);
+    const holder = unclean ? livingHolder(this.marker) : null;
+    if (holder !== null)
+      throw new Error(
+        `another service (pid ${holder}) is serving twin "${this.twin}" from ${this.dir}; ` +
+          `stop it, or remove ${this.marker} if that process is not a Twinview service`,
+      );
     let state = emptyState(this.twin);
     let problem: string | undefined;
     if (existsSync(this.file)) {

@@ -24,17 +24,24 @@ export function startServices(options: {
   log?: (line: string) => void;
   info?: (line: string) => void;
 }): RunningServices {
-  const services = options.twins.map(
-    (twin) =>
-      new TwinService({
-        twin,
-        store: new StateStore(options.stateDir, twin.id),
-        brokerUrl: options.brokerUrl,
-        credentials: options.credentials,
-        log: options.log,
-        info: options.info,
-      }),
-  );
+  const services: TwinService[] = [];
+  try {
+    for (const twin of options.twins)
+      services.push(
+        new TwinService({
+          twin,
+          store: new StateStore(options.stateDir, twin.id),
+          brokerUrl: options.brokerUrl,
+          credentials: options.credentials,
+          log: options.log,
+          info: options.info,
+        }),
+      );
+  } catch (err) {
+    // Those already set up give their state folder back (their stop is synchronous before connecting).
+    for (const s of services) void s.stop();
+    throw err;
+  }
   for (const s of services) s.start();
   let stopping: Promise<void> | null = null;
   return {
