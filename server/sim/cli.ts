@@ -22,8 +22,9 @@ Options:
   --day-length <min>     simulated minutes in one demand day (default 20)
   -h, --help             this text
 
-Commands: publish {"action":"start"|"stop"} to plant/north/pumpN/cmd; the answer comes on
-plant/north/pumpN/cmd/ack as {"action","ok","ts"[,"reason"]}.`;
+Commands: publish {"action":"start"|"stop"[,"id"]} to plant/north/pumps/pumpN/cmd, or
+{"action":"setpoint","value":0..100[,"id"]} to plant/north/valve1/cmd; the answer comes on
+<topic>/ack as {"action","ok","ts"[,"reason"][,"id"]}.`;
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
