@@ -151,7 +151,9 @@ test("inputs are checked before sending; an MQTT 5 reply with the request's corr
   const opening = dialog(page).getByLabel('Opening (%)');
   await expect(opening).toBeFocused(); // the dialog starts at its first input
   await expect(opening).toHaveValue('50');
-  await opening.fill('95');
+  // Typing replaces the selected default rather than appending to it ("5095").
+  await page.keyboard.type('95');
+  await expect(opening).toHaveValue('95');
   await expect(dialog(page).getByRole('alert')).toHaveText('Opening must be between 0 and 80 %');
   await expect(opening).toHaveAttribute('aria-invalid', 'true');
   await expect(dialog(page).getByRole('button', { name: 'Send' })).toBeDisabled();

@@ -116,6 +116,8 @@ export function CommandDialog({
                   disabled={sent}
                   aria-invalid={!parsed.ok}
                   aria-describedby={parsed.ok ? undefined : errorId}
+                  // The default is selected, so typing a new value replaces it instead of appending to it.
+                  onFocus={(e) => e.currentTarget.select()}
                   onChange={(e) => set(e.target.value)}
                 />
               ) : p.kind === 'enum' ? (
