@@ -509,6 +509,21 @@ export const commandSchema = z
   })
   .strict();
 
+/** The wall display (`?mode=kiosk`): which views it cycles through and how long an alarm holds the screen. */
+export const kioskSchema = z
+  .object({
+    playlist: z
+      .array(id)
+      .min(1)
+      .optional()
+      .describe('View ids the kiosk cycles through, in order (default: every view of the twin)'),
+    cycle: duration.default('30s').describe('How long the kiosk shows each view of the playlist'),
+    takeover: duration
+      .default('30s')
+      .describe('How long a new high or urgent alarm holds the screen before the playlist resumes'),
+  })
+  .strict();
+
 export const twinSchema = z
   .object({
     $schema: z.string().optional().describe('JSON Schema for editors, e.g. "../twin.schema.json"'),
@@ -530,6 +545,7 @@ export const twinSchema = z
       .array(httpSourceSchema)
       .default([])
       .describe('HTTP endpoints polled for slow data; signals read them with the topic "$http/<source id>"'),
+    kiosk: kioskSchema.optional().describe('The wall display (?mode=kiosk): a playlist of views and alarm takeover'),
   })
   .strict();
 
@@ -548,4 +564,5 @@ export type Panel = Twin['panels'][number];
 export type Command = Twin['commands'][number];
 export type CommandParam = Command['params'][number];
 export type CommandReply = NonNullable<Command['reply']>;
+export type Kiosk = NonNullable<Twin['kiosk']>;
 export type ColorSpec = z.output<typeof colorSchema>;

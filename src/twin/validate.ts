@@ -7,6 +7,7 @@ import type { z } from 'zod';
 import { HTTP_TOPIC_PREFIX, twinSchema, type Twin } from './schema';
 import { parseTopicPattern, captureNames, filterCovers } from '../lib/topicPattern';
 import { parseValuePath } from '../lib/valuePath';
+import { parseDuration } from '../lib/duration';
 import { placeholders, templateMatcher } from './signalIds';
 import { parseCondition } from './condition';
 
@@ -424,6 +425,19 @@ function referenceProblems(twin: Twin): TwinProblem[] {
   });
 
   commandProblems(twin, checkNode, problems);
+
+  // Kiosk: the playlist names views that exist, and cycles at a pace a wall can show.
+  if (twin.kiosk) {
+    const views = new Set(twin.views.map((v) => v.id));
+    twin.kiosk.playlist?.forEach((v, i) => {
+      if (!views.has(v)) problems.push({ path: jsonPath(['kiosk', 'playlist', i]), message: `unknown view "${v}"` });
+    });
+    for (const field of ['cycle', 'takeover'] as const) {
+      const ms = parseDuration(twin.kiosk[field]);
+      if (ms !== null && ms < 1000)
+        problems.push({ path: jsonPath(['kiosk', field]), message: `${field} must be at least 1s` });
+    }
+  }
 
   twin.panels.forEach((panel, i) => {
     panel.signals.forEach((s, j) => {
