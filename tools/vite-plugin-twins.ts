@@ -5,7 +5,8 @@
  *   /twins/<twin>/<file>     the twin's files (twin.json, .glb, textures); <twin> is the folder name,
  *                            URL-encoded (a folder "north plant" is /twins/north%20plant/)
  *   /draco/*, /basis/*       three's Draco and Basis (KTX2) decoders
- *   /config.json             run-time settings, such as a broker URL that overrides the twins'
+ *   /config.json             run-time settings: a broker URL that overrides the twins', and the brokers a
+ *                            link's ?broker= may choose (src/app/brokerPolicy.ts)
  * In dev and preview a middleware answers; `vite build` copies the same files into dist/.
  */
 import { existsSync, readdirSync, readFileSync, statSync, mkdirSync, cpSync, writeFileSync } from 'node:fs';
@@ -36,6 +37,27 @@ export interface TwinsPluginOptions {
   dirs: string[];
   /** A broker URL that overrides every twin's connection.url (e.g. from TWINVIEW_BROKER_URL). */
   brokerUrl?: string;
+  /**
+   * More brokers a link's ?broker= may choose (entries may use `*`); default: TWINVIEW_BROKERS,
+   * comma-separated. The override and each twin's own broker are always allowed.
+   */
+  brokers?: string[];
+}
+
+/** A comma-separated broker list (TWINVIEW_BROKERS) as entries. */
+export function brokerList(raw: string | undefined): string[] {
+  return (raw ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+/** The body of /config.json. */
+export function serverConfigJson(options: Pick<TwinsPluginOptions, 'brokerUrl' | 'brokers'>): string {
+  return JSON.stringify({
+    brokerUrl: options.brokerUrl ?? null,
+    brokers: options.brokers ?? brokerList(process.env.TWINVIEW_BROKERS),
+  });
 }
 
 export interface TwinListing {
@@ -149,11 +171,14 @@ function inside(root: string, rel: string): string | null {
   return full.startsWith(resolve(root) + sep) && existsSync(full) && statSync(full).isFile() ? full : null;
 }
 
-export function twinsPlugin(options: TwinsPluginOptions): Plugin {
+/**
+ * Answers /config.json, /twins/* and the decoders; anything else goes to `next`. A Connect handler, so
+ * plain Node http (server/serve.ts) uses it as well as Vite.
+ */
+export function twinsMiddleware(options: TwinsPluginOptions): Connect.NextHandleFunction {
   const dirs = options.dirs.map((d) => resolve(d));
-  const config = () => JSON.stringify({ brokerUrl: options.brokerUrl ?? null });
-
-  const middleware: Connect.NextHandleFunction = (req, res, next) => {
+  const config = () => serverConfigJson(options);
+  return (req, res, next) => {
     const url = (req.url ?? '').split('?')[0];
     if (url === '/config.json') return send(res, TYPES['.json'], config());
     if (url === '/twins/index.json') {
@@ -183,6 +208,12 @@ export function twinsPlugin(options: TwinsPluginOptions): Plugin {
     }
     next();
   };
+}
+
+export function twinsPlugin(options: TwinsPluginOptions): Plugin {
+  const dirs = options.dirs.map((d) => resolve(d));
+  const config = () => serverConfigJson(options);
+  const middleware = twinsMiddleware(options);
 
   return {
     name: 'twinview-twins',

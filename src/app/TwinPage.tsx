@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { useApp } from '../store/app';
-import { chooseBrokerUrl, fetchTwin } from './loadTwin';
+import { chooseBroker, fetchTwin } from './loadTwin';
+import { BrokerRefused } from './BrokerRefused';
 import { startSession } from './session';
 import { TwinProblems } from './TwinProblems';
 import { Dashboard } from './Dashboard';
@@ -17,6 +18,8 @@ export function TwinPage({ id, params }: { id: string; params: URLSearchParams }
   const session = useRef<{ stop(): void } | null>(null);
   // Where the invalid twin's file is, to name it in its problems.
   const [source, setSource] = useState<string | null>(null);
+  // A ?broker= the deployment does not allow (src/app/brokerPolicy.ts): said on the page.
+  const [refusedBroker, setRefusedBroker] = useState<string | null>(null);
 
   useEffect(() => {
     let cancelled = false;
@@ -39,8 +42,9 @@ export function TwinPage({ id, params }: { id: string; params: URLSearchParams }
         });
         return;
       }
-      const brokerUrl = await chooseBrokerUrl(result.twin.connection.url, params);
+      const { url: brokerUrl, refused } = await chooseBroker(result.twin.connection.url, params);
       if (cancelled) return;
+      setRefusedBroker(refused);
       document.title = `${result.twin.title} · Twinview`;
       useApp.setState({ load: { state: 'ready', id, twin: result.twin, brokerUrl } });
       const mode = result.twin.connection.credentials;
@@ -109,6 +113,11 @@ export function TwinPage({ id, params }: { id: string; params: URLSearchParams }
         </main>
       );
     case 'ready':
-      return <Dashboard twin={load.twin} brokerUrl={load.brokerUrl} />;
+      return (
+        <>
+          {refusedBroker !== null && <BrokerRefused refused={refusedBroker} using={load.brokerUrl} />}
+          <Dashboard twin={load.twin} brokerUrl={load.brokerUrl} />
+        </>
+      );
   }
 }

@@ -1,6 +1,7 @@
 /** Fetches a twin document and validates it; a bad document becomes a list of problems, never a blank page. */
 import { validateTwinText, type TwinProblem } from '../twin/validate';
 import type { Twin } from '../twin/schema';
+import { parseServerConfig, pickBroker, type BrokerChoice, type ServerConfig } from './brokerPolicy';
 
 /** One entry of /twins/index.json (tools/vite-plugin-twins.ts). */
 export interface TwinListing {
@@ -58,18 +59,26 @@ export async function fetchTwin(id: string): Promise<LoadResult> {
   return result.ok ? result : { ...result, source: await twinSource(id) };
 }
 
-/** The broker to use: ?broker= in the page URL, else the server's configured override, else the twin's. */
-export async function chooseBrokerUrl(twinUrl: string, params: URLSearchParams): Promise<string> {
-  const fromPage = params.get('broker');
-  if (fromPage && /^wss?:\/\//.test(fromPage)) return fromPage;
+/** The server's run-time settings (/config.json); none at all (a static host without one) is no override. */
+export async function fetchServerConfig(): Promise<ServerConfig> {
   try {
     const res = await fetch('/config.json');
-    if (res.ok) {
-      const config = (await res.json()) as { brokerUrl?: string | null };
-      if (config.brokerUrl) return config.brokerUrl;
-    }
+    if (res.ok) return parseServerConfig(await res.json());
   } catch {
     // No server config (a static host): the twin's own URL stands.
   }
-  return twinUrl;
+  return parseServerConfig(null);
+}
+
+/**
+ * The broker to use: ?broker= in the page URL when the deployment allows it (src/app/brokerPolicy.ts),
+ * else the server's configured override, else the twin's. A refused ?broker= comes back to be shown.
+ */
+export async function chooseBroker(twinUrl: string, params: URLSearchParams): Promise<BrokerChoice> {
+  return pickBroker(twinUrl, params.get('broker'), await fetchServerConfig());
+}
+
+/** The broker URL alone (see chooseBroker). */
+export async function chooseBrokerUrl(twinUrl: string, params: URLSearchParams): Promise<string> {
+  return (await chooseBroker(twinUrl, params)).url;
 }
