@@ -9,9 +9,19 @@ import { Diagnostics } from '../panels/Diagnostics';
 import { Inspector } from '../panels/Inspector';
 import { AssetTree } from '../panels/AssetTree';
 import { ProblemsBox } from './ProblemsBox';
+import { KioskDashboard } from './KioskDashboard';
+import { screenMode } from '../engine/commands';
+
+/** The screen this page runs as; `?mode=` does not change without a reload. */
+const MODE = screenMode(globalThis.location?.search ?? '');
+
+/** The layout for this screen: the wall display for `?mode=kiosk`, the operator's otherwise. */
+export function Dashboard({ twin, brokerUrl }: { twin: Twin; brokerUrl: string }) {
+  return MODE === 'kiosk' ? <KioskDashboard twin={twin} /> : <OperatorDashboard twin={twin} brokerUrl={brokerUrl} />;
+}
 
 /** The operator layout: header with views and connection, the scene, and panels beside it. */
-export function Dashboard({ twin }: { twin: Twin; brokerUrl: string }) {
+function OperatorDashboard({ twin }: { twin: Twin; brokerUrl: string }) {
   const modelErrors = useApp((s) => s.modelErrors);
   const sceneWarnings = useApp((s) => s.sceneWarnings);
   const engineError = useApp((s) => s.engineError);

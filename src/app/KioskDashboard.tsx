@@ -1,0 +1,120 @@
+import { useEffect, useMemo, useState } from 'react';
+import type { AlarmSnapshot } from '../engine/protocol';
+import type { Twin } from '../twin/schema';
+import { requestFocus, useApp } from '../store/app';
+import { useAlarms } from '../store/alarms';
+import { TwinScene } from '../scene/TwinScene';
+import { ConnectionStatus } from '../panels/ConnectionStatus';
+import { STATE_TEXT } from '../panels/AlarmItem';
+import { alarmModeText, isUnacknowledged, sortAlarms } from '../panels/alarmView';
+import { clockTime } from '../lib/clock';
+import { ProblemsBox } from './ProblemsBox';
+import { KioskScheduler, kioskPlan, type KioskShow } from './kioskScheduler';
+
+/** Alarms the wall lists: the rest would not be readable across a room. */
+const SUMMARY_SIZE = 6;
+
+/**
+ * The wall display (`?mode=kiosk`): the scene fills the screen and cycles through the twin's playlist
+ * of views; a read-only alarm summary; a new high or urgent alarm takes the screen over for a while.
+ * Nothing here takes input: no operator field, filters, what-if or commands.
+ */
+export function KioskDashboard({ twin }: { twin: Twin }) {
+  const modelErrors = useApp((s) => s.modelErrors);
+  const sceneWarnings = useApp((s) => s.sceneWarnings);
+  const engineError = useApp((s) => s.engineError);
+  const notices = [...Object.values(modelErrors), ...sceneWarnings, ...(engineError ? [engineError] : [])];
+  const [show, setShow] = useState<KioskShow | null>(null);
+
+  useEffect(() => {
+    const scheduler = new KioskScheduler(kioskPlan(twin), (what) => {
+      setShow(what);
+      if (what.kind === 'view') useApp.setState((s) => ({ view: { id: what.viewId, seq: (s.view?.seq ?? 0) + 1 } }));
+      else if (what.asset) requestFocus(what.asset);
+    });
+    scheduler.start();
+    // Alarm lists change rarely (a raise, an acknowledgement), never per telemetry message.
+    scheduler.alarms(useAlarms.getState().all);
+    const unsubscribe = useAlarms.subscribe((s, prev) => {
+      if (s.all !== prev.all) scheduler.alarms(s.all);
+    });
+    return () => {
+      unsubscribe();
+      scheduler.stop();
+    };
+  }, [twin]);
+
+  const viewLabel = show?.kind === 'view' ? (twin.views.find((v) => v.id === show.viewId)?.label ?? show.viewId) : null;
+  return (
+    <div className="dashboard kiosk" data-testid="kiosk">
+      <header className="kiosk-bar">
+        <h1>{twin.title}</h1>
+        <span className="kiosk-view" data-testid="kiosk-view" data-view-id={show?.kind === 'view' ? show.viewId : ''}>
+          {viewLabel}
+        </span>
+        <ConnectionStatus />
+      </header>
+      <div className="kiosk-body">
+        <div className="scene-column">
+          <ProblemsBox twin={twin} notices={notices} />
+          <TwinScene twin={twin} />
+          {show?.kind === 'alarm' && <KioskTakeover alarmId={show.alarmId} />}
+        </div>
+        <KioskAlarms />
+      </div>
+    </div>
+  );
+}
+
+/** The alarm holding the screen, large. */
+function KioskTakeover({ alarmId }: { alarmId: string }) {
+  const alarm = useAlarms((s) => s.all.find((a) => a.id === alarmId));
+  if (!alarm) return null;
+  return (
+    <div
+      className={`kiosk-takeover ${alarm.priority}`}
+      role="alert"
+      data-testid="kiosk-takeover"
+      data-alarm-id={alarm.id}
+    >
+      <span className="kiosk-priority">{alarm.priority}</span>
+      <p className="kiosk-message">{alarm.message}</p>
+      <p className="kiosk-detail">
+        {alarm.asset ? `${alarm.asset.split('/').slice(1).join('/')} · ` : ''}raised {clockTime(alarm.raisedAt)}
+      </p>
+      {alarm.guidance?.action && <p className="kiosk-detail">{alarm.guidance.action}</p>}
+    </div>
+  );
+}
+
+/** Read-only: how many need acknowledging, and the most urgent few. */
+function KioskAlarms() {
+  const all = useAlarms((s) => s.all);
+  const mode = useAlarms((s) => s.mode);
+  const listed = useMemo(() => sortAlarms(all.filter(isUnacknowledged)), [all]);
+  return (
+    <aside className="kiosk-alarms" aria-labelledby="kiosk-alarms-title" data-testid="kiosk-alarms">
+      <h2 id="kiosk-alarms-title">
+        {listed.length === 0 ? 'No alarms to acknowledge' : `${listed.length} to acknowledge`}
+      </h2>
+      <ul>
+        {listed.slice(0, SUMMARY_SIZE).map((a) => (
+          <KioskAlarmRow key={a.id} alarm={a} />
+        ))}
+      </ul>
+      {listed.length > SUMMARY_SIZE && <p className="kiosk-more">and {listed.length - SUMMARY_SIZE} more</p>}
+      <p className="kiosk-mode">{alarmModeText(mode, clockTime).text}</p>
+    </aside>
+  );
+}
+
+function KioskAlarmRow({ alarm: a }: { alarm: AlarmSnapshot }) {
+  return (
+    <li className={`kiosk-alarm ${a.priority}`} data-alarm-id={a.id}>
+      <span className="kiosk-priority">{a.priority}</span> <span>{a.message}</span>
+      <span className="kiosk-when">
+        {STATE_TEXT[a.state]} · {clockTime(a.raisedAt)}
+      </span>
+    </li>
+  );
+}
