@@ -6,6 +6,7 @@ import { useAlarms } from '../store/alarms';
 import { TwinScene } from '../scene/TwinScene';
 import { ConnectionStatus } from '../panels/ConnectionStatus';
 import { STATE_TEXT } from '../panels/AlarmItem';
+import { SuggestedCommand } from '../panels/CommandButton';
 import { alarmModeText, isUnacknowledged, sortAlarms } from '../panels/alarmView';
 import { clockTime } from '../lib/clock';
 import { ProblemsBox } from './ProblemsBox';
@@ -17,7 +18,8 @@ const SUMMARY_SIZE = 6;
 /**
  * The wall display (`?mode=kiosk`): the scene fills the screen and cycles through the twin's playlist
  * of views; a read-only alarm summary; a new high or urgent alarm takes the screen over for a while.
- * Nothing here takes input: no operator field, filters, what-if or commands.
+ * Nothing here takes input: no operator field, filters, what-if, and no command unless the twin lets a
+ * kiosk send it (an alarm's suggested command, while the alarm holds the screen).
  */
 export function KioskDashboard({ twin }: { twin: Twin }) {
   const modelErrors = useApp((s) => s.modelErrors);
@@ -83,6 +85,8 @@ function KioskTakeover({ alarmId }: { alarmId: string }) {
         {alarm.asset ? `${alarm.asset.split('/').slice(1).join('/')} · ` : ''}raised {clockTime(alarm.raisedAt)}
       </p>
       {alarm.guidance?.action && <p className="kiosk-detail">{alarm.guidance.action}</p>}
+      {/* A button only where the twin lets a kiosk send it (commands' `modes`); its name otherwise. */}
+      {alarm.guidance?.command && <SuggestedCommand id={alarm.guidance.command} />}
     </div>
   );
 }
