@@ -524,6 +524,16 @@ export const kioskSchema = z
   })
   .strict();
 
+/** The embedded dashboard (`?mode=embed`): what the host page may do through the postMessage API. */
+export const embedSchema = z
+  .object({
+    hostMayAcknowledge: z
+      .boolean()
+      .default(false)
+      .describe('Whether the embedding page may acknowledge alarms (an "acknowledge" message); default false'),
+  })
+  .strict();
+
 export const twinSchema = z
   .object({
     $schema: z.string().optional().describe('JSON Schema for editors, e.g. "../twin.schema.json"'),
@@ -546,6 +556,7 @@ export const twinSchema = z
       .default([])
       .describe('HTTP endpoints polled for slow data; signals read them with the topic "$http/<source id>"'),
     kiosk: kioskSchema.optional().describe('The wall display (?mode=kiosk): a playlist of views and alarm takeover'),
+    embed: embedSchema.optional().describe('The embedded dashboard (?mode=embed): what the host page may do'),
   })
   .strict();
 
