@@ -2,6 +2,8 @@
  * The twin document ("twin as code"). This zod schema is the single source: the TypeScript types,
  * the load-time validation and the generated `twin.schema.json` all come from it.
  */
+// First: no eval under a strict CSP (see the module).
+import './zodNoEval';
 import { z } from 'zod';
 import { DURATION_PATTERN } from '../lib/duration';
 
