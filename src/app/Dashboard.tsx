@@ -11,6 +11,11 @@ import { AssetTree } from '../panels/AssetTree';
 import { ProblemsBox } from './ProblemsBox';
 import { KioskDashboard } from './KioskDashboard';
 import { screenMode } from '../engine/commands';
+import { useEffect, useState } from 'react';
+import { useAlarms } from '../store/alarms';
+import { isUnacknowledged } from '../panels/alarmView';
+import { Drawer, DrawerToggle, isNarrow } from './Drawer';
+import { AlarmAnnouncer } from './AlarmAnnouncer';
 
 /** The screen this page runs as; `?mode=` does not change without a reload. */
 const MODE = screenMode(globalThis.location?.search ?? '');
@@ -26,6 +31,9 @@ function OperatorDashboard({ twin }: { twin: Twin; brokerUrl: string }) {
   const sceneWarnings = useApp((s) => s.sceneWarnings);
   const engineError = useApp((s) => s.engineError);
   const notices = [...Object.values(modelErrors), ...sceneWarnings, ...(engineError ? [engineError] : [])];
+  const [drawerOpen, setDrawerOpen] = useState(false);
+  const unacked = useAlarms((s) => s.all.filter(isUnacknowledged).length);
+  useOpenDrawerOnSelect(setDrawerOpen);
   return (
     <div className="dashboard">
       <header className="topbar">
@@ -45,13 +53,19 @@ function OperatorDashboard({ twin }: { twin: Twin; brokerUrl: string }) {
           ))}
         </nav>
         <ConnectionStatus />
+        <DrawerToggle
+          controls="side-panels"
+          open={drawerOpen}
+          onToggle={() => setDrawerOpen((o) => !o)}
+          badge={unacked}
+        />
       </header>
       <div className="body">
         <div className="scene-column">
           <ProblemsBox twin={twin} notices={notices} />
           <TwinScene twin={twin} />
         </div>
-        <aside className="side">
+        <Drawer id="side-panels" open={drawerOpen} onClose={() => setDrawerOpen(false)} label="Panels">
           <AlarmList />
           <Inspector twin={twin} />
           <AssetTree twin={twin} />
@@ -63,8 +77,24 @@ function OperatorDashboard({ twin }: { twin: Twin; brokerUrl: string }) {
             ),
           )}
           <Diagnostics />
-        </aside>
+        </Drawer>
+        <AlarmAnnouncer />
       </div>
     </div>
   );
+}
+
+/**
+ * On a small screen the inspector is in the closed drawer: a part selected (a tap, the keyboard, the
+ * asset tree) opens the drawer and brings the inspector into view, so nothing needs hover.
+ */
+function useOpenDrawerOnSelect(setOpen: (open: boolean) => void): void {
+  const selected = useApp((s) => s.selected);
+  useEffect(() => {
+    if (!selected || !isNarrow()) return;
+    setOpen(true);
+    requestAnimationFrame(() =>
+      document.querySelector('[data-testid="inspector"]')?.scrollIntoView({ block: 'nearest' }),
+    );
+  }, [selected, setOpen]);
 }
