@@ -27,6 +27,11 @@ export default defineConfig({
     url: `http://127.0.0.1:${E2E.webPort}/twins/index.json`,
     reuseExistingServer: false,
     timeout: 60_000,
-    env: { TWINVIEW_TWINS_DIRS: `models:e2e/twins:${E2E.fixturesDir}`, TWINVIEW_BROKER_URL: E2E.brokerWsUrl },
+    env: {
+      TWINVIEW_TWINS_DIRS: `models:e2e/twins:${E2E.fixturesDir}`,
+      TWINVIEW_BROKER_URL: E2E.brokerWsUrl,
+      // Specs open the app on brokers of their own (outages, credentials, aedes): allowed for ?broker=.
+      TWINVIEW_BROKERS: 'ws://127.0.0.1:*',
+    },
   },
 });

@@ -33,6 +33,8 @@ const tcpPort = await freePort();
 const wsPort = await freePort();
 const broker = await startMosquitto({ tcpPort, wsPort });
 process.env.TWINVIEW_TWINS_DIRS = 'models';
+// The pictures' own broker, which the page is sent to with ?broker= (only allowed brokers are followed).
+process.env.TWINVIEW_BROKERS = `ws://127.0.0.1:${wsPort}`;
 const webPort = await freePort();
 const server = await preview({
   root,
