@@ -10,6 +10,7 @@ import { Inspector } from '../panels/Inspector';
 import { AssetTree } from '../panels/AssetTree';
 import { ProblemsBox } from './ProblemsBox';
 import { KioskDashboard } from './KioskDashboard';
+import { EmbedDashboard } from './EmbedDashboard';
 import { screenMode } from '../engine/commands';
 import { useEffect, useState } from 'react';
 import { useAlarms } from '../store/alarms';
@@ -20,9 +21,14 @@ import { AlarmAnnouncer } from './AlarmAnnouncer';
 /** The screen this page runs as; `?mode=` does not change without a reload. */
 const MODE = screenMode(globalThis.location?.search ?? '');
 
-/** The layout for this screen: the wall display for `?mode=kiosk`, the operator's otherwise. */
+/**
+ * The layout for this screen: the wall display for `?mode=kiosk`, the minimal embedded one driven by
+ * its host page for `?mode=embed`, the operator's otherwise.
+ */
 export function Dashboard({ twin, brokerUrl }: { twin: Twin; brokerUrl: string }) {
-  return MODE === 'kiosk' ? <KioskDashboard twin={twin} /> : <OperatorDashboard twin={twin} brokerUrl={brokerUrl} />;
+  if (MODE === 'kiosk') return <KioskDashboard twin={twin} />;
+  if (MODE === 'embed') return <EmbedDashboard twin={twin} />;
+  return <OperatorDashboard twin={twin} brokerUrl={brokerUrl} />;
 }
 
 /** The operator layout: header with views and connection, the scene, and panels beside it. */
