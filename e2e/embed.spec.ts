@@ -93,6 +93,8 @@ test('the example host page drives the embedded dashboard and receives its event
   // Minimal chrome: no header, views or twin list inside the frame; the host has the controls.
   await expect(embed).toBeVisible();
   await expect(frame.getByRole('navigation', { name: 'Camera views' })).toHaveCount(0);
+  // The panels asked for are shown, even in an iframe narrower than the operator's drawer breakpoint.
+  await expect(frame.getByTestId('inspector')).toBeVisible();
   await expect(log).toContainText('ready: Fixture: embed lab, 2 views, 1 assets');
   await expect(page.getByTestId('host-connection')).toHaveText('online', { timeout: 20_000 });
 
@@ -117,7 +119,9 @@ test('the example host page drives the embedded dashboard and receives its event
   await expect(log).toContainText('alarm-raised: pump.hot (high) Pump bearing hot', { timeout: 10_000 });
   await page.getByRole('button', { name: 'Acknowledge' }).click();
   await expect(log).toContainText('alarm-acknowledged: pump.hot', { timeout: 10_000 });
-  await expect(frame.locator('li.alarm[data-alarm-id="pump.hot"]')).toHaveAttribute('data-state', 'acknowledged');
+  const listed = frame.locator('li.alarm[data-alarm-id="pump.hot"]');
+  await expect(listed).toBeVisible();
+  await expect(listed).toHaveAttribute('data-state', 'acknowledged');
   await expect(embed).toHaveAttribute('data-embed-refused', '0');
 
   // A command the API refuses is answered with an error, never applied.

@@ -62,7 +62,7 @@ export function EmbedDashboard({ twin }: { twin: Twin }) {
           </div>
         </div>
         {side && (
-          <aside className="side embed-side">
+          <aside className="embed-side">
             {panels.has('alarms') && (settings.readOnly ? <EmbedAlarms /> : <AlarmList />)}
             {panels.has('inspector') && <Inspector twin={twin} />}
             {twin.panels.map((p, i) =>
