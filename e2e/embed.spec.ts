@@ -130,7 +130,11 @@ test('the example host page drives the embedded dashboard and receives its event
   await expect(log).toContainText('error: twinview:select: path must be a scene node path or null');
   await expect(embed).toHaveAttribute('data-embed-refused', '1');
   await expect(page.getByTestId('host-selected')).toHaveText('lab/Pump');
+
+  // The condition goes: the acknowledged alarm returns to normal and the host hears it cleared.
   await publishJson(publisher, TOPIC, { temp: 20 });
+  await expect(log).toContainText('alarm-cleared: pump.hot', { timeout: 10_000 });
+  await expect(listed).toHaveCount(0);
 });
 
 test('a page that is not on the allowlist changes nothing, hears nothing, and is counted', async ({ page }) => {
