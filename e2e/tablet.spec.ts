@@ -118,7 +118,7 @@ test.describe('phone in landscape, 844 x 390 with touch', () => {
     const overflow = () =>
       page.evaluate(() => {
         const width = document.documentElement.clientWidth;
-        const edges = [...document.querySelectorAll('.topbar > *, .side.open, .side.open > *')].map(
+        const edges = Array.from(document.querySelectorAll('.topbar > *, .side.open, .side.open > *')).map(
           (el) => el.getBoundingClientRect().right,
         );
         const side = document.querySelector('.side.open');

@@ -85,7 +85,8 @@ export function AlarmItem({ alarm: a }: { alarm: AlarmSnapshot }) {
           onClick={() => act((s) => s.acknowledge(a.id, comment.trim() || undefined))}
           aria-label={`Acknowledge: ${a.message}`}
         >
-          {pending?.what === 'acknowledge' ? waitingText(shared) : 'Ack'}
+          {/* The whole word: a visible label inside the accessible name, for voice control (axe). */}
+          {pending?.what === 'acknowledge' ? waitingText(shared) : 'Acknowledge'}
         </button>
       )}
       {busy && pending.what !== 'acknowledge' && (

@@ -121,7 +121,6 @@ export function TwinScene({ twin }: { twin: Twin }) {
         dpr={software ? 0.4 : [1, 2]}
         frameloop="demand"
         onPointerMissed={() => useApp.setState({ selected: null })}
-        aria-label={`3D view of ${twin.title}`}
       >
         <color attach="background" args={[colors.background]} />
         <hemisphereLight args={[colors.sky, colors.ground, 1.6]} />
