@@ -3,6 +3,7 @@
  * another loopback origin, as a portal would be) drives the embedded dashboard and hears its events;
  * a page that is not on the allowlist frames it and is ignored and counted.
  */
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Frame, type Page } from '@playwright/test';
 import type { MqttClient } from 'mqtt';
 import { readFileSync } from 'node:fs';
@@ -167,4 +168,24 @@ document.getElementById('attack').addEventListener('click', () => {
   await expect(frame.locator('html')).toHaveAttribute('data-theme', theme ?? 'isa101');
   // The events (ready, connection) went to the allowed origin only, which this page is not.
   await expect(page.locator('#heard')).toHaveText('0');
+});
+
+test('the embed screen has no serious or critical accessibility violations', async ({ page }) => {
+  // Read-only, with an alarm up in its list and the inspector shown; in both themes.
+  for (const theme of ['isa101', 'dark']) {
+    await page.goto(`/?twin=fixture-embed-lab&mode=embed&panels=alarms,inspector&theme=${theme}`);
+    await page.getByTestId('connection').and(page.locator('[data-state="online"]')).waitFor({ timeout: 20_000 });
+    await publishJson(publisher, TOPIC, { temp: 80 });
+    await expect(page.getByTestId('embed-alarms').locator('[data-alarm-id="pump.hot"]')).toBeVisible({
+      timeout: 10_000,
+    });
+    const { violations } = await new AxeBuilder({ page })
+      .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
+      .analyze();
+    const serious = violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .flatMap((v) => v.nodes.map((n) => `${theme} ${v.id} (${v.impact}): ${n.target.join(' ')}`));
+    expect(serious).toEqual([]);
+  }
+  await publishJson(publisher, TOPIC, { temp: 20 });
 });
