@@ -199,17 +199,23 @@ test("a publish the broker's ACL forbids is shown as refused, with its MQTT 5 re
   );
 });
 
-test('a kiosk screen offers only the commands the twin allows on kiosks; an alarm names its suggestion without a button', async ({
+test('a kiosk wall has no inspector; the alarm holding it offers its suggested command only where the twin allows kiosks to send it', async ({
   page,
 }) => {
   await signIn(page, '&mode=kiosk');
-  await select(page, 'plant/Pump2');
-  await expect(inspectorCommands(page).getByRole('button')).toHaveText(['Stop pump2…']);
+  await expect(page.getByTestId('inspector')).toHaveCount(0);
+  const takeover = page.getByTestId('kiosk-takeover');
+  // pump1.hot suggests pump2.start, which kiosks may not send: its name, no button.
   await device.publishAsync('cmdlab/pump1/telemetry', JSON.stringify({ temp: 95 }), { qos: 1 });
-  const alarm = page.locator('.alarm[data-alarm-id="pump1.hot"]');
-  await alarm.getByText('Guidance').click();
-  await expect(alarm.locator('.suggested-command')).toHaveText('Suggested command: Start pump2');
-  await expect(alarm.locator('.suggested-command').getByRole('button')).toHaveCount(0);
+  await expect(takeover).toHaveAttribute('data-alarm-id', 'pump1.hot');
+  await expect(takeover.locator('.suggested-command')).toHaveText('Suggested command: Start pump2');
+  await expect(takeover.getByRole('button')).toHaveCount(0);
+  // Cleared, it hands the wall back; pump2.hot suggests pump1.stop, which kiosks may send: a button.
+  await device.publishAsync('cmdlab/pump1/telemetry', JSON.stringify({ temp: 20 }), { qos: 1 });
+  await device.publishAsync('cmdlab/pump2/telemetry', JSON.stringify({ temp: 95 }), { qos: 1 });
+  await expect(takeover).toHaveAttribute('data-alarm-id', 'pump2.hot');
+  await takeover.getByRole('button', { name: 'Stop pump1…' }).click();
+  await expect(dialog(page).getByTestId('command-topic')).toHaveText('cmdlab/pump1/cmd');
 });
 
 test('the demo loop: the pump station simulator obeys the valve setpoint sent from the inspector and answers', async ({
