@@ -79,6 +79,8 @@ test('values show as what they are; a late NDEATH is ignored; suspect and dead a
   const edge = await connectPublisher();
   try {
     await openTwin(page, 'fixture-sparkplug-values');
+    // Below the tablet breakpoint the panels live in a drawer: open it.
+    await page.getByRole('button', { name: 'Alarms & panels' }).click();
     const values = page.getByRole('region', { name: 'Pump 1' });
     const send = (topic: string, seq: number, metrics: Metrics) =>
       edge.publishAsync(topic, Buffer.from(encodePayload({ timestamp: Date.now(), seq, metrics })), { qos: 1 });
