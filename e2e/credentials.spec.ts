@@ -98,8 +98,16 @@ test('"host" ignores a page that is not on the allowlist', async ({ page }) => {
   await openPortal(page, 'https://someone-else.example');
   const frame = page.frameLocator('#tv');
   await expect(frame.getByTestId('waiting-for-host')).toContainText('Waiting for the host page');
-  // Nothing must happen: the wait is the stretch over which the dashboard is seen to ignore the page.
-  await page.waitForTimeout(1500);
+  // The page tries anyway: it posts credentials unasked. The dashboard counts the attempt and ignores it.
+  await page.evaluate(
+    ({ app, password }) =>
+      (document.getElementById('tv') as HTMLIFrameElement).contentWindow!.postMessage(
+        { type: 'twinview:credentials', username: 'op', password },
+        app,
+      ),
+    { app: `http://127.0.0.1:${E2E.webPort}`, password: PASSWORD },
+  );
+  await expect(frame.locator('html')).toHaveAttribute('data-host-credentials-ignored', '1');
   await expect(frame.getByTestId('waiting-for-host')).toBeVisible();
   await expect(frame.getByTestId('connection')).toHaveCount(0);
 });

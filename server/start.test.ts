@@ -43,13 +43,30 @@ function start(args: string[], env: NodeJS.ProcessEnv = {}): Run & { stateDir: s
   return { child, output: () => out, exited, stateDir };
 }
 
-async function waitFor(run: Run, text: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!run.output().includes(text)) {
-    if (run.child.exitCode !== null) throw new Error(`exited early:\n${run.output()}`);
-    if (Date.now() > deadline) throw new Error(`no "${text}" within ${timeoutMs} ms:\n${run.output()}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+/** Resolves when the run has printed `text` (checked on each chunk it prints); fails if it exits first. */
+function waitFor(run: Run, text: string, timeoutMs: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const finish = (error?: Error) => {
+      clearTimeout(timer);
+      run.child.stdout!.off('data', check);
+      run.child.stderr!.off('data', check);
+      run.child.off('exit', exited);
+      if (error) reject(error);
+      else resolve();
+    };
+    // Queued after the listener that appends the chunk to the output.
+    const check = () => setImmediate(() => run.output().includes(text) && finish());
+    const exited = () => finish(new Error(`exited early:\n${run.output()}`));
+    const timer = setTimeout(
+      () => finish(new Error(`no "${text}" within ${timeoutMs} ms:\n${run.output()}`)),
+      timeoutMs,
+    );
+    run.child.stdout!.on('data', check);
+    run.child.stderr!.on('data', check);
+    run.child.on('exit', exited);
+    if (run.output().includes(text)) finish();
+    else if (run.child.exitCode !== null) exited();
+  });
 }
 
 function occupy(port: number): Promise<Server> {

@@ -127,18 +127,27 @@ describe('twin watch against a broker', () => {
     writeFileSync(file, JSON.stringify(twinDoc(broker.url)));
     const out: string[] = [];
     const err: string[] = [];
-    const io: CliIo = { out: (l) => out.push(l), err: (l) => err.push(l) };
+    // Resolves when the watch prints the alarm: the thing this test waits for.
+    let alarmShown!: () => void;
+    const shown = new Promise<void>((resolve) => (alarmShown = resolve));
+    const io: CliIo = {
+      out: (l) => {
+        out.push(l);
+        if (l.includes('Pump 1 hot')) alarmShown();
+      },
+      err: (l) => err.push(l),
+    };
     let stop!: () => void;
     const until = new Promise<void>((resolve) => (stop = resolve));
     const running = watch([file, '--interval', '100'], io, { tty: false, until });
 
+    // Retained, so the watch gets them whenever its subscription is in place; cleared afterwards.
     const publisher = await mqtt.connectAsync(`mqtt://127.0.0.1:${tcpPort}`);
-    const deadline = Date.now() + 8000;
-    while (!out.join('\n').includes('Pump 1 hot') && Date.now() < deadline) {
-      await publisher.publishAsync('site/pump1/telemetry', JSON.stringify({ temp: 97 }));
-      await publisher.publishAsync('site/state', 'STOPPED');
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    await publisher.publishAsync('site/pump1/telemetry', JSON.stringify({ temp: 97 }), { retain: true, qos: 1 });
+    await publisher.publishAsync('site/state', 'STOPPED', { retain: true, qos: 1 });
+    await shown;
+    await publisher.publishAsync('site/pump1/telemetry', '', { retain: true, qos: 1 });
+    await publisher.publishAsync('site/state', '', { retain: true, qos: 1 });
     await publisher.endAsync();
     stop();
     expect(await running).toBe(0);

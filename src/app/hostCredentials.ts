@@ -47,9 +47,17 @@ export function listenForHostCredentials(
   onCredentials: (credentials: Credentials) => void,
   win: Window = window,
 ): () => void {
+  let ignored = 0;
   const listener = (event: MessageEvent) => {
     const credentials = credentialsFromMessage(event, allowed);
     if (credentials) onCredentials(credentials);
+    else if (
+      !allowed.includes(event.origin) &&
+      (event.data as { type?: unknown } | null)?.type === CREDENTIALS_MESSAGE
+    ) {
+      // Counted where diagnostics and tests can see it: a page off the list tried to sign in.
+      win.document.documentElement.dataset.hostCredentialsIgnored = String(++ignored);
+    }
   };
   win.addEventListener('message', listener);
   if (win.parent !== win) for (const origin of allowed) win.parent.postMessage({ type: CREDENTIALS_NEEDED }, origin);
