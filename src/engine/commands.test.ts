@@ -159,6 +159,9 @@ describe('following a request', () => {
     const ack = 'plant/pumps/pump1/cmd/ack';
     expect(tracker.isReplyTopic(ack)).toBe(true);
     expect(tracker.isReplyTopic('plant/pumps/pump1/telemetry')).toBe(false);
+    expect(tracker.isReplyTopic('plant/pumps/pump1/cmd')).toBe(false); // one level short
+    expect(tracker.isReplyTopic(`${ack}/more`)).toBe(false); // one level too many
+    expect(tracker.isReplyTopic('plant/pumps/pump1/cmd/acks')).toBe(false); // a longer last level
     expect(tracker.handleMessage(ack, json({ id: 'other', ok: true }))).toBeNull();
     expect(tracker.handleMessage('plant/pumps/pump2/cmd/ack', json({ id: 'r1', ok: true }))).toBeNull();
     c.t += 200;

@@ -347,10 +347,9 @@ export class CommandTracker {
 
   /** Whether a message on this topic may be a reply (the worker keeps those away from the rules). */
   isReplyTopic(topic: string): boolean {
-    const levels = topic.split('/');
-    return this.replyLevels.some(
-      (f) => f.length === levels.length && f.every((level, i) => level === '+' || level === levels[i]),
-    );
+    // Asked for every message the worker receives: no split, no closure, nothing allocated.
+    for (let k = 0; k < this.replyLevels.length; k++) if (matchesLevels(this.replyLevels[k], topic)) return true;
+    return false;
   }
 
   /** A message that may be a reply; the status it settled, or null. */
@@ -440,4 +439,19 @@ export class CommandTracker {
     // Oldest first out: a Set iterates in insertion order.
     if (this.done.size > REMEMBERED_IDS) this.done.delete(this.done.values().next().value as string);
   }
+}
+
+/** Whether `topic` matches a filter given as its levels ("+" matches one level), without splitting it. */
+function matchesLevels(levels: readonly string[], topic: string): boolean {
+  let start = 0;
+  for (let i = 0; i < levels.length; i++) {
+    const last = i === levels.length - 1;
+    const slash = topic.indexOf('/', start);
+    if (last ? slash !== -1 : slash === -1) return false;
+    const stop = last ? topic.length : slash;
+    const level = levels[i];
+    if (level !== '+' && (stop - start !== level.length || !topic.startsWith(level, start))) return false;
+    start = stop + 1;
+  }
+  return true;
 }
