@@ -1,0 +1,78 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import i18next from 'i18next';
+import { chooseLanguage, currentLanguage, initI18n, LANGUAGE_STORAGE_KEY, languageOf } from './index';
+
+/** A browser as far as the language detector looks: the URL, localStorage and navigator.languages. */
+function browser({ search = '', saved, languages = [] }: { search?: string; saved?: string; languages?: string[] }) {
+  const store = new Map<string, string>(saved === undefined ? [] : [[LANGUAGE_STORAGE_KEY, saved]]);
+  const localStorage = {
+    getItem: (k: string) => store.get(k) ?? null,
+    setItem: (k: string, v: string) => void store.set(k, v),
+    removeItem: (k: string) => void store.delete(k),
+  };
+  vi.stubGlobal('window', { location: { search, hash: '' }, localStorage });
+  vi.stubGlobal('navigator', { languages, language: languages[0] });
+  vi.stubGlobal('document', { documentElement: { lang: 'en' } });
+  return store;
+}
+
+async function detected() {
+  return currentLanguage(await initI18n(i18next.createInstance()));
+}
+
+afterEach(() => vi.unstubAllGlobals());
+
+describe('language detection', () => {
+  it('takes ?lang= before a saved choice and the browser', async () => {
+    browser({ search: '?twin=x&lang=de', saved: 'en', languages: ['en-US'] });
+    expect(await detected()).toBe('de');
+  });
+
+  it('takes the saved choice before the browser', async () => {
+    browser({ saved: 'en', languages: ['de-DE', 'de'] });
+    expect(await detected()).toBe('en');
+  });
+
+  it("takes the browser's first supported language, regional variants included", async () => {
+    browser({ languages: ['fr-FR', 'de-AT', 'en'] });
+    expect(await detected()).toBe('de');
+  });
+
+  it('skips an unsupported ?lang= and goes on down the order', async () => {
+    browser({ search: '?lang=xx', languages: ['de-DE'] });
+    expect(await detected()).toBe('de');
+  });
+
+  it('falls back to English when nothing supported is asked for', async () => {
+    browser({ languages: ['fr-FR', 'ja'] });
+    expect(await detected()).toBe('en');
+  });
+
+  it('loads German so its text is there before the first render, and sets <html lang>', async () => {
+    browser({ languages: ['de-DE'] });
+    const instance = await initI18n(i18next.createInstance());
+    expect(instance.t('common:language')).toBe('Sprache');
+    expect((document as { documentElement: { lang: string } }).documentElement.lang).toBe('de');
+  });
+});
+
+describe('chooseLanguage', () => {
+  it('switches the text and saves the choice; a ?lang= is never saved', async () => {
+    const store = browser({ search: '?lang=de', languages: ['en-US'] });
+    const instance = await initI18n(i18next.createInstance());
+    expect(store.has(LANGUAGE_STORAGE_KEY)).toBe(false);
+    await chooseLanguage('en', instance);
+    expect(instance.t('common:language')).toBe('Language');
+    expect(store.get(LANGUAGE_STORAGE_KEY)).toBe('en');
+  });
+});
+
+describe('languageOf', () => {
+  it('maps codes to a supported language', () => {
+    expect(languageOf('de-CH')).toBe('de');
+    expect(languageOf('DE')).toBe('de');
+    expect(languageOf('en_GB')).toBe('en');
+    expect(languageOf('pt')).toBe('en');
+    expect(languageOf(undefined)).toBe('en');
+  });
+});
