@@ -240,3 +240,95 @@ describe('TelemetryStore.formatValueOf', () => {
     expect(s.formatValueOf(-1, 1)).toBe('1.00');
   });
 });
+
+describe('TelemetryStore replay overlay', () => {
+  it('shows each signal’s last value at or before the moment, judged against that moment', () => {
+    const s = store();
+    s.applyBatch(batch([0, 10, 1000], [1, 1, 1000]));
+    s.applyBatch(batch([0, 20, 2000]));
+    s.applyBatch(batch([0, 30, 9000]));
+    const missing = s.showMoment(2500);
+    expect(missing).toEqual([]);
+    expect(s.latest[0]).toBe(20);
+    expect(s.times[0]).toBe(2000);
+    expect(s.replayAt).toBe(2500);
+    // 500 ms after its value: live at that moment, whatever the wall clock passed in says.
+    expect(s.isStale(0, 1e12)).toBe(false);
+    expect(s.reading(0, 1e12).age).toBe(s.reading(0, 2500).age);
+    s.showMoment(6000);
+    expect(s.latest[0]).toBe(20);
+    expect(s.isStale(0, 0)).toBe(true); // 4 s after a 1 s-period value: stale at that moment
+  });
+
+  it('names the signals whose history does not reach back to the moment', () => {
+    const s = store();
+    s.applyBatch(batch([0, 10, 1000], [1, 1, 5000]));
+    expect(s.showMoment(2000)).toEqual(['s1']);
+    expect(s.latest[1]).toBeNaN();
+    expect(s.reading(1, 2000).value).toBe('—');
+  });
+
+  it('keeps live batches aside while replaying and restores the newest on leaving', () => {
+    const s = store();
+    s.applyBatch(batch([0, 10, 1000]));
+    s.showMoment(1000);
+    const version = s.version;
+    s.applyBatch(batch([0, 99, 3000]));
+    expect(s.latest[0]).toBe(10);
+    expect(s.version).toBeGreaterThan(version);
+    expect(s.history[0].length).toBe(2); // history keeps filling
+    s.leaveReplay();
+    expect(s.replayAt).toBeNull();
+    expect(s.latest[0]).toBe(99);
+    expect(s.times[0]).toBe(3000);
+  });
+
+  it('marks a gap in history as a gap at that moment', () => {
+    const s = store();
+    s.applyBatch(batch([0, 10, 1000]));
+    s.markGap(1500, 4000);
+    s.applyBatch(batch([0, 12, 4000]));
+    s.showMoment(2000);
+    expect(s.quality[0] & QUALITY_GAP).toBe(QUALITY_GAP);
+    s.showMoment(4000);
+    expect(s.quality[0]).toBe(0);
+    expect(s.latest[0]).toBe(12);
+  });
+
+  it('quality changes and gaps during replay wait for live', () => {
+    const s = store();
+    s.applyBatch(batch([1, 5, 1000]));
+    s.showMoment(1000);
+    s.setQuality(1, QUALITY_DEAD, true);
+    expect(s.quality[1]).toBe(0);
+    s.leaveReplay();
+    expect(s.quality[1] & QUALITY_DEAD).toBe(QUALITY_DEAD);
+  });
+
+  it('fills what the tab lacks from a historian snapshot of the same moment only', () => {
+    const s = store();
+    s.applyBatch(batch([0, 10, 1000], [1, 1, 5000]));
+    s.showMoment(2000);
+    s.applySnapshot(1999, [{ signal: 's1', t: 1500, v: 7, quality: 0 }]);
+    expect(s.latest[1]).toBeNaN();
+    s.applySnapshot(2000, [
+      { signal: 's1', t: 1500, v: 7, quality: 0 },
+      { signal: 's0', t: 1800, v: 55, quality: 0 }, // covered by the tab's history: not replaced
+    ]);
+    expect(s.latest[1]).toBe(7);
+    expect(s.latest[0]).toBe(10);
+  });
+
+  it('shows the text a text signal had when it was already there at that moment', () => {
+    const s = store();
+    s.applyBatch({
+      ...batch([1, NaN, 1000]),
+      texts: [{ index: 1, text: 'RUN' }],
+      kinds: [{ index: 1, kind: KIND_TEXT }],
+    });
+    s.showMoment(1500);
+    expect(s.reading(1, 1500).value).toBe('RUN');
+    s.showMoment(500);
+    expect(s.reading(1, 500).value).toBe('—');
+  });
+});

@@ -28,6 +28,15 @@ export interface Gap {
   to: number;
 }
 
+/** A signal's value at a moment, as the historian's snapshot gives it (GET /api/history/v1/snapshot). */
+export interface SnapshotValue {
+  signal: string;
+  t: number;
+  v: number | null;
+  text?: string;
+  quality: number;
+}
+
 /** A reading as shown to people: value text, age text, and its condition (state word and reason). */
 export interface Reading extends ReadingCondition {
   /** The value as text ("64.3 °C", "true", "RUNNING", "-5", the text itself), "—" with none. */
@@ -85,6 +94,20 @@ export class TelemetryStore {
   epoch = 0;
   private readonly signalListeners = new Set<() => void>();
 
+  /**
+   * Replay overlay: while `replayAt` is set, `latest`, `times`, `quality`, `texts` and `freshUntil`
+   * (what the scene and panels read) show that moment, and live batches go to the `live*` copies
+   * instead, still filling the history rings; `leaveReplay` puts the live values back. Staleness is
+   * then judged against `replayAt`, whatever clock readers pass.
+   */
+  private replayMoment: number | null = null;
+  private liveLatest = new Float64Array(64).fill(NaN);
+  private liveTimes = new Float64Array(64);
+  private liveQuality = new Uint8Array(64);
+  private liveTexts: (string | undefined)[] = [];
+  /** Per signal, in replay: 1 when the tab's own history reached back to the moment shown. */
+  private replayCovered = new Uint8Array(64);
+
   private ringCapacity: number;
 
   constructor(
@@ -111,6 +134,7 @@ export class TelemetryStore {
   }
 
   applyBatch(batch: TelemetryBatch): void {
+    if (this.replayMoment !== null) return this.applyBatchAside(batch);
     const s = batch.samples;
     const now = Date.now();
     let staleArrivals = 0;
@@ -135,6 +159,109 @@ export class TelemetryStore {
     this.version++;
   }
 
+  /** In replay: the batch fills the history and the live values kept aside; the moment shown stays. */
+  private applyBatchAside(batch: TelemetryBatch): void {
+    const s = batch.samples;
+    for (let k = 0; k < batch.count; k++) {
+      const o = k * SAMPLE_STRIDE;
+      const i = s[o];
+      const ring = this.history[i];
+      if (ring === undefined) continue;
+      this.liveLatest[i] = s[o + 1];
+      this.liveTimes[i] = s[o + 2];
+      this.liveQuality[i] &= ~QUALITY_GAP;
+      this.counts[i]++;
+      ring.push(s[o + 2], s[o + 1]);
+    }
+    if (batch.texts)
+      for (const t of batch.texts) if (this.history[t.index] !== undefined) this.liveTexts[t.index] = t.text;
+    if (batch.kinds) for (const k of batch.kinds) if (k.index < this.kinds.length) this.kinds[k.index] = k.kind;
+    this.version++;
+  }
+
+  /** The moment shown while replaying, or null when live. */
+  get replayAt(): number | null {
+    return this.replayMoment;
+  }
+
+  /**
+   * Shows moment `at` (ms): each signal's last sample at or before it, from the tab's own history.
+   * The first call sets the live values aside. Returns the ids of signals whose history does not
+   * reach back that far (a historian's snapshot may fill them in with `applySnapshot`).
+   */
+  showMoment(at: number): string[] {
+    if (this.replayMoment === null) {
+      this.liveLatest.set(this.latest);
+      this.liveTimes.set(this.times);
+      this.liveQuality.set(this.quality);
+      this.liveTexts = this.texts.slice();
+    }
+    this.replayMoment = at;
+    const missing: string[] = [];
+    const textKind = VALUE_KINDS.indexOf('text');
+    for (let i = 0; i < this.signals.length; i++) {
+      const ring = this.history[i];
+      const info = this.signals[i];
+      if (ring === undefined || info === undefined) continue;
+      const j = lastAtOrBefore(ring, at);
+      if (j < 0) {
+        this.latest[i] = NaN;
+        this.times[i] = 0;
+        this.quality[i] = 0;
+        this.texts[i] = undefined;
+        this.replayCovered[i] = 0;
+        missing.push(info.id);
+      } else {
+        const v = ring.valueAt(j);
+        this.latest[i] = v;
+        this.times[i] = ring.timeAt(j);
+        // NaN in a number signal's history is a gap's break; in a text signal, a text value (its text
+        // is not kept in history: the live text is shown if it was already there at that moment).
+        const isText = this.kinds[i] === textKind;
+        this.quality[i] = Number.isNaN(v) && !isText ? QUALITY_GAP : 0;
+        this.texts[i] = isText && this.liveTimes[i] <= at ? this.liveTexts[i] : undefined;
+        this.replayCovered[i] = 1;
+      }
+      this.refreshFreshness(i);
+    }
+    this.staleEvents++;
+    this.version++;
+    return missing;
+  }
+
+  /**
+   * Values a historian had at the moment shown, for the signals the tab's history did not reach;
+   * ignored when live or once the cursor moved on (`at` is not the moment shown).
+   */
+  applySnapshot(at: number, values: readonly SnapshotValue[]): void {
+    if (this.replayMoment !== at) return;
+    for (const sv of values) {
+      const i = this.indexOf(sv.signal);
+      if (i < 0 || this.replayCovered[i] === 1 || !(sv.t <= at)) continue;
+      this.latest[i] = sv.v === null ? NaN : sv.v;
+      this.times[i] = sv.t;
+      this.quality[i] = sv.quality & 0xff;
+      this.texts[i] = sv.text;
+      this.refreshFreshness(i);
+    }
+    this.staleEvents++;
+    this.version++;
+  }
+
+  /** Back to live: the newest values, including everything that arrived while replaying. */
+  leaveReplay(): void {
+    if (this.replayMoment === null) return;
+    this.replayMoment = null;
+    this.latest.set(this.liveLatest);
+    this.times.set(this.liveTimes);
+    this.quality.set(this.liveQuality);
+    this.texts.length = 0;
+    for (let i = 0; i < this.liveTexts.length; i++) this.texts[i] = this.liveTexts[i];
+    for (let i = 0; i < this.signals.length; i++) this.refreshFreshness(i);
+    this.staleEvents++;
+    this.version++;
+  }
+
   /** Named states (the twin's `map`) of each signal definition, by definition index, to show values by name. */
   setDefinitionStates(maps: readonly (Readonly<Record<string, number>> | undefined)[]): void {
     this.statesByDef = maps.map(statesByNumber);
@@ -148,9 +275,10 @@ export class TelemetryStore {
     const known = index >= 0 && index < this.signals.length && this.signals[index] !== undefined;
     return readingCondition({
       time: known ? this.times[index] : 0,
-      now,
+      now: this.replayMoment ?? now,
       periodMs: known ? this.periods[index] : 0,
-      online: this.online,
+      // A past moment is judged by its own values, not by today's connection.
+      online: this.online || this.replayMoment !== null,
       independent: known && this.independent[index] === 1,
       quality: known ? this.quality[index] : 0,
     });
@@ -164,7 +292,7 @@ export class TelemetryStore {
     const condition = this.condition(index, now);
     if (condition.state === 'none') return { value: '—', age: condition.reason, ...condition };
     const value = this.formatValueOf(index, this.latest[index], unit, this.texts[index]);
-    return { value, age: formatAge(now - this.times[index]), ...condition };
+    return { value, age: formatAge((this.replayMoment ?? now) - this.times[index]), ...condition };
   }
 
   /** A value of signal `index` (its latest, or one an alarm recorded) formatted as what that signal carries. */
@@ -200,6 +328,8 @@ export class TelemetryStore {
    * incomplete. Cheap enough to call per signal per frame.
    */
   isStale(index: number, now: number): boolean {
+    const at = this.replayMoment;
+    if (at !== null) return !(at <= this.freshUntil[index]);
     if (!this.online && this.independent[index] === 0) return true;
     return !(now <= this.freshUntil[index]);
   }
@@ -207,6 +337,10 @@ export class TelemetryStore {
   /** Sets or clears quality bits of one signal (e.g. a Sparkplug death or sequence gap). */
   setQuality(index: number, bits: number, on: boolean): void {
     if (index < 0 || index >= this.quality.length) return;
+    if (this.replayMoment !== null) {
+      this.liveQuality[index] = on ? this.liveQuality[index] | bits : this.liveQuality[index] & ~bits;
+      return;
+    }
     this.quality[index] = on ? this.quality[index] | bits : this.quality[index] & ~bits;
     this.refreshFreshness(index);
     this.staleEvents++;
@@ -230,6 +364,10 @@ export class TelemetryStore {
       if (ring === undefined) continue;
       const last = ring.length > 0 ? ring.timeAt(ring.length - 1) : -Infinity;
       ring.push(Math.max(from, last), NaN);
+      if (this.replayMoment !== null) {
+        this.liveQuality[i] |= QUALITY_GAP;
+        continue;
+      }
       this.quality[i] |= QUALITY_GAP;
       this.freshUntil[i] = -Infinity;
     }
@@ -272,6 +410,8 @@ export class TelemetryStore {
   }
 
   reset(): void {
+    this.replayMoment = null;
+    this.liveTexts.length = 0;
     this.signals.length = 0;
     this.byId.clear();
     this.history.length = 0;
@@ -320,7 +460,31 @@ export class TelemetryStore {
     const freshUntil = new Float64Array(n).fill(-Infinity);
     freshUntil.set(this.freshUntil);
     this.freshUntil = freshUntil;
+    const liveLatest = new Float64Array(n).fill(NaN);
+    liveLatest.set(this.liveLatest);
+    this.liveLatest = liveLatest;
+    const liveTimes = new Float64Array(n);
+    liveTimes.set(this.liveTimes);
+    this.liveTimes = liveTimes;
+    const liveQuality = new Uint8Array(n);
+    liveQuality.set(this.liveQuality);
+    this.liveQuality = liveQuality;
+    const covered = new Uint8Array(n);
+    covered.set(this.replayCovered);
+    this.replayCovered = covered;
   }
+}
+
+/** Index of the newest sample at or before `t` in a ring (times in order), or -1 when all are later. */
+export function lastAtOrBefore(ring: SampleRing, t: number): number {
+  let lo = 0;
+  let hi = ring.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (ring.timeAt(mid) <= t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo - 1;
 }
 
 /** The app's one telemetry store. */
