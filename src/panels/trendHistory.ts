@@ -30,7 +30,7 @@ async function getJson(fetchImpl: Fetch, url: string, signal?: AbortSignal): Pro
     if (signal?.aborted) throw err;
     return { ok: false, kind: 'unavailable', message: 'history service not reachable' };
   }
-  let body: unknown = null;
+  let body: unknown;
   try {
     body = await res.json();
   } catch {
@@ -172,7 +172,7 @@ export async function fetchExport(
     return { ok: false, kind: 'unavailable', message: 'history service not reachable' };
   }
   if (!res.ok) {
-    let body: unknown = null;
+    let body: unknown;
     try {
       body = await res.json();
     } catch {
