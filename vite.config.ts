@@ -13,11 +13,16 @@ export default defineConfig({
     chunkSizeWarningLimit: 1500,
     rollupOptions: {
       output: {
-        manualChunks(id: string) {
-          if (id.includes('node_modules/three/')) return 'three';
-          if (id.includes('node_modules/@react-three/')) return 'r3f';
-          if (id.includes('node_modules/recharts') || id.includes('node_modules/d3-')) return 'charts';
-          return undefined;
+        // Groups take their modules' dependencies with them; the higher priority claims a shared one
+        // first. React must be its own: claimed by 'charts' (recharts uses it), the lazy charts
+        // became part of the first load (tools/bundle-size.ts).
+        codeSplitting: {
+          groups: [
+            { name: 'react', test: /node_modules[\\/](react|react-dom|scheduler)[\\/]/, priority: 4 },
+            { name: 'three', test: /node_modules[\\/]three[\\/]/, priority: 3 },
+            { name: 'r3f', test: /node_modules[\\/]@react-three[\\/]/, priority: 2 },
+            { name: 'charts', test: /node_modules[\\/](recharts|d3-)/, priority: 1 },
+          ],
         },
       },
     },

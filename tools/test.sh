@@ -25,6 +25,7 @@ step "model fixtures" npx tsx e2e/fixtures/build.ts .tmp/e2e-twins || status=1
 step "glTF files valid (Khronos validator)" npx tsx tools/validate-gltf.ts models e2e/twins .tmp/e2e-twins || status=1
 step "unit tests" npx vitest run --reporter=default --reporter=json --outputFile=.tmp/vitest.json || status=1
 step "build" npm run -s build || status=1
+step "initial JavaScript at most 500 kB gzip" npx tsx tools/bundle-size.ts dist || status=1
 if [ -d dist ]; then
   step "end-to-end tests" env PLAYWRIGHT_JSON_OUTPUT_NAME=.tmp/playwright.json npx playwright test --reporter=list,json || status=1
 else

@@ -3,7 +3,7 @@ import { useApp } from '../store/app';
 import { TwinScene } from '../scene/TwinScene';
 import { ConnectionStatus } from '../panels/ConnectionStatus';
 import { AlarmList } from '../panels/AlarmList';
-import { TrendPanel } from '../panels/TrendPanel';
+import { LazyTrendPanel as TrendPanel } from '../panels/LazyTrendPanel';
 import { ValuesPanel } from '../panels/ValuesPanel';
 import { Diagnostics } from '../panels/Diagnostics';
 import { Inspector } from '../panels/Inspector';

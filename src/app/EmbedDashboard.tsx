@@ -1,14 +1,14 @@
 import { useEffect, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { Twin } from '../twin/schema';
 import { useApp } from '../store/app';
 import { isAnnunciated, useAlarms } from '../store/alarms';
 import { TwinScene } from '../scene/TwinScene';
 import { ConnectionStatus } from '../panels/ConnectionStatus';
 import { AlarmList } from '../panels/AlarmList';
-import { STATE_TEXT } from '../panels/AlarmItem';
-import { sortAlarms } from '../panels/alarmView';
+import { alarmStateText, priorityText, sortAlarms } from '../panels/alarmView';
 import { Inspector } from '../panels/Inspector';
-import { TrendPanel } from '../panels/TrendPanel';
+import { LazyTrendPanel as TrendPanel } from '../panels/LazyTrendPanel';
 import { ValuesPanel } from '../panels/ValuesPanel';
 import { ProblemsBox } from './ProblemsBox';
 import { embedSettings } from './embedApi';
@@ -81,16 +81,17 @@ export function EmbedDashboard({ twin }: { twin: Twin }) {
 
 /** The alarms, read-only: what is up and its state, nothing to press. */
 function EmbedAlarms() {
+  const { t } = useTranslation('embed');
   const all = useAlarms((s) => s.all);
   const listed = useMemo(() => sortAlarms(all.filter(isAnnunciated)), [all]);
   return (
     <section className="embed-alarms" aria-labelledby="embed-alarms-title" data-testid="embed-alarms">
-      <h2 id="embed-alarms-title">{listed.length === 0 ? 'No alarms' : `Alarms (${listed.length})`}</h2>
+      <h2 id="embed-alarms-title">{listed.length === 0 ? t('noAlarms') : t('alarms', { count: listed.length })}</h2>
       <ul>
         {listed.map((a) => (
           <li key={a.id} className={`alarm ${a.priority} ${a.state}`} data-alarm-id={a.id} data-state={a.state}>
-            <span className="prio">{a.priority}</span> <span>{a.message}</span>{' '}
-            <span className="meta">{STATE_TEXT[a.state]}</span>
+            <span className="prio">{priorityText(a.priority, t)}</span> <span>{a.message}</span>{' '}
+            <span className="meta">{alarmStateText(a.state, t)}</span>
           </li>
         ))}
       </ul>
