@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { useAlarms } from '../store/alarms';
 import { alarmRaisings, announceNewAlarms, type AlarmAnnouncement } from './alarmAnnouncement';
 
@@ -11,15 +12,18 @@ const SILENT: AlarmAnnouncement = { polite: '', assertive: '' };
  */
 export function AlarmAnnouncer() {
   const all = useAlarms((s) => s.all);
+  const { t } = useTranslation('alarms');
   const since = useRef(Date.now());
   const seen = useRef<Set<string> | null>(null);
   const [said, setSaid] = useState<AlarmAnnouncement>(SILENT);
   useEffect(() => {
     const known = seen.current ?? new Set<string>();
-    const next = announceNewAlarms(known, all, since.current);
+    const next = announceNewAlarms(known, all, since.current, t);
     for (const key of alarmRaisings(all)) known.add(key);
     seen.current = known;
     if (next.polite || next.assertive) setSaid(next);
+    // The language is not a dependency: a change of language is no news to announce.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [all]);
   return (
     <div className="visually-hidden" data-testid="alarm-announcer">

@@ -1,13 +1,13 @@
 import { useEffect, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { AlarmSnapshot } from '../engine/protocol';
 import type { Twin } from '../twin/schema';
 import { requestFocus, useApp } from '../store/app';
 import { useAlarms } from '../store/alarms';
 import { TwinScene } from '../scene/TwinScene';
 import { ConnectionStatus } from '../panels/ConnectionStatus';
-import { STATE_TEXT } from '../panels/AlarmItem';
 import { SuggestedCommand } from '../panels/CommandButton';
-import { alarmModeText, isUnacknowledged, sortAlarms } from '../panels/alarmView';
+import { alarmModeText, alarmStateText, isUnacknowledged, priorityText, sortAlarms } from '../panels/alarmView';
 import { clockTime } from '../lib/clock';
 import { ProblemsBox } from './ProblemsBox';
 import { KioskScheduler, kioskPlan, type KioskShow } from './kioskScheduler';
@@ -70,6 +70,7 @@ export function KioskDashboard({ twin }: { twin: Twin }) {
 
 /** The alarm holding the screen, large. */
 function KioskTakeover({ alarmId }: { alarmId: string }) {
+  const { t } = useTranslation('kiosk');
   const alarm = useAlarms((s) => s.all.find((a) => a.id === alarmId));
   if (!alarm) return null;
   return (
@@ -79,10 +80,11 @@ function KioskTakeover({ alarmId }: { alarmId: string }) {
       data-testid="kiosk-takeover"
       data-alarm-id={alarm.id}
     >
-      <span className="kiosk-priority">{alarm.priority}</span>
+      <span className="kiosk-priority">{priorityText(alarm.priority, t)}</span>
       <p className="kiosk-message">{alarm.message}</p>
       <p className="kiosk-detail">
-        {alarm.asset ? `${alarm.asset.split('/').slice(1).join('/')} · ` : ''}raised {clockTime(alarm.raisedAt)}
+        {alarm.asset ? `${alarm.asset.split('/').slice(1).join('/')} · ` : ''}
+        {t('raised', { time: clockTime(alarm.raisedAt) })}
       </p>
       {alarm.guidance?.action && <p className="kiosk-detail">{alarm.guidance.action}</p>}
       {/* A button only where the twin lets a kiosk send it (commands' `modes`); its name otherwise. */}
@@ -93,31 +95,35 @@ function KioskTakeover({ alarmId }: { alarmId: string }) {
 
 /** Read-only: how many need acknowledging, and the most urgent few. */
 function KioskAlarms() {
+  const { t } = useTranslation('kiosk');
   const all = useAlarms((s) => s.all);
   const mode = useAlarms((s) => s.mode);
   const listed = useMemo(() => sortAlarms(all.filter(isUnacknowledged)), [all]);
   return (
     <aside className="kiosk-alarms" aria-labelledby="kiosk-alarms-title" data-testid="kiosk-alarms">
       <h2 id="kiosk-alarms-title">
-        {listed.length === 0 ? 'No alarms to acknowledge' : `${listed.length} to acknowledge`}
+        {listed.length === 0 ? t('noneToAcknowledge') : t('toAcknowledge', { count: listed.length })}
       </h2>
       <ul>
         {listed.slice(0, SUMMARY_SIZE).map((a) => (
           <KioskAlarmRow key={a.id} alarm={a} />
         ))}
       </ul>
-      {listed.length > SUMMARY_SIZE && <p className="kiosk-more">and {listed.length - SUMMARY_SIZE} more</p>}
-      <p className="kiosk-mode">{alarmModeText(mode, clockTime).text}</p>
+      {listed.length > SUMMARY_SIZE && (
+        <p className="kiosk-more">{t('more', { count: listed.length - SUMMARY_SIZE })}</p>
+      )}
+      <p className="kiosk-mode">{alarmModeText(mode, clockTime, t).text}</p>
     </aside>
   );
 }
 
 function KioskAlarmRow({ alarm: a }: { alarm: AlarmSnapshot }) {
+  const { t } = useTranslation('kiosk');
   return (
     <li className={`kiosk-alarm ${a.priority}`} data-alarm-id={a.id}>
-      <span className="kiosk-priority">{a.priority}</span> <span>{a.message}</span>
+      <span className="kiosk-priority">{priorityText(a.priority, t)}</span> <span>{a.message}</span>
       <span className="kiosk-when">
-        {STATE_TEXT[a.state]} · {clockTime(a.raisedAt)}
+        {alarmStateText(a.state, t)} · {clockTime(a.raisedAt)}
       </span>
     </li>
   );

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { AlarmSnapshot } from '../engine/protocol';
 import { alarmRaisings, announceNewAlarms } from './alarmAnnouncement';
+import { testT } from '../i18n/testing';
+
+const en = testT('en');
 
 const alarm = (over: Partial<AlarmSnapshot>): AlarmSnapshot => ({
   id: 'pump1.hot',
@@ -16,7 +19,7 @@ const alarm = (over: Partial<AlarmSnapshot>): AlarmSnapshot => ({
 
 describe('announceNewAlarms', () => {
   it('announces a new high alarm at once, naming its message and part', () => {
-    expect(announceNewAlarms(new Set(), [alarm({})], 1000)).toEqual({
+    expect(announceNewAlarms(new Set(), [alarm({})], 1000, en)).toEqual({
       polite: '',
       assertive: 'New high alarm: Pump 1 bearing hot (station/Pump1)',
     });
@@ -27,6 +30,7 @@ describe('announceNewAlarms', () => {
       new Set(),
       [alarm({ priority: 'low' }), alarm({ id: 'b', priority: 'medium', message: 'B', asset: undefined })],
       0,
+      en,
     );
     expect(a).toEqual({
       polite: 'New low alarm: Pump 1 bearing hot (station/Pump1). New medium alarm: B',
@@ -37,12 +41,21 @@ describe('announceNewAlarms', () => {
   it('does not repeat a raising already seen, but announces the same rule raised again', () => {
     const first = [alarm({})];
     const seen = alarmRaisings(first);
-    expect(announceNewAlarms(seen, first, 0).assertive).toBe('');
-    expect(announceNewAlarms(seen, [alarm({ raisedAt: 5000 })], 0).assertive).toMatch(/New high alarm/);
+    expect(announceNewAlarms(seen, first, 0, en).assertive).toBe('');
+    expect(announceNewAlarms(seen, [alarm({ raisedAt: 5000 })], 0, en).assertive).toMatch(/New high alarm/);
   });
 
   it('says nothing of alarms raised before the page opened or already acknowledged', () => {
-    expect(announceNewAlarms(new Set(), [alarm({ raisedAt: 500 })], 1000)).toEqual({ polite: '', assertive: '' });
-    expect(announceNewAlarms(new Set(), [alarm({ state: 'acknowledged' })], 0)).toEqual({ polite: '', assertive: '' });
+    expect(announceNewAlarms(new Set(), [alarm({ raisedAt: 500 })], 1000, en)).toEqual({ polite: '', assertive: '' });
+    expect(announceNewAlarms(new Set(), [alarm({ state: 'acknowledged' })], 0, en)).toEqual({
+      polite: '',
+      assertive: '',
+    });
+  });
+  it("announces in German, keeping the twin's message as written", () => {
+    expect(announceNewAlarms(new Set(), [alarm({})], 1000, testT('de'))).toEqual({
+      polite: '',
+      assertive: 'Neuer Alarm, Priorität hoch: Pump 1 bearing hot (station/Pump1)',
+    });
   });
 });

@@ -1,3 +1,4 @@
+import type { TFunction } from 'i18next';
 import type { AlarmSnapshot } from '../engine/protocol';
 
 /** What a screen reader is told about alarms raised since the last look: urgent ones interrupt. */
@@ -26,12 +27,16 @@ export function announceNewAlarms(
   seen: ReadonlySet<string>,
   alarms: readonly AlarmSnapshot[],
   since: number,
+  t: TFunction,
 ): AlarmAnnouncement {
   const polite: string[] = [];
   const assertive: string[] = [];
   for (const a of alarms) {
     if (a.state !== 'active' || a.raisedAt < since || seen.has(raisingKey(a))) continue;
-    const text = `New ${a.priority} alarm: ${a.message}${a.asset ? ` (${a.asset})` : ''}`;
+    const priority = t(`common:priority.${a.priority}`);
+    const text = a.asset
+      ? t('alarms:announce.newAt', { priority, message: a.message, asset: a.asset })
+      : t('alarms:announce.new', { priority, message: a.message });
     (a.priority === 'high' || a.priority === 'urgent' ? assertive : polite).push(text);
   }
   return { polite: polite.join('. '), assertive: assertive.join('. ') };

@@ -1,6 +1,7 @@
 import i18next, { type i18n as I18n, type InitOptions } from 'i18next';
 import LanguageDetector, { type DetectorOptions } from 'i18next-browser-languagedetector';
 import { initReactI18next } from 'react-i18next';
+import { setDisplayLocale, type FormatWords } from '../lib/locale';
 import { english, isLanguage, LANGUAGES, loadLanguage, NAMESPACES, type Language } from './resources';
 
 export { LANGUAGES, LANGUAGE_NAMES, isLanguage, type Language } from './resources';
@@ -56,8 +57,43 @@ async function ensureLoaded(instance: I18n, language: Language): Promise<void> {
   for (const [ns, bundle] of Object.entries(resources)) instance.addResourceBundle(language, ns, bundle, true, true);
 }
 
-function followHtmlLang(language: string): void {
-  if (typeof document !== 'undefined') document.documentElement.lang = languageOf(language);
+/**
+ * The locale for numbers and dates: the browser's own regional variant of the UI language when it
+ * has one ('en-GB' keeps its 24-hour clock, 'de-CH' its own marks), else the language itself.
+ */
+export function formatLocaleFor(language: Language, browserLanguages: readonly string[] = browserLocales()): string {
+  return browserLanguages.find((l) => languageOf(l) === language && isValidLocale(l)) ?? language;
+}
+
+function browserLocales(): readonly string[] {
+  return typeof navigator !== 'undefined' && navigator.languages ? navigator.languages : [];
+}
+
+function isValidLocale(locale: string): boolean {
+  try {
+    return Intl.NumberFormat.supportedLocalesOf(locale).length > 0;
+  } catch {
+    return false;
+  }
+}
+
+/** The formatters' words (src/lib/locale.ts) from the common namespace. */
+function formatWordsOf(instance: I18n, language: Language): FormatWords {
+  const t = instance.getFixedT(language, 'common');
+  return {
+    now: t('format.now'),
+    secondsAgo: (count) => t('format.secondsAgo', { count }),
+    minutesAgo: (count) => t('format.minutesAgo', { count }),
+    hoursAgo: (count) => t('format.hoursAgo', { count }),
+    yes: t('format.true'),
+    no: t('format.false'),
+  };
+}
+
+function follow(instance: I18n, code: string): void {
+  const language = languageOf(code);
+  setDisplayLocale(formatLocaleFor(language), formatWordsOf(instance, language));
+  if (typeof document !== 'undefined') document.documentElement.lang = language;
 }
 
 /**
@@ -65,7 +101,7 @@ function followHtmlLang(language: string): void {
  * in step. The app awaits this once before its first render (main.tsx); tests pass a fresh instance.
  */
 export async function initI18n(instance: I18n = i18next): Promise<I18n> {
-  instance.on('languageChanged', followHtmlLang);
+  instance.on('languageChanged', (code: string) => follow(instance, code));
   await instance.use(LanguageDetector).use(initReactI18next).init(initOptions());
   const language = languageOf(instance.language);
   try {

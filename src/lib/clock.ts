@@ -1,17 +1,28 @@
 /**
- * Wall-clock times for people, in the browser's locale. The formatters are made once: a trend's axis
- * formats its ticks many times per render, and `toLocaleTimeString` builds a new formatter on every
- * call (it was the largest single cost of an idle dashboard).
+ * Wall-clock times and dates for people, in the UI's locale (src/lib/locale.ts: the browser's own
+ * regional variant of the UI language, or the runtime's default). The formatters are made once per
+ * locale: a trend's axis formats its ticks many times per render, and `toLocaleTimeString` builds a
+ * new formatter on every call (it was the largest single cost of an idle dashboard).
  */
-const withSeconds = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit', second: '2-digit' });
-const toMinutes = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+import { cachedFormatter, displayLocale } from './locale';
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function dateTimeFormat(locale: string | undefined, style: string, options: Intl.DateTimeFormatOptions) {
+  return cachedFormatter(formatters, locale, style, () => new Intl.DateTimeFormat(locale, options));
+}
 
 /** "2:51:16 PM" / "14:51:16": what `toLocaleTimeString()` gives. */
 export function clockTime(t: number): string {
-  return withSeconds.format(t);
+  return dateTimeFormat(displayLocale(), 'time', { hour: 'numeric', minute: '2-digit', second: '2-digit' }).format(t);
 }
 
 /** "02:51 PM" / "14:51": hours and minutes, for axis ticks. */
 export function clockMinutes(t: number): string {
-  return toMinutes.format(t);
+  return dateTimeFormat(displayLocale(), 'minutes', { hour: '2-digit', minute: '2-digit' }).format(t);
+}
+
+/** "Nov 30, 2026, 3:04:05 PM" / "30.11.2026, 15:04:05": a date with its time, for logs. */
+export function dateTime(t: number): string {
+  return dateTimeFormat(displayLocale(), 'date-time', { dateStyle: 'medium', timeStyle: 'medium' }).format(t);
 }

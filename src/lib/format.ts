@@ -1,8 +1,30 @@
+import { cachedFormatter, displayLocale, formatWords } from './locale';
+
+const numberFormats = new Map<string, Intl.NumberFormat>();
+
+/**
+ * A number with exactly `digits` decimals in the UI's locale ("64.3", German "64,3"), no grouping
+ * (a reading reads like an instrument's display). One formatter per locale and digit count.
+ */
+export function formatNumber(value: number, digits: number, locale = displayLocale()): string {
+  return cachedFormatter(
+    numberFormats,
+    locale,
+    String(digits),
+    () =>
+      new Intl.NumberFormat(locale, {
+        minimumFractionDigits: digits,
+        maximumFractionDigits: digits,
+        useGrouping: false,
+      }),
+  ).format(value);
+}
+
 /** Formats a reading for display: a sensible number of decimals, and an em dash when there is none. */
-export function formatValue(value: number, unit = ''): string {
+export function formatValue(value: number, unit = '', locale = displayLocale()): string {
   if (Number.isNaN(value)) return '—';
   const abs = Math.abs(value);
-  const text = abs >= 1000 ? value.toFixed(0) : abs >= 100 ? value.toFixed(1) : value.toFixed(abs >= 10 ? 1 : 2);
+  const text = formatNumber(value, abs >= 1000 ? 0 : abs >= 10 ? 1 : 2, locale);
   return unit ? `${text} ${unit}` : text;
 }
 
@@ -26,9 +48,9 @@ export function formatReading(value: number, text: string | undefined, format: V
   const state = format.states?.get(value);
   if (state !== undefined) return state;
   const unit = format.unit ?? '';
-  if (format.kind === 'boolean') return value !== 0 ? 'true' : 'false';
+  if (format.kind === 'boolean') return value !== 0 ? formatWords().yes : formatWords().no;
   if (format.kind === 'integer' && Number.isInteger(value) && Math.abs(value) < 1e21) {
-    const digits = value.toFixed(0);
+    const digits = formatNumber(value, 0);
     return unit ? `${digits} ${unit}` : digits;
   }
   return formatValue(value, unit);
@@ -42,11 +64,11 @@ export function statesByNumber(map: Readonly<Record<string, number>> | undefined
   return states.size > 0 ? states : null;
 }
 
-/** "3 s ago", "2 min ago": how old a reading is. */
-export function formatAge(ms: number): string {
+/** "3 s ago", "2 min ago" (German "vor 3 s"): how old a reading is, in the UI's words. */
+export function formatAge(ms: number, words = formatWords()): string {
   if (!Number.isFinite(ms) || ms < 0) return '—';
-  if (ms < 1500) return 'now';
-  if (ms < 90_000) return `${Math.round(ms / 1000)} s ago`;
-  if (ms < 5_400_000) return `${Math.round(ms / 60_000)} min ago`;
-  return `${Math.round(ms / 3_600_000)} h ago`;
+  if (ms < 1500) return words.now;
+  if (ms < 90_000) return words.secondsAgo(Math.round(ms / 1000));
+  if (ms < 5_400_000) return words.minutesAgo(Math.round(ms / 60_000));
+  return words.hoursAgo(Math.round(ms / 3_600_000));
 }

@@ -1,6 +1,7 @@
+import { useTranslation } from 'react-i18next';
 import { useAlarms } from '../store/alarms';
 import { auditToCsv } from '../lib/alarmAudit';
-import { clockTime } from '../lib/clock';
+import { dateTime } from '../lib/clock';
 
 const SHOWN = 50;
 
@@ -10,6 +11,7 @@ const SHOWN = 50;
  * alarms say of earlier ones (bounded like the local log).
  */
 export function AlarmAudit() {
+  const { t } = useTranslation('alarms');
   const audit = useAlarms((s) => s.audit);
   const shared = useAlarms((s) => s.mode.kind === 'shared');
   const twinId = useAlarms((s) => s.twinId);
@@ -25,22 +27,28 @@ export function AlarmAudit() {
   return (
     <details className="alarm-audit" data-testid="alarm-audit">
       <summary>
-        {shared ? 'Shared audit log' : 'Audit log of this screen'} ({audit.length})
+        {shared ? t('audit.shared', { count: audit.length }) : t('audit.local', { count: audit.length })}
       </summary>
-      {shared && (
-        <p className="audit-note">
-          From the alarm service: its records since this page opened, and when its current alarms were raised,
-          acknowledged and shelved.
-        </p>
-      )}
+      {shared && <p className="audit-note">{t('audit.sharedNote')}</p>}
       <button type="button" onClick={exportCsv} disabled={audit.length === 0}>
-        Export CSV
+        {t('audit.export')}
       </button>
       <table>
+        <thead>
+          <tr>
+            <th scope="col">{t('audit.time')}</th>
+            <th scope="col">{t('audit.alarm')}</th>
+            <th scope="col">{t('audit.event')}</th>
+            <th scope="col">{t('audit.operator')}</th>
+            <th scope="col">{t('audit.comment')}</th>
+          </tr>
+        </thead>
         <tbody>
           {newest.map((e, i) => (
             <tr key={`${e.t}-${i}`}>
-              <td>{clockTime(e.t)}</td>
+              <td data-testid="audit-time">
+                <time dateTime={new Date(e.t).toISOString()}>{dateTime(e.t)}</time>
+              </td>
               <td>{e.alarmId}</td>
               <td>{e.event}</td>
               <td>{e.operator ?? ''}</td>

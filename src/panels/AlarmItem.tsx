@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { AlarmSnapshot } from '../engine/protocol';
 import type { Priority } from '../twin/schema';
 import { currentSession, type Session } from '../app/session';
@@ -6,23 +7,16 @@ import { actOnSession } from './sessionAction';
 import { requestFocus, useApp } from '../store/app';
 import { telemetry } from '../store/telemetry';
 import { parseDuration } from '../lib/duration';
-import { clockTime } from '../lib/clock';
+import { clockTime, dateTime } from '../lib/clock';
 import { SuggestedCommand } from './CommandButton';
 import { useAlarms } from '../store/alarms';
-import { refusalText, waitingText } from './alarmView';
+import { alarmStateText, priorityText, refusalText, waitingText } from './alarmView';
 
 const PRIORITY_ICON: Record<Priority, string> = { urgent: '◆', high: '▲', medium: '■', low: '●' };
-export const STATE_TEXT: Record<AlarmSnapshot['state'], string> = {
-  active: 'Unacknowledged',
-  acknowledged: 'Acknowledged',
-  'cleared-unacknowledged': 'Cleared, unacknowledged',
-  shelved: 'Shelved',
-  suppressed: 'Suppressed by design',
-  'out-of-service': 'Out of service',
-};
 
 /** One alarm: what, how urgent, its state and times, its guidance, and what the operator can do. */
 export function AlarmItem({ alarm: a }: { alarm: AlarmSnapshot }) {
+  const { t } = useTranslation('alarms');
   const [shelveFor, setShelveFor] = useState('15m');
   const [comment, setComment] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
@@ -51,29 +45,38 @@ export function AlarmItem({ alarm: a }: { alarm: AlarmSnapshot }) {
       data-raised-at={a.raisedAt}
       aria-busy={busy}
     >
-      <span className="prio" title={a.priority}>
-        <span aria-hidden="true">{PRIORITY_ICON[a.priority]}</span> {a.priority}
+      <span className="prio" title={priorityText(a.priority, t)}>
+        <span aria-hidden="true">{PRIORITY_ICON[a.priority]}</span> {priorityText(a.priority, t)}
       </span>
-      <button type="button" className="msg link" onClick={select} title={a.asset ? `Show ${a.asset}` : undefined}>
+      <button
+        type="button"
+        className="msg link"
+        onClick={select}
+        title={a.asset ? t('item.show', { asset: a.asset }) : undefined}
+      >
         {a.message}
       </button>
       <span className="meta">
-        {STATE_TEXT[a.state]}
-        {a.predicted && ' · predicted'}
-        {a.chattering && <strong className="chatter"> · chattering</strong>}
-        {a.latched && ' · latched'} · raised {clockTime(a.raisedAt)} · value{' '}
-        {telemetry.formatValueOf(telemetry.indexOf(a.signal), a.value)}
-        {a.acknowledgedAt !== undefined && ` · ack ${clockTime(a.acknowledgedAt)} by ${a.acknowledgedBy ?? '?'}`}
-        {a.clearedAt !== undefined && ` · cleared ${clockTime(a.clearedAt)}`}
-        {a.shelvedUntil !== undefined && ` · shelved until ${clockTime(a.shelvedUntil)}`}
+        {alarmStateText(a.state, t)}
+        {a.predicted && ` · ${t('item.predicted')}`}
+        {a.chattering && <strong className="chatter"> · {t('item.chattering')}</strong>}
+        {a.latched && ` · ${t('item.latched')}`} ·{' '}
+        <time dateTime={new Date(a.raisedAt).toISOString()} title={dateTime(a.raisedAt)}>
+          {t('item.raised', { time: clockTime(a.raisedAt) })}
+        </time>{' '}
+        · {t('item.value', { value: telemetry.formatValueOf(telemetry.indexOf(a.signal), a.value) })}
+        {a.acknowledgedAt !== undefined &&
+          ` · ${t('item.ackBy', { time: clockTime(a.acknowledgedAt), operator: a.acknowledgedBy ?? '?' })}`}
+        {a.clearedAt !== undefined && ` · ${t('item.cleared', { time: clockTime(a.clearedAt) })}`}
+        {a.shelvedUntil !== undefined && ` · ${t('item.shelvedUntil', { time: clockTime(a.shelvedUntil) })}`}
         {a.comment && ` · “${a.comment}”`}
       </span>
       {a.guidance && (
         <details className="guidance">
-          <summary>Guidance</summary>
-          {a.guidance.cause && <p>Cause: {a.guidance.cause}</p>}
-          {a.guidance.consequence && <p>Consequence: {a.guidance.consequence}</p>}
-          {a.guidance.action && <p>Action: {a.guidance.action}</p>}
+          <summary>{t('item.guidance')}</summary>
+          {a.guidance.cause && <p>{t('item.cause', { text: a.guidance.cause })}</p>}
+          {a.guidance.consequence && <p>{t('item.consequence', { text: a.guidance.consequence })}</p>}
+          {a.guidance.action && <p>{t('item.action', { text: a.guidance.action })}</p>}
           {a.guidance.command && <SuggestedCommand id={a.guidance.command} />}
         </details>
       )}
@@ -83,15 +86,15 @@ export function AlarmItem({ alarm: a }: { alarm: AlarmSnapshot }) {
           className="ack"
           disabled={busy}
           onClick={() => act((s) => s.acknowledge(a.id, comment.trim() || undefined))}
-          aria-label={`Acknowledge: ${a.message}`}
+          aria-label={t('item.acknowledgeLabel', { message: a.message })}
         >
           {/* The whole word: a visible label inside the accessible name, for voice control (axe). */}
-          {pending?.what === 'acknowledge' ? waitingText(shared) : 'Acknowledge'}
+          {pending?.what === 'acknowledge' ? waitingText(shared, t) : t('item.acknowledge')}
         </button>
       )}
       {busy && pending.what !== 'acknowledge' && (
         <span className="request-pending" role="status">
-          {pending.what}: {waitingText(shared)}
+          {t(`item.pending.${pending.what}`, { defaultValue: pending.what })}: {waitingText(shared, t)}
         </span>
       )}
       {problem && (
@@ -101,16 +104,16 @@ export function AlarmItem({ alarm: a }: { alarm: AlarmSnapshot }) {
       )}
       {refused !== undefined && (
         <p className="action-problem" role="alert" data-testid="action-refused">
-          {refusalText(refused)}
+          {refusalText(refused, t)}
         </p>
       )}
       {/* Less frequent actions stay folded so a list of many alarms remains readable at a glance. */}
       <details className="more">
-        <summary>More actions</summary>
+        <summary>{t('item.moreActions')}</summary>
         <span className="actions">
           <input
-            aria-label={`Comment for ${a.id}`}
-            placeholder={canAck ? 'comment for the acknowledgement' : 'comment'}
+            aria-label={t('item.commentFor', { id: a.id })}
+            placeholder={canAck ? t('item.commentForAck') : t('item.comment')}
             value={comment}
             onChange={(e) => setComment(e.target.value)}
           />
@@ -122,7 +125,7 @@ export function AlarmItem({ alarm: a }: { alarm: AlarmSnapshot }) {
               setComment('');
             }}
           >
-            Add comment
+            {t('item.addComment')}
           </button>
           {a.latched && a.conditionActive === false && (a.state === 'active' || a.state === 'acknowledged') && (
             <button
@@ -130,7 +133,7 @@ export function AlarmItem({ alarm: a }: { alarm: AlarmSnapshot }) {
               disabled={busy}
               onClick={() => act((s) => s.alarmAction({ kind: 'reset', alarmId: a.id }))}
             >
-              Reset
+              {t('item.reset')}
             </button>
           )}
           {a.state === 'shelved' ? (
@@ -139,13 +142,13 @@ export function AlarmItem({ alarm: a }: { alarm: AlarmSnapshot }) {
               disabled={busy}
               onClick={() => act((s) => s.alarmAction({ kind: 'unshelve', alarmId: a.id }))}
             >
-              Unshelve
+              {t('item.unshelve')}
             </button>
           ) : a.state !== 'out-of-service' && a.state !== 'suppressed' ? (
             <>
               <input
                 className="duration"
-                aria-label={`Shelve ${a.id} for`}
+                aria-label={t('item.shelveFor', { id: a.id })}
                 value={shelveFor}
                 onChange={(e) => setShelveFor(e.target.value)}
                 aria-invalid={durationMs === null || durationMs === 0}
@@ -160,7 +163,7 @@ export function AlarmItem({ alarm: a }: { alarm: AlarmSnapshot }) {
                   )
                 }
               >
-                Shelve
+                {t('item.shelve')}
               </button>
             </>
           ) : null}
@@ -177,7 +180,7 @@ export function AlarmItem({ alarm: a }: { alarm: AlarmSnapshot }) {
               )
             }
           >
-            {a.state === 'out-of-service' ? 'Return to service' : 'Out of service'}
+            {a.state === 'out-of-service' ? t('item.returnToService') : t('item.outOfService')}
           </button>
         </span>
       </details>

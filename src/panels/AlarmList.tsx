@@ -1,19 +1,22 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
-import type { AlarmState } from '../engine/protocol';
+import { useTranslation } from 'react-i18next';
 import { useAlarms, setOperator, setAlarmSound } from '../store/alarms';
 import { currentSession } from '../app/session';
 import { actOnSession } from './sessionAction';
 import { AlarmBanner } from './AlarmBanner';
-import { AlarmItem, STATE_TEXT } from './AlarmItem';
+import { AlarmItem } from './AlarmItem';
 import { AlarmAudit } from './AlarmAudit';
 import { RuleWhatIf } from './RuleWhatIf';
 import { clockTime } from '../lib/clock';
 import {
+  ALARM_STATES,
   alarmModeText,
+  alarmStateText,
   assetChoices,
   DEFAULT_FILTER,
   isUnacknowledged,
   PRIORITIES,
+  priorityText,
   visibleAlarms,
   type AlarmFilter,
 } from './alarmView';
@@ -22,16 +25,15 @@ import { newUrgentRaise } from '../lib/alarmAudit';
 
 export { sortAlarms } from './alarmView';
 
-const STATES = Object.keys(STATE_TEXT) as AlarmState[];
-
 /** The alarm panel: banner, filters, the list by priority then time, and the audit log. */
 export function AlarmList() {
+  const { t } = useTranslation('alarms');
   const all = useAlarms((s) => s.all);
   const operator = useAlarms((s) => s.operator);
   const sound = useAlarms((s) => s.sound);
   const mode = useAlarms((s) => s.mode);
   const pending = useAlarms((s) => s.pending);
-  const modeText = alarmModeText(mode, clockTime);
+  const modeText = alarmModeText(mode, clockTime, t);
   const [filter, setFilter] = useState<AlarmFilter>(DEFAULT_FILTER);
   const [problem, setProblem] = useState<string | null>(null);
   const shown = useMemo(() => visibleAlarms(all, filter), [all, filter]);
@@ -43,8 +45,10 @@ export function AlarmList() {
   return (
     <section className="panel alarms" aria-labelledby="alarms-title" data-testid="alarm-list">
       <h2 id="alarms-title">
-        Alarms <span className="count">{shown.length}</span>
-        {unacked.length > 0 && <span className="count unacked">{unacked.length} unacknowledged</span>}
+        {t('title')} <span className="count">{shown.length}</span>
+        {unacked.length > 0 && (
+          <span className="count unacked">{t('unacknowledgedCount', { count: unacked.length })}</span>
+        )}
       </h2>
       <p className={`alarm-mode ${mode.kind}`} data-testid="alarm-mode" data-mode={mode.kind} role="status">
         {modeText.text}
@@ -52,44 +56,44 @@ export function AlarmList() {
       <AlarmBanner alarms={all} />
       <div className="alarm-tools">
         <label>
-          Operator{' '}
-          <input defaultValue={operator} aria-label="Operator name" onBlur={(e) => setOperator(e.target.value)} />
+          {t('operator')}{' '}
+          <input defaultValue={operator} aria-label={t('operatorName')} onBlur={(e) => setOperator(e.target.value)} />
         </label>
         {canSound && (
           <label>
-            <input type="checkbox" checked={sound} onChange={(e) => setAlarmSound(e.target.checked)} /> Sound
+            <input type="checkbox" checked={sound} onChange={(e) => setAlarmSound(e.target.checked)} /> {t('sound')}
           </label>
         )}
       </div>
       <div className="alarm-filters">
         <select
-          aria-label="Filter by state"
+          aria-label={t('filter.state')}
           value={filter.state}
           onChange={(e) => set({ state: e.target.value as AlarmFilter['state'] })}
         >
-          <option value="annunciated">Annunciated</option>
-          <option value="unacknowledged">Unacknowledged</option>
-          <option value="all">All states</option>
-          {STATES.map((s) => (
+          <option value="annunciated">{t('filter.annunciated')}</option>
+          <option value="unacknowledged">{t('filter.unacknowledged')}</option>
+          <option value="all">{t('filter.allStates')}</option>
+          {ALARM_STATES.map((s) => (
             <option key={s} value={s}>
-              {STATE_TEXT[s]}
+              {alarmStateText(s, t)}
             </option>
           ))}
         </select>
         <select
-          aria-label="Filter by priority"
+          aria-label={t('filter.priority')}
           value={filter.priority}
           onChange={(e) => set({ priority: e.target.value as AlarmFilter['priority'] })}
         >
-          <option value="all">All priorities</option>
+          <option value="all">{t('filter.allPriorities')}</option>
           {PRIORITIES.map((p) => (
             <option key={p} value={p}>
-              {p}
+              {priorityText(p, t)}
             </option>
           ))}
         </select>
-        <select aria-label="Filter by asset" value={filter.asset} onChange={(e) => set({ asset: e.target.value })}>
-          <option value="">All assets</option>
+        <select aria-label={t('filter.asset')} value={filter.asset} onChange={(e) => set({ asset: e.target.value })}>
+          <option value="">{t('filter.allAssets')}</option>
           {assets.map((p) => (
             <option key={p} value={p}>
               {p}
@@ -98,8 +102,8 @@ export function AlarmList() {
         </select>
         <input
           type="search"
-          aria-label="Filter by text"
-          placeholder="text"
+          aria-label={t('filter.text')}
+          placeholder={t('filter.textPlaceholder')}
           value={filter.text}
           onChange={(e) => set({ text: e.target.value })}
         />
@@ -115,7 +119,7 @@ export function AlarmList() {
             )
           }
         >
-          Ack all visible
+          {t('ackAllVisible')}
         </button>
       </div>
       {problem && (
@@ -124,7 +128,7 @@ export function AlarmList() {
         </p>
       )}
       {shown.length === 0 ? (
-        <p className="empty">{all.length === 0 ? 'No active alarms.' : 'No alarms match the filter.'}</p>
+        <p className="empty">{all.length === 0 ? t('noActive') : t('noMatch')}</p>
       ) : (
         <ul>
           {shown.map((a) => (

@@ -1,4 +1,6 @@
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { TFunction } from 'i18next';
 import { useApp } from '../store/app';
 import { telemetry } from '../store/telemetry';
 import { whatIf, whatIfRecording, type SignalHistory, type WhatIf } from '../engine/whatIf';
@@ -11,6 +13,7 @@ import { clockTime } from '../lib/clock';
  * change goes into the twin file. Runs the engine on the main thread, on demand only.
  */
 export function RuleWhatIf() {
+  const { t } = useTranslation('alarms');
   const twin = useApp((s) => (s.load.state === 'ready' ? s.load.twin : null));
   const rules = twin?.rules.filter((r) => r.kind === 'condition') ?? [];
   const [ruleId, setRuleId] = useState('');
@@ -30,7 +33,7 @@ export function RuleWhatIf() {
     if (!file) return;
     const parsed = parseRecording(await file.text());
     if (parsed.ok) setRecording({ name: file.name, messages: parsed.messages });
-    else setLoadError(`${file.name}, line ${parsed.line}: ${parsed.error}`);
+    else setLoadError(t('whatIf.loadError', { file: file.name, line: parsed.line, error: parsed.error }));
   };
   const test = () => {
     if (recording) {
@@ -52,18 +55,23 @@ export function RuleWhatIf() {
   };
   return (
     <details className="rule-whatif" data-testid="rule-whatif">
-      <summary>Test a rule change</summary>
-      <select aria-label="Rule to test" value={ruleId} onChange={(e) => pick(e.target.value)}>
-        <option value="">Pick a rule…</option>
+      <summary>{t('whatIf.title')}</summary>
+      <select aria-label={t('whatIf.rule')} value={ruleId} onChange={(e) => pick(e.target.value)}>
+        <option value="">{t('whatIf.pick')}</option>
         {rules.map((r) => (
           <option key={r.id} value={r.id}>
             {r.id}
           </option>
         ))}
       </select>
-      <input aria-label="Edited condition" value={when} onChange={(e) => setWhen(e.target.value)} disabled={!ruleId} />
+      <input
+        aria-label={t('whatIf.condition')}
+        value={when}
+        onChange={(e) => setWhen(e.target.value)}
+        disabled={!ruleId}
+      />
       <label>
-        Recording (optional, .jsonl){' '}
+        {t('whatIf.recording')}{' '}
         <input type="file" accept=".jsonl,.json,.txt" onChange={(e) => void load(e.target.files?.[0])} />
       </label>
       {loadError && (
@@ -72,25 +80,30 @@ export function RuleWhatIf() {
         </p>
       )}
       <button type="button" onClick={test} disabled={!ruleId || when.trim() === ''}>
-        {recording ? `Test over ${recording.name}` : 'Test over recorded values'}
+        {recording ? t('whatIf.testOver', { name: recording.name }) : t('whatIf.testRecorded')}
       </button>
       {result && !result.ok && (
         <p className="error" role="alert">
-          {result.error} at character {result.position + 1}
+          {t('whatIf.error', { error: result.error, position: result.position + 1 })}
         </p>
       )}
       {result?.ok && (
         <div data-testid="whatif-result">
           <p>
             {result.from === null || result.to === null
-              ? 'No recorded values yet.'
-              : `Over ${clockTime(result.from)}–${clockTime(result.to)}: as deployed ${count(result.current)}, as edited ${count(result.edited)}.`}
+              ? t('whatIf.noValues')
+              : t('whatIf.over', {
+                  from: clockTime(result.from),
+                  to: clockTime(result.to),
+                  current: count(result.current, t),
+                  edited: count(result.edited, t),
+                })}
           </p>
           <ul>
             {result.edited.map((e, i) => (
               <li key={i}>
                 {clockTime(e.t)} {e.event}
-                {e.value !== undefined && ` (value ${e.value})`}
+                {e.value !== undefined && ` ${t('whatIf.value', { value: e.value })}`}
               </li>
             ))}
           </ul>
@@ -100,7 +113,6 @@ export function RuleWhatIf() {
   );
 }
 
-function count(events: readonly { event: string }[]): string {
-  const n = events.filter((e) => e.event === 'raise').length;
-  return `${n} alarm${n === 1 ? '' : 's'}`;
+function count(events: readonly { event: string }[], t: TFunction): string {
+  return t('whatIf.alarmCount', { count: events.filter((e) => e.event === 'raise').length });
 }

@@ -1,6 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import type { AlarmSnapshot } from '../engine/protocol';
-import { alarmModeText, assetChoices, bannerCounts, DEFAULT_FILTER, refusalText, visibleAlarms } from './alarmView';
+import {
+  alarmModeText,
+  alarmStateText,
+  assetChoices,
+  bannerCounts,
+  DEFAULT_FILTER,
+  refusalText,
+  visibleAlarms,
+} from './alarmView';
+import { testT } from '../i18n/testing';
+
+const en = testT('en');
+const de = testT('de');
 
 const alarm = (a: Partial<AlarmSnapshot> & Pick<AlarmSnapshot, 'id'>): AlarmSnapshot => ({
   message: a.id,
@@ -58,24 +70,38 @@ describe('assetChoices', () => {
 describe('whose alarms the panel says these are', () => {
   const clock = (t: number) => `T${t}`;
   it('names the shared service with the time it came online', () => {
-    expect(alarmModeText({ kind: 'shared', since: 5, instance: 'i' }, clock)).toEqual({
+    expect(alarmModeText({ kind: 'shared', since: 5, instance: 'i' }, clock, en)).toEqual({
       tag: 'shared',
       text: 'Shared alarms: kept by the alarm service for every screen (online since T5)',
     });
   });
   it('says plainly when the alarms are of this screen only, and why', () => {
-    expect(alarmModeText({ kind: 'local', reason: 'absent' }, clock)).toEqual({
+    expect(alarmModeText({ kind: 'local', reason: 'absent' }, clock, en)).toEqual({
       tag: 'this screen only',
       text: 'Alarms of this screen only: the alarm service is not running',
     });
-    expect(alarmModeText({ kind: 'local', reason: 'offline' }, clock).text).toMatch(
+    expect(alarmModeText({ kind: 'local', reason: 'offline' }, clock, en).text).toMatch(
       /^Alarms of this screen only: the alarm service is not running/,
     );
-    expect(alarmModeText({ kind: 'local', reason: 'checking' }, clock).text).toMatch(/until the alarm service answers/);
+    expect(alarmModeText({ kind: 'local', reason: 'checking' }, clock, en).text).toMatch(
+      /until the alarm service answers/,
+    );
   });
   it("shows a refusal with the service's reason", () => {
-    expect(refusalText('alarm "x" has nothing to acknowledge')).toBe(
+    expect(refusalText('alarm "x" has nothing to acknowledge', en)).toBe(
       'Not applied: alarm "x" has nothing to acknowledge',
     );
+  });
+  it('says it in German', () => {
+    expect(alarmModeText({ kind: 'shared', since: 5, instance: 'i' }, clock, de)).toEqual({
+      tag: 'gemeinsam',
+      text: 'Gemeinsame Alarme: vom Alarmdienst für alle Bildschirme geführt (online seit T5)',
+    });
+    expect(alarmModeText({ kind: 'local', reason: 'absent' }, clock, de).tag).toBe('nur dieser Bildschirm');
+    expect(refusalText('alarm "x" has nothing to acknowledge', de)).toBe(
+      'Nicht ausgeführt: alarm "x" has nothing to acknowledge',
+    );
+    expect(alarmStateText('cleared-unacknowledged', de)).toBe('Gegangen, unquittiert');
+    expect(alarmStateText('cleared-unacknowledged', en)).toBe('Cleared, unacknowledged');
   });
 });

@@ -1,4 +1,5 @@
 /** Pure logic of the alarm panel: sorting, filtering and the banner's counts. No React here. */
+import type { TFunction } from 'i18next';
 import type { AlarmMode, AlarmSnapshot, AlarmState } from '../engine/protocol';
 import type { Priority } from '../twin/schema';
 import { PRIORITY_RANK } from '../lib/alarmRollup';
@@ -99,33 +100,46 @@ export function assetChoices(alarms: readonly AlarmSnapshot[]): string[] {
 }
 
 /** The panel's line about whose alarms these are: a short tag and the sentence beside it. */
-export function alarmModeText(mode: AlarmMode, clock: (t: number) => string): { tag: string; text: string } {
+export function alarmModeText(
+  mode: AlarmMode,
+  clock: (t: number) => string,
+  t: TFunction,
+): { tag: string; text: string } {
   if (mode.kind === 'shared')
     return {
-      tag: 'shared',
+      tag: t('alarms:mode.sharedTag'),
       text:
-        'Shared alarms: kept by the alarm service for every screen' +
-        (mode.since !== undefined ? ` (online since ${clock(mode.since)})` : ''),
+        mode.since !== undefined ? t('alarms:mode.sharedSince', { time: clock(mode.since) }) : t('alarms:mode.shared'),
     };
-  switch (mode.reason) {
-    case 'checking':
-      return { tag: 'this screen only', text: 'Alarms of this screen only, until the alarm service answers' };
-    case 'absent':
-      return { tag: 'this screen only', text: 'Alarms of this screen only: the alarm service is not running' };
-    case 'offline':
-      return {
-        tag: 'this screen only',
-        text: 'Alarms of this screen only: the alarm service is not running (it stopped; shared alarms resume when it is back)',
-      };
-  }
+  return { tag: t('alarms:mode.localTag'), text: t(`alarms:mode.${mode.reason}`) };
 }
 
 /** What the operator reads when an action was not applied (the service's or the engine's reason). */
-export function refusalText(reason: string): string {
-  return `Not applied: ${reason}`;
+export function refusalText(reason: string, t: TFunction): string {
+  return t('alarms:refused', { reason });
 }
 
 /** The label of an alarm's button while its request waits for an answer. */
-export function waitingText(shared: boolean): string {
-  return shared ? 'Waiting for the alarm service…' : 'Applying…';
+export function waitingText(shared: boolean, t: TFunction): string {
+  return shared ? t('alarms:waitingShared') : t('alarms:waitingLocal');
 }
+
+/** An alarm state in words ("Unacknowledged", German "Unquittiert"). */
+export function alarmStateText(state: AlarmState, t: TFunction): string {
+  return t(`alarms:state.${state}`);
+}
+
+/** A priority in words ("high", German "hoch"). */
+export function priorityText(priority: Priority, t: TFunction): string {
+  return t(`common:priority.${priority}`);
+}
+
+/** Every alarm state, in the order the state filter lists them. */
+export const ALARM_STATES: readonly AlarmState[] = [
+  'active',
+  'acknowledged',
+  'cleared-unacknowledged',
+  'shelved',
+  'suppressed',
+  'out-of-service',
+];

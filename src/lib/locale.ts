@@ -1,0 +1,57 @@
+/**
+ * The locale numbers, dates and times are shown in, and the few words the pure formatters write
+ * ("now", "3 s ago", true/false). The UI's i18n setup (src/i18n) sets both when the language changes;
+ * until then (and in Node: `twin watch`, tests) it is the runtime's default locale and English words.
+ * Module state on purpose: the formatters are called from the telemetry store and per-frame scene
+ * labels, where threading a locale through every call would touch every caller for one setting.
+ */
+
+/** The words the formatters need, in the UI language. */
+export interface FormatWords {
+  now: string;
+  secondsAgo(n: number): string;
+  minutesAgo(n: number): string;
+  hoursAgo(n: number): string;
+  yes: string;
+  no: string;
+}
+
+export const ENGLISH_WORDS: FormatWords = {
+  now: 'now',
+  secondsAgo: (n) => `${n} s ago`,
+  minutesAgo: (n) => `${n} min ago`,
+  hoursAgo: (n) => `${n} h ago`,
+  yes: 'true',
+  no: 'false',
+};
+
+let activeLocale: string | undefined;
+let activeWords: FormatWords = ENGLISH_WORDS;
+
+/** A BCP 47 locale ('de', 'de-AT', 'en-GB'); undefined: the runtime's default. */
+export function setDisplayLocale(locale: string | undefined, words: FormatWords = ENGLISH_WORDS): void {
+  activeLocale = locale;
+  activeWords = words;
+}
+
+export function displayLocale(): string | undefined {
+  return activeLocale;
+}
+
+export function formatWords(): FormatWords {
+  return activeWords;
+}
+
+/**
+ * One formatter per locale and style, made on first use: building an Intl formatter costs far more
+ * than formatting with one, and values are formatted many times a second.
+ */
+export function cachedFormatter<F>(cache: Map<string, F>, locale: string | undefined, style: string, make: () => F): F {
+  const key = `${locale ?? ''}|${style}`;
+  let f = cache.get(key);
+  if (f === undefined) {
+    f = make();
+    cache.set(key, f);
+  }
+  return f;
+}
