@@ -332,3 +332,24 @@ describe('TelemetryStore replay overlay', () => {
     expect(s.reading(1, 500).value).toBe('—');
   });
 });
+
+describe('TelemetryStore showing a recording', () => {
+  it('takes the recording’s signals and history and ignores the worker until reset', () => {
+    const s = store();
+    s.applyBatch(batch([0, 5, 1000]));
+    s.openRecording([{ index: 0, id: 'rec', def: 0, label: 'rec', unit: '' }], batch([0, 1, 100], [0, 2, 200]));
+    expect(s.showingRecording).toBe(true);
+    expect(s.indexOf('s0')).toBe(-1);
+    expect(s.indexOf('rec')).toBe(0);
+    expect(s.history[0].length).toBe(2);
+    s.addSignals([info(1)]);
+    s.applyBatch(batch([0, 99, 300]));
+    s.markGap(100, 300);
+    expect(s.signals).toHaveLength(1);
+    expect(s.history[0].length).toBe(2);
+    s.showMoment(150);
+    expect(s.latest[0]).toBe(1);
+    s.reset();
+    expect(s.showingRecording).toBe(false);
+  });
+});

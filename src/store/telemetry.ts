@@ -101,6 +101,11 @@ export class TelemetryStore {
    * then judged against `replayAt`, whatever clock readers pass.
    */
   private replayMoment: number | null = null;
+  /**
+   * True while the page shows a recording (src/app/recordingOpen.ts): what the worker sends is
+   * ignored, since the signals and history are the file's.
+   */
+  private recordingShown = false;
   private liveLatest = new Float64Array(64).fill(NaN);
   private liveTimes = new Float64Array(64);
   private liveQuality = new Uint8Array(64);
@@ -118,6 +123,7 @@ export class TelemetryStore {
   }
 
   addSignals(added: readonly SignalInfo[]): void {
+    if (this.recordingShown) return;
     for (const info of added) {
       if (info.index >= this.latest.length) this.grow(info.index + 1);
       this.signals[info.index] = info;
@@ -134,7 +140,10 @@ export class TelemetryStore {
   }
 
   applyBatch(batch: TelemetryBatch): void {
-    if (this.replayMoment !== null) return this.applyBatchAside(batch);
+    if (this.replayMoment !== null || this.recordingShown) {
+      if (!this.recordingShown) this.applyBatchAside(batch);
+      return;
+    }
     const s = batch.samples;
     const now = Date.now();
     let staleArrivals = 0;
@@ -262,6 +271,24 @@ export class TelemetryStore {
     this.version++;
   }
 
+  /**
+   * Shows a recording instead of live data: the signals and history become the recording's (its
+   * samples in time order, as one batch), and from now on the worker's messages are ignored.
+   */
+  openRecording(signals: readonly SignalInfo[], batch: TelemetryBatch): void {
+    this.recordingShown = false;
+    this.reset();
+    this.addSignals(signals);
+    this.applyBatch(batch);
+    this.recordingShown = true;
+    this.online = true; // a recording's values are judged by their own times, not today's connection
+  }
+
+  /** Whether a recording is shown (the worker's messages are ignored). */
+  get showingRecording(): boolean {
+    return this.recordingShown;
+  }
+
   /** Named states (the twin's `map`) of each signal definition, by definition index, to show values by name. */
   setDefinitionStates(maps: readonly (Readonly<Record<string, number>> | undefined)[]): void {
     this.statesByDef = maps.map(statesByNumber);
@@ -336,7 +363,7 @@ export class TelemetryStore {
 
   /** Sets or clears quality bits of one signal (e.g. a Sparkplug death or sequence gap). */
   setQuality(index: number, bits: number, on: boolean): void {
-    if (index < 0 || index >= this.quality.length) return;
+    if (index < 0 || index >= this.quality.length || this.recordingShown) return;
     if (this.replayMoment !== null) {
       this.liveQuality[index] = on ? this.liveQuality[index] | bits : this.liveQuality[index] & ~bits;
       return;
@@ -357,6 +384,7 @@ export class TelemetryStore {
    * signal is flagged QUALITY_GAP until its next value arrives.
    */
   markGap(from: number, to: number): void {
+    if (this.recordingShown) return;
     this.gaps.push({ from, to });
     if (this.gaps.length > MAX_GAPS) this.gaps.splice(0, this.gaps.length - MAX_GAPS);
     for (let i = 0; i < this.signals.length; i++) {
@@ -411,6 +439,7 @@ export class TelemetryStore {
 
   reset(): void {
     this.replayMoment = null;
+    this.recordingShown = false;
     this.liveTexts.length = 0;
     this.signals.length = 0;
     this.byId.clear();
