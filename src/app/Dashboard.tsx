@@ -8,6 +8,7 @@ import { ValuesPanel } from '../panels/ValuesPanel';
 import { Diagnostics } from '../panels/Diagnostics';
 import { Inspector } from '../panels/Inspector';
 import { AssetTree } from '../panels/AssetTree';
+import { AdHocTrends } from '../panels/TrendAdHoc';
 import { ProblemsBox } from './ProblemsBox';
 import { KioskDashboard } from './KioskDashboard';
 import { EmbedDashboard } from './EmbedDashboard';
@@ -74,6 +75,7 @@ function OperatorDashboard({ twin }: { twin: Twin; brokerUrl: string }) {
         <Drawer id="side-panels" open={drawerOpen} onClose={() => setDrawerOpen(false)} label="Panels">
           <AlarmList />
           <Inspector twin={twin} />
+          <AdHocTrends twin={twin} />
           <AssetTree twin={twin} />
           {twin.panels.map((p, i) =>
             p.kind === 'trend' ? (

@@ -9,6 +9,7 @@ import { ReadingRow } from './ReadingRow';
 import { sparklinePoints } from './sparkline';
 import { commandsForPart } from '../engine/commands';
 import { CommandList } from './CommandButton';
+import { TrendButton } from './TrendButton';
 
 // The sparkline is drawn in these units and stretched to its cell's width (CSS), so it never
 // makes the table wider than a narrow side column.
@@ -76,6 +77,9 @@ export function Inspector({ twin }: { twin: Twin }) {
                         points={ring ? sparklinePoints(ring, now - SPARK_WINDOW_MS, SPARK_WIDTH, SPARK_HEIGHT) : ''}
                       />
                     </svg>
+                  </td>
+                  <td className="trend-open">
+                    <TrendButton signal={id} label={meta.label} />
                   </td>
                 </ReadingRow>
               );

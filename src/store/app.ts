@@ -34,6 +34,8 @@ export interface AppState {
   focus: { path: string; seq: number } | null;
   /** Requested camera view id, and a counter so picking the same view again re-applies it. */
   view: { id: string; seq: number } | null;
+  /** Ad-hoc trends opened from the inspector, oldest first (src/panels/trendAdHoc.ts). */
+  trends: { key: number; signal: string }[];
 }
 
 export const useApp = create<AppState>(() => ({
@@ -49,6 +51,7 @@ export const useApp = create<AppState>(() => ({
   sceneWarnings: [],
   view: null,
   focus: null,
+  trends: [],
 }));
 
 /** Asks the scene to fly the camera to a node. */
