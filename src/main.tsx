@@ -3,6 +3,7 @@ import { createRoot } from 'react-dom/client';
 import { App } from './app/App';
 import './app/app.css';
 import { initI18n } from './i18n';
+import { registerKioskServiceWorker } from './app/serviceWorker';
 
 // The UI text's language is known (and its resources loaded) before anything renders.
 void initI18n().then(() =>
@@ -12,3 +13,5 @@ void initI18n().then(() =>
     </StrictMode>,
   ),
 );
+// Kiosk walls only: survives a reload while the web server is down (docs/kiosk.md).
+void registerKioskServiceWorker();

@@ -11,9 +11,13 @@ import { alarmModeText, alarmStateText, isUnacknowledged, priorityText, sortAlar
 import { clockTime } from '../lib/clock';
 import { ProblemsBox } from './ProblemsBox';
 import { KioskScheduler, kioskPlan, type KioskShow } from './kioskScheduler';
+import { startKioskWatchdog } from './watchdogPage';
+import { WatchdogLog } from './WatchdogLog';
 
 /** Alarms the wall lists: the rest would not be readable across a room. */
 const SUMMARY_SIZE = 6;
+/** `?log=1`: the watchdog's log in a corner of the scene. */
+const SHOW_LOG = new URLSearchParams(globalThis.location?.search ?? '').get('log') === '1';
 
 /**
  * The wall display (`?mode=kiosk`): the scene fills the screen and cycles through the twin's playlist
@@ -27,6 +31,8 @@ export function KioskDashboard({ twin }: { twin: Twin }) {
   const engineError = useApp((s) => s.engineError);
   const notices = [...Object.values(modelErrors), ...sceneWarnings, ...(engineError ? [engineError] : [])];
   const [show, setShow] = useState<KioskShow | null>(null);
+  // Reloads the page when the scene or the engine stalls (src/app/watchdog.ts, docs/kiosk.md).
+  useEffect(() => startKioskWatchdog(window.location.search), []);
 
   useEffect(() => {
     const scheduler = new KioskScheduler(kioskPlan(twin), (what) => {
@@ -61,6 +67,7 @@ export function KioskDashboard({ twin }: { twin: Twin }) {
           <ProblemsBox twin={twin} notices={notices} />
           <TwinScene twin={twin} />
           {show?.kind === 'alarm' && <KioskTakeover alarmId={show.alarmId} />}
+          {SHOW_LOG && <WatchdogLog />}
         </div>
         <KioskAlarms />
       </div>

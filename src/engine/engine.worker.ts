@@ -7,12 +7,20 @@ import { EngineSession } from './workerSession';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 
+// A frozen worker (test hook, the kiosk watchdog's end-to-end test) hears and says nothing, as a hung one.
+let frozen = false;
+
 const session = new EngineSession({
-  post: (message, transfer) => scope.postMessage(message, transfer ?? []),
+  post: (message, transfer) => {
+    if (!frozen) scope.postMessage(message, transfer ?? []);
+  },
   close: () => scope.close(),
 });
 
-scope.addEventListener('message', (event: MessageEvent<ToWorker>) => session.handle(event.data));
+scope.addEventListener('message', (event: MessageEvent<ToWorker>) => {
+  if (event.data.type === 'test-freeze') frozen = true;
+  if (!frozen) session.handle(event.data);
+});
 
 // A rejected promise in the worker would otherwise vanish; the operator should see it.
 scope.addEventListener('unhandledrejection', (event: PromiseRejectionEvent) => {

@@ -44,6 +44,23 @@ export const SILENCE_LIMIT_MS = 5000;
 export const MAX_RESTARTS = 5;
 const RESTART_WINDOW_MS = 60_000;
 
+/**
+ * When an engine worker last said anything, across restarts (null while none runs): the kiosk's
+ * page watchdog (src/app/watchdog.ts) reloads the page when this stays old although restarts were tried.
+ */
+let heardAt: number | null = null;
+export function engineHeardAt(): number | null {
+  return heardAt;
+}
+
+/** Test hook (the kiosk's `?testHooks=1`): every engine worker, and each one started later, goes silent. */
+let freezeForTest = false;
+const liveWorkers = new Set<Worker>();
+export function freezeEngineWorkersForTest(): void {
+  freezeForTest = true;
+  for (const w of liveWorkers) w.postMessage({ type: 'test-freeze' } satisfies ToWorker);
+}
+
 /** Starts the engine worker for a twin; every message it sends goes to `onMessage`. */
 export function startEngine(
   twin: Twin,
@@ -62,9 +79,11 @@ export function startEngine(
     const w = new Worker(new URL('./engine.worker.ts', import.meta.url), { type: 'module' });
     worker = w;
     lastHeard = Date.now();
+    heardAt ??= lastHeard;
+    liveWorkers.add(w);
     w.addEventListener('message', (event: MessageEvent<FromWorker>) => {
       if (stopped || w !== worker) return;
-      lastHeard = Date.now();
+      lastHeard = heardAt = Date.now();
       started = true;
       onMessage(event.data);
     });
@@ -88,6 +107,7 @@ export function startEngine(
     const restore = opts.restoreState?.();
     if (restore !== undefined) start.restore = restore;
     send(start);
+    if (freezeForTest) send({ type: 'test-freeze' });
   };
 
   const restart = (reason: string) => {
@@ -101,6 +121,7 @@ export function startEngine(
     }
     restarts.push(now);
     worker.terminate();
+    liveWorkers.delete(worker);
     started = false;
     spawn();
     opts.onRestart?.(reason);
@@ -139,6 +160,8 @@ export function startEngine(
       send({ type: 'stop' });
       // The worker closes itself after disconnecting; terminate in case it cannot.
       const w = worker;
+      liveWorkers.delete(w);
+      if (liveWorkers.size === 0) heardAt = null;
       setTimeout(() => w.terminate(), STOP_GRACE_MS);
     },
     get alive() {

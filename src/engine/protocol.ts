@@ -33,7 +33,9 @@ export type ToWorker =
       /** Set by the main thread to hear how the request ended (a 'request-result' with this id). */
       requestId?: string;
     }
-  | { type: 'alarm-action'; action: AlarmAction; requestId?: string };
+  | { type: 'alarm-action'; action: AlarmAction; requestId?: string }
+  /** Test hook only (engineClient.freezeEngineWorkersForTest): the worker stops answering, as a hung one would. */
+  | { type: 'test-freeze' };
 
 /** Operator actions on alarms besides acknowledge (see docs/rules-and-alarms.md). */
 export type AlarmAction =

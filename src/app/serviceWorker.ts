@@ -1,0 +1,101 @@
+/**
+ * Registers the kiosk's service worker (public/sw.js, docs/kiosk.md): only for `?mode=kiosk`, only in
+ * the built app (the Vite dev server's modules are not worth caching and would go stale), and only
+ * in a secure context (https, or localhost / 127.0.0.1), which browsers require anyway. Other screens
+ * register nothing: Playwright's page.route cannot see what a service worker answers, and an operator's
+ * page should always show what the server has.
+ */
+import { screenMode } from '../engine/commands';
+
+export interface ServiceWorkerEnv {
+  search: string;
+  secure: boolean;
+  supported: boolean;
+  /** The built app (import.meta.env.PROD), not the dev server. */
+  production: boolean;
+}
+
+export function shouldRegister(env: ServiceWorkerEnv): boolean {
+  return screenMode(env.search) === 'kiosk' && env.secure && env.supported && env.production;
+}
+
+/**
+ * The worker's URL for this build: `sw.js?v=<the entry chunk's hashed name>`. Each build changes the
+ * name, so the browser installs the new worker, whose activation drops the older builds' caches.
+ */
+export function serviceWorkerUrl(base: string, moduleUrl: string): string {
+  const file = moduleUrl.split(/[?#]/)[0].split('/').pop() ?? '';
+  const build = file.replace(/\.m?js$/, '') || 'unversioned';
+  return `${base}sw.js?v=${encodeURIComponent(build)}`;
+}
+
+/** Same-origin URLs among `urls` (the page's own resource timing entries), without duplicates. */
+export function sameOriginUrls(urls: readonly string[], origin: string): string[] {
+  const out = new Set<string>();
+  for (const u of urls) {
+    try {
+      const url = new URL(u);
+      if (url.origin === origin && (url.protocol === 'http:' || url.protocol === 'https:')) out.add(url.href);
+    } catch {
+      // not a URL: skip
+    }
+  }
+  return [...out];
+}
+
+/**
+ * Registers the worker when this page should have one. Its first load came before the worker took
+ * control, so the page hands it what it fetched until then (its resource timing entries, including
+ * those still loading then) to cache. `<html data-offline="ready">` says the worker answered the last
+ * such batch (or that this load was the worker's from the start).
+ */
+export async function registerKioskServiceWorker(): Promise<void> {
+  const env: ServiceWorkerEnv = {
+    search: window.location.search,
+    secure: window.isSecureContext,
+    supported: 'serviceWorker' in navigator,
+    production: import.meta.env.PROD,
+  };
+  if (!shouldRegister(env)) return;
+  const sw = navigator.serviceWorker;
+  try {
+    const base = import.meta.env.BASE_URL;
+    const controlledFromStart = sw.controller !== null;
+    await sw.register(serviceWorkerUrl(base, import.meta.url), { scope: base });
+    const registration = await sw.ready;
+    if (controlledFromStart) {
+      document.documentElement.dataset.offline = 'ready';
+      return;
+    }
+    if (sw.controller === null) await new Promise((ok) => sw.addEventListener('controllerchange', ok, { once: true }));
+    const controlledAt = performance.now();
+    let pending = 0;
+    const send = (urls: string[]) => {
+      if (urls.length === 0) return;
+      pending++;
+      document.documentElement.dataset.offline = 'pending';
+      const channel = new MessageChannel();
+      channel.port1.onmessage = () => {
+        channel.port1.close();
+        if (--pending === 0) document.documentElement.dataset.offline = 'ready';
+      };
+      registration.active?.postMessage({ type: 'cache-urls', urls }, [channel.port2]);
+    };
+    send([window.location.href]);
+    // Requests started before the worker took control went around it; later ones it sees itself.
+    new PerformanceObserver((list) =>
+      send(
+        sameOriginUrls(
+          list
+            .getEntries()
+            .filter((e) => e.startTime < controlledAt)
+            .map((e) => e.name),
+          window.location.origin,
+        ),
+      ),
+    ).observe({ type: 'resource', buffered: true });
+  } catch (error) {
+    // No worker: the kiosk runs as before, without surviving a web server outage.
+    console.warn('Twinview: the kiosk service worker could not be registered', error);
+  }
+}
