@@ -32,6 +32,8 @@ export default defineConfig({
       TWINVIEW_BROKER_URL: E2E.brokerWsUrl,
       // Specs open the app on brokers of their own (outages, credentials, aedes): allowed for ?broker=.
       TWINVIEW_BROKERS: 'ws://127.0.0.1:*',
+      // /api/history/ goes to the historian a spec starts (e2e/historian.ts) on this port.
+      TWINVIEW_HISTORY_API: `http://127.0.0.1:${E2E.historyApiPort}`,
     },
   },
 });

@@ -11,6 +11,7 @@ import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { brokerList, twinsMiddleware } from '../tools/vite-plugin-twins.ts';
 import { brokerUrlFlag, intFlag, isUsageError, UsageError } from './flags';
+import { historyApiUrl, historyProxy } from './history/proxy';
 
 const HELP = `Twinview production server: the built app (npm run build) and the twins, with a strict CSP.
 
@@ -28,6 +29,9 @@ Options:
                               three's Basis transcoder builds functions with new Function (docs/deploying.md)
   --frame-ancestors <list>    who may embed the app in a frame: 'none', 'self' (default) or origins,
                               space-separated (also TWINVIEW_FRAME_ANCESTORS)
+  --history-api <url>         the history API (http://127.0.0.1:<port> of \`twin serve --history-port\`)
+                              that /api/history/ is proxied to (also TWINVIEW_HISTORY_API); without it
+                              /api/history/ answers 503 and dashboards use what their tab holds
   -h, --help                  this text
 
 connect-src allows this origin, the brokers above, and each served twin's own broker and HTTP sources
@@ -44,6 +48,8 @@ export interface ServeOptions {
   frameAncestors: string[];
   /** Allow 'unsafe-eval' for three's Basis (KTX2) transcoder; off: KTX2 textures cannot be decoded. */
   ktx2Eval?: boolean;
+  /** Where /api/history/ is proxied to (docs/history.md); none: 503. */
+  historyApi?: URL;
 }
 
 /** A CSP source for a broker allowlist entry or a twin's URL: no query (CSP ignores it), trimmed. */
@@ -209,6 +215,7 @@ export function startServer(options: ServeOptions): Promise<Server> {
   ];
   const headers = securityHeaders({ connect, frameAncestors: options.frameAncestors, ktx2Eval: options.ktx2Eval });
   const twins = twinsMiddleware({ dirs, brokerUrl: options.brokerUrl, brokers: options.brokers });
+  const history = historyProxy(options.historyApi);
 
   const server = createServer((req, res) => {
     for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
@@ -219,7 +226,7 @@ export function startServer(options: ServeOptions): Promise<Server> {
       res.setHeader('Allow', 'GET, HEAD');
       return res.end();
     }
-    twins(req, res, (err?: unknown) => {
+    const next = (err?: unknown) => {
       if (err) {
         console.error(`serve: ${String(err)}`);
         res.statusCode = 500;
@@ -236,7 +243,8 @@ export function startServer(options: ServeOptions): Promise<Server> {
       // Vite's hashed assets never change under a name; everything else is revalidated.
       res.setHeader('Cache-Control', path.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
       res.end(req.method === 'HEAD' ? undefined : readFileSync(file));
-    });
+    };
+    history(req, res, () => twins(req, res, next));
   });
   return new Promise((ok, fail) => {
     server.once('error', fail);
@@ -256,6 +264,7 @@ export function parseServeArgs(argv: string[], env: NodeJS.ProcessEnv): ServeOpt
       brokers: { type: 'string' },
       'frame-ancestors': { type: 'string' },
       'ktx2-eval': { type: 'boolean' },
+      'history-api': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -274,7 +283,16 @@ export function parseServeArgs(argv: string[], env: NodeJS.ProcessEnv): ServeOpt
     brokers,
     frameAncestors: frameAncestorsFlag(values['frame-ancestors'] ?? env.TWINVIEW_FRAME_ANCESTORS ?? "'self'"),
     ktx2Eval: values['ktx2-eval'] ?? false,
+    historyApi: historyApiFlag(values['history-api'] ?? (env.TWINVIEW_HISTORY_API || undefined)),
   };
+}
+
+function historyApiFlag(value: string | undefined): URL | undefined {
+  try {
+    return historyApiUrl(value);
+  } catch (err) {
+    throw new UsageError(`--history-api: ${err instanceof Error ? err.message : String(err)}`);
+  }
 }
 
 async function main(): Promise<void> {

@@ -3,17 +3,26 @@
  * lifecycle and audit log run here against its broker, published under twinview/v1/<twin>/... for
  * every dashboard (docs/operations.md); dashboards act through requests over MQTT.
  */
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Twin } from '../../src/twin/schema';
-import { brokerUrlFlag, UsageError } from '../flags';
+import { brokerUrlFlag, intFlag, UsageError } from '../flags';
 import { credentialsFromEnv, startServices } from '../service/services';
 import { EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, type CliCommand, type CliIo } from './command';
 import { validateFile } from './validate';
+import { openHistory } from '../history/open';
+import { startHistoryApi } from '../history/api';
+import { redact } from '../history/drivers';
+import { DEFAULT_RETENTION, parseAge, type RetentionPolicy } from '../history/retention';
+import type { HistoryStore } from '../history/store';
 
 export const DEFAULT_STATE_DIR = '.twinview';
 
+/** The embedded history database in the state folder, unless --history says otherwise. */
+export const DEFAULT_HISTORY_FILE = 'history.duckdb';
+
 const HELP = `Usage: npm run twin -- serve <twin.json>... [--broker URL] [--state DIR]
+         [--history DB|off] [--history-port N] [--history-retention AGE] [--history-max-mb N]
 
 Runs the rules, the ISA-18.2 alarm lifecycle and the audit log of each twin as a service, against
 the twin's broker, until SIGTERM or Ctrl-C. It publishes under twinview/v1/<twin>/: the service
@@ -28,6 +37,13 @@ the service comes back.
 
   --broker URL   use this broker instead of each twin's connection.url (ws://, wss://, mqtt://, mqtts://)
   --state DIR    the state folder (default ${DEFAULT_STATE_DIR}/ in the current folder)
+  --history DB   record every twin's history (docs/history.md) in DB: duckdb:<file>, pglite:<folder>,
+                 postgres://user@host:port/database (password from PGPASSWORD), or a folder (DuckDB
+                 in it); default duckdb:<state folder>/${DEFAULT_HISTORY_FILE}; "off" records nothing
+  --history-port N        serve the history API (/api/history/v1/...) on 127.0.0.1:N; web servers
+                          proxy /api/history/ to it (TWINVIEW_HISTORY_API=http://127.0.0.1:N)
+  --history-retention AGE keep history this long (default 30d; e.g. 12h, 90m)
+  --history-max-mb N      and at most about N MB of rows (default ${DEFAULT_RETENTION.maxBytes / 1024 ** 2})
 
 Credentials come from the environment: TWINVIEW_MQTT_USERNAME and TWINVIEW_MQTT_PASSWORD.`;
 
@@ -41,12 +57,32 @@ export async function serve(args: string[], io: CliIo, options: ServeOptions = {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { broker: { type: 'string' }, state: { type: 'string' } },
+    options: {
+      broker: { type: 'string' },
+      state: { type: 'string' },
+      history: { type: 'string' },
+      'history-port': { type: 'string' },
+      'history-retention': { type: 'string' },
+      'history-max-mb': { type: 'string' },
+    },
   });
   if (positionals.length === 0) throw new UsageError('name at least one twin file');
   const broker =
     values.broker !== undefined ? brokerUrlFlag('broker', values.broker, ['ws', 'wss', 'mqtt', 'mqtts']) : undefined;
   const stateDir = resolve(values.state ?? DEFAULT_STATE_DIR);
+  const historyTarget = values.history ?? `duckdb:${join(stateDir, DEFAULT_HISTORY_FILE)}`;
+  const recordHistory = historyTarget !== 'off';
+  const historyPort =
+    values['history-port'] === undefined ? undefined : intFlag('history-port', values['history-port'], 0, 0, 65535);
+  if (historyPort !== undefined && !recordHistory)
+    throw new UsageError('--history-port needs a history (not --history off)');
+  const retention: RetentionPolicy = {
+    maxAgeMs: retentionAge(values['history-retention']),
+    maxBytes:
+      values['history-max-mb'] === undefined
+        ? DEFAULT_RETENTION.maxBytes
+        : intFlag('history-max-mb', values['history-max-mb'], 0, 1, 100_000_000) * 1024 ** 2,
+  };
 
   const twins: Twin[] = [];
   for (const path of positionals) {
@@ -69,15 +105,45 @@ export async function serve(args: string[], io: CliIo, options: ServeOptions = {
       io.err(`note: twin "${t.id}" asks for credentials; set TWINVIEW_MQTT_USERNAME and TWINVIEW_MQTT_PASSWORD`);
 
   const log = (line: string) => io.out(`${new Date().toISOString()} ${line}`);
+  let history: HistoryStore | undefined;
+  if (recordHistory) {
+    try {
+      history = await openHistory(historyTarget);
+    } catch (err) {
+      io.err(
+        `twin serve: history database ${redact(historyTarget)}: ${err instanceof Error ? err.message : String(err)}`,
+      );
+      return EXIT_USAGE;
+    }
+  }
   let running: ReturnType<typeof startServices>;
   try {
-    running = startServices({ twins, stateDir, brokerUrl: broker, credentials, log });
+    running = startServices({ twins, stateDir, brokerUrl: broker, credentials, log, history, retention });
   } catch (err) {
     // A state folder that cannot be used, or another service already on it.
+    await history?.close();
     io.err(`twin serve: ${err instanceof Error ? err.message : String(err)}`);
     return EXIT_USAGE;
   }
+  let api: Awaited<ReturnType<typeof startHistoryApi>> | undefined;
+  if (history && historyPort !== undefined) {
+    try {
+      api = await startHistoryApi({ store: history, port: historyPort, twins: twins.map((t) => t.id), log });
+    } catch (err) {
+      io.err(
+        `twin serve: history API on 127.0.0.1:${historyPort}: ${err instanceof Error ? err.message : String(err)}`,
+      );
+      await running.stop();
+      await history.close();
+      return EXIT_USAGE;
+    }
+  }
   log(`serving ${twins.map((t) => t.id).join(', ')}; state in ${stateDir}`);
+  if (history)
+    log(
+      `recording history in ${history.kind} (${redact(historyTarget)})` +
+        (api ? `; history API on http://127.0.0.1:${api.port}${'/api/history/v1/'}` : ''),
+    );
 
   const until =
     options.until ??
@@ -87,15 +153,26 @@ export async function serve(args: string[], io: CliIo, options: ServeOptions = {
     });
   await until;
   log('stopping: saving state and publishing offline');
+  await api?.close();
   await running.stop();
+  await history?.close();
   log('stopped cleanly');
   return EXIT_OK;
 }
 
 export const serveCommand: CliCommand = {
   name: 'serve',
-  synopsis: '<twin.json>... [--broker URL] [--state DIR]',
+  synopsis: '<twin.json>... [--broker URL] [--state DIR] [--history DB] [--history-port N]',
   summary: 'run the rules and alarms of twins as a service, shared with every dashboard over MQTT',
   help: HELP,
   run: (args, io) => serve(args, io),
 };
+
+function retentionAge(value: string | undefined): number {
+  if (value === undefined) return DEFAULT_RETENTION.maxAgeMs;
+  try {
+    return parseAge(value);
+  } catch (err) {
+    throw new UsageError(`--history-retention: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}

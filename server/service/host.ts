@@ -24,6 +24,7 @@ import {
 import { SharedStatePublisher } from './publisher';
 import { applyRequest } from './requests';
 import { appendAudit, SEQ_GAP_AFTER_CRASH, type ServiceState, type StateStore } from './persistence';
+import type { Recorder } from '../history/recorder';
 
 /** Rules are ticked this often without new messages (on-delays, stale data, shelve expiry). */
 export const TICK_MS = 250;
@@ -45,6 +46,8 @@ export interface TwinServiceOptions {
   /** Concrete signals at most (the Engine's maxSignals; default DEFAULT_MAX_SIGNALS, 10,000). */
   maxSignals?: number;
   openConnection?: (options: ConnectionOptions) => BrokerConnection;
+  /** The historian's recorder for this twin: gets every decoded sample, quality change and audit record. */
+  recorder?: Recorder;
 }
 
 export class TwinService {
@@ -244,9 +247,15 @@ export class TwinService {
     void this.connection?.publish(topics.replies(this.twin.id, user), JSON.stringify(reply), { qos: 1 });
   }
 
-  /** Hands the engine's output on: samples dropped (the service keeps no history), alarms and audit published. */
+  /** Hands the engine's output on: samples to the recorder (if any), alarms and audit published. */
   private flush(): void {
     const out = this.engine.takeBatch();
+    const recorder = this.options.recorder;
+    if (recorder) {
+      if (out.added.length > 0) recorder.addSignals(out.added);
+      if (out.batch) recorder.addBatch(out.batch);
+      if (out.quality) recorder.addQuality(out.quality, this.now());
+    }
     if (out.alarms) {
       this.state.alarms = out.alarms;
       this.publisher.setAlarms(out.alarms);
@@ -262,6 +271,7 @@ export class TwinService {
     for (const r of records) r.seq = ++this.state.seq;
     this.state.audit = appendAudit(this.state.audit, records);
     this.publisher.addAudit(records);
+    this.options.recorder?.addAudit(records);
     this.dirty = true;
   }
 

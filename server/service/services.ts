@@ -7,12 +7,17 @@ import type { Credentials } from '../../src/engine/protocol';
 import { TwinService } from './host';
 import { StateStore } from './persistence';
 import { validateFile } from '../cli/validate';
+import { Recorder } from '../history/recorder';
+import type { HistoryStore } from '../history/store';
+import type { RetentionPolicy } from '../history/retention';
 
 export interface RunningServices {
   services: TwinService[];
+  /** The historian's recorders, one per twin, when a history store was given. */
+  recorders: Recorder[];
   /** Resolves when every service is online. */
   online(): Promise<void>;
-  /** Graceful stop of every service: state saved, "offline" published. */
+  /** Graceful stop of every service: state saved, "offline" published, history written. */
   stop(): Promise<void>;
 }
 
@@ -23,10 +28,18 @@ export function startServices(options: {
   credentials?: Credentials;
   log?: (line: string) => void;
   info?: (line: string) => void;
+  /** Record each twin's history here (the store stays open: the caller closes it after stop()). */
+  history?: HistoryStore;
+  retention?: RetentionPolicy;
 }): RunningServices {
   const services: TwinService[] = [];
+  const recorders: Recorder[] = [];
   try {
-    for (const twin of options.twins)
+    for (const twin of options.twins) {
+      const recorder = options.history
+        ? new Recorder({ twin, store: options.history, retention: options.retention, log: options.log })
+        : undefined;
+      if (recorder) recorders.push(recorder);
       services.push(
         new TwinService({
           twin,
@@ -35,21 +48,28 @@ export function startServices(options: {
           credentials: options.credentials,
           log: options.log,
           info: options.info,
+          recorder,
         }),
       );
+    }
   } catch (err) {
     // Those already set up give their state folder back (their stop is synchronous before connecting).
     for (const s of services) void s.stop();
     throw err;
   }
   for (const s of services) s.start();
+  for (const r of recorders) r.start();
   let stopping: Promise<void> | null = null;
   return {
     services,
+    recorders,
     online: async () => {
       await Promise.all(services.map((s) => s.online()));
     },
-    stop: () => (stopping ??= Promise.all(services.map((s) => s.stop())).then(() => undefined)),
+    stop: () =>
+      (stopping ??= Promise.all(services.map((s) => s.stop()))
+        .then(() => Promise.all(recorders.map((r) => r.stop())))
+        .then(() => undefined)),
   };
 }
 
