@@ -44,7 +44,9 @@ export function InstancedAsset({ folder, asset, def }: { folder: string; asset: 
     gltf.scene.traverse((o) => {
       if (!(o instanceof Mesh)) return;
       let colored = def.colorNode === undefined;
-      for (let p: typeof o.parent = o; p && !colored; p = p.parent) if (p.name === def.colorNode) colored = true;
+      // The node as the glTF writes it ("Panel.Surface") or as three.js renamed it ("PanelSurface").
+      for (let p: typeof o.parent = o; p && !colored; p = p.parent)
+        if (p.name === def.colorNode || p.userData.name === def.colorNode) colored = true;
       meshes.push({ mesh: o, local: o.matrixWorld.clone(), colored });
     });
     const coloredMaterial = meshes.find((x) => x.colored)?.mesh.material as (Material & { color?: Color }) | undefined;

@@ -1,6 +1,13 @@
 /** Loaded asset roots by asset id, so bindings and selection can find glTF nodes by name. */
 import type { Box3, Object3D } from 'three';
-import { isGeneratedName } from './nodeNames';
+import {
+  bestMatches,
+  isGeneratedName,
+  nodePathSegment,
+  parseNodePath,
+  pathReaches,
+  type NodeNaming,
+} from './nodeNames';
 
 const roots = new Map<string, Object3D>();
 let generation = 0;
@@ -41,25 +48,29 @@ export function writtenName(o: Object3D): string {
   return typeof written === 'string' ? written : o.name;
 }
 
-/** A path segment names a node by its name as written in the glTF or as three.js renamed it. */
-function matches(o: Object3D, segment: string): boolean {
-  return o.name === segment || writtenName(o) === segment;
+/** three.js objects named as nodeNames.ts reads paths: the written name, three's name, the parent. */
+const naming: NodeNaming<Object3D> = { written: writtenName, loaded: (o) => o.name, parent: (o) => o.parent };
+
+/** The names of a path below its asset ("plant/Flange_B/Bolt" → ["Flange_B", "Bolt"]; "\/" is a "/" in a name). */
+function namesOf(path: string): { assetId: string; segments: string[] } {
+  const parsed = parseNodePath(path);
+  if (parsed.ok) return { assetId: parsed.asset, segments: parsed.names };
+  const [assetId, ...segments] = path.split('/');
+  return { assetId, segments };
 }
 
 /**
  * Finds "<asset id>/<node>" or "<asset id>/<parent>/.../<node>": the last segment is the node's name
  * (as written in the glTF, or as three.js renamed it); earlier segments, when given, must be its
- * ancestors in order (not necessarily direct parents). Several matches: the first in the file's order.
+ * ancestors in order (not necessarily direct parents). Several matches: the one the path spells out
+ * most completely (nodeNames.bestMatches), then the first in the file's order.
+ * The path rules live in nodeNames.ts, shared with the CLI's check against the model files.
  */
 export function findNode(path: string): NodeLookup {
-  const [assetId, ...segments] = path.split('/');
+  const { assetId, segments } = namesOf(path);
   const root = roots.get(assetId);
   if (!root) return { ok: false, reason: 'no-asset' };
-  const name = segments[segments.length - 1];
-  let found: Object3D | undefined;
-  root.traverse((o) => {
-    if (!found && o !== root && matches(o, name) && hasAncestors(o, segments.slice(0, -1), root)) found = o;
-  });
+  const found = bestMatches(reachedBy(root, segments), segments, root, naming)[0];
   if (found) return { ok: true, node: found };
   const names = new Set<string>();
   root.traverse((o) => {
@@ -68,21 +79,19 @@ export function findNode(path: string): NodeLookup {
   return { ok: false, reason: 'no-node', names: [...names] };
 }
 
-/** The one node `segments` name below `root`, or null when none or several do. */
-function onlyMatch(root: Object3D, segments: string[]): Object3D | null {
-  const name = segments[segments.length - 1];
-  let found: Object3D | null = null;
-  let count = 0;
+/** The nodes below `root` that the names reach, in the file's order. */
+function reachedBy(root: Object3D, segments: string[]): Object3D[] {
+  const out: Object3D[] = [];
   root.traverse((o) => {
-    if (o !== root && matches(o, name) && hasAncestors(o, segments.slice(0, -1), root) && count++ === 0) found = o;
+    if (o !== root && pathReaches(o, segments, root, naming)) out.push(o);
   });
-  return count === 1 ? found : null;
+  return out;
 }
 
-function hasAncestors(node: Object3D, ancestors: string[], root: Object3D): boolean {
-  let i = ancestors.length - 1;
-  for (let p = node.parent; p && p !== root && i >= 0; p = p.parent) if (matches(p, ancestors[i])) i--;
-  return i < 0;
+/** The one node `segments` name below `root` (the best match: nodeNames.bestMatches), or null when none or several do. */
+function onlyMatch(root: Object3D, segments: string[]): Object3D | null {
+  const best = bestMatches(reachedBy(root, segments), segments, root, naming);
+  return best.length === 1 ? best[0] : null;
 }
 
 const listeners = new Set<() => void>();
@@ -176,12 +185,6 @@ function assetOf(object: Object3D): { id: string; root: Object3D } | null {
   return null;
 }
 
-/** A path segment for a node: its written name, or three's name where the written one holds a "/". */
-function segmentOf(o: Object3D): string {
-  const w = writtenName(o);
-  return w && !w.includes('/') ? w : o.name;
-}
-
 const pathCache = new WeakMap<Object3D, { generation: number; path: string }>();
 
 /**
@@ -194,12 +197,13 @@ function pathFor(id: string, root: Object3D, node: Object3D): string {
   const cached = pathCache.get(node);
   if (cached?.generation === generation) return cached.path;
   let path = markedNodes().get(node);
-  const segments = [segmentOf(node)];
+  const segments = [writtenName(node)];
   for (let p = node.parent; path === undefined; p = p?.parent ?? null) {
     // Only a path that names this node and no other: "Bolt" alone would also read as the other Bolt.
-    if (onlyMatch(root, segments) === node) path = `${id}/${segments.join('/')}`;
-    else if (!p || p === root) path = node.name ? `${id}/${node.name}` : id;
-    else if (segmentOf(p)) segments.unshift(segmentOf(p));
+    // A "/" in a name is escaped ("Part 1\/2"), so the path reads back to the same names.
+    if (onlyMatch(root, segments) === node) path = `${id}/${segments.map(nodePathSegment).join('/')}`;
+    else if (!p || p === root) path = node.name ? `${id}/${nodePathSegment(node.name)}` : id;
+    else if (writtenName(p)) segments.unshift(writtenName(p));
   }
   pathCache.set(node, { generation, path });
   return path;

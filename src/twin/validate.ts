@@ -10,6 +10,7 @@ import { parseValuePath } from '../lib/valuePath';
 import { parseDuration } from '../lib/duration';
 import { placeholders, templateMatcher } from './signalIds';
 import { parseCondition } from './condition';
+import { parseNodePath } from '../scene/nodeNames';
 
 export interface TwinProblem {
   /** JSON path of the offending value, "$" for the whole document. */
@@ -350,18 +351,18 @@ function referenceProblems(twin: Twin): TwinProblem[] {
   const knownSignal = (idText: string) => matchers.some((m) => m(idText));
   const assetIds = new Set(twin.assets.map((a) => a.id));
   const checkNode = (node: string, path: PropertyKey[]) => {
-    const [asset, ...names] = node.split('/');
+    // Any name may match: the scene looks nodes up by their names as written in the glTF ("Pump 1",
+    // "Valve.001", "Part 1\/2" for a "/" in a name) as well as by the names three.js gives them on
+    // load (nodeNames.ts). Whether the model has them is the CLI's check with the files (modelNodes.ts).
+    const parsed = parseNodePath(node);
+    const asset = parsed.ok ? parsed.asset : node.split('/')[0];
     if (!assetIds.has(asset)) {
       problems.push({
         path: jsonPath(path),
         message: `unknown asset "${asset}" (assets: ${[...assetIds].join(', ') || 'none'})`,
       });
     }
-    // Any other name may match: the scene looks nodes up by their names as written in the glTF
-    // ("Pump 1", "Valve.001") as well as by the names three.js gives them on load (sceneRegistry.ts).
-    if (names.includes('')) {
-      problems.push({ path: jsonPath(path), message: 'empty node name (two "/" in a row, or a "/" at the end)' });
-    }
+    if (!parsed.ok) problems.push({ path: jsonPath(path), message: parsed.error });
   };
 
   twin.bindings.forEach((binding, i) => {
