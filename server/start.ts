@@ -13,6 +13,10 @@ import { brokerUrlFlag, intFlag, isUsageError, onOffFlag } from './flags';
 import { DEFAULT_FAULT_EVERY_SEC, DEFAULT_INTERVAL_MS, startSimulator, type RunningSimulator } from './sim/runner';
 import { startSolarFarm, type RunningSolarFarm } from './sim/solarFarm';
 import { startServices, twinsIn, type RunningServices } from './service/services';
+import { openHistory } from './history/open';
+import { startHistoryApi } from './history/api';
+import { redact } from './history/drivers';
+import type { HistoryStore } from './history/store';
 import { dashboardLine, twinLink, type ServedTwin } from './startLinks';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -39,6 +43,10 @@ Options:
                         every dashboard over the broker, as \`npm run twin -- serve\`; default on)
   --state <dir>         the service's state folder (default ${DEFAULT_STATE_DIR}/ in the repository;
                         also from the environment: TWINVIEW_STATE_DIR)
+  --history <db>|off    record the served twins' history (docs/history.md): duckdb:<file>,
+                        pglite:<folder> or postgres://...; default duckdb:<state>/history.duckdb;
+                        the dashboard reads it at /api/history/ (needs --service on)
+  --history-port <n>    the history API's own port on ${HOST} (default 0: any free port)
   --dev                 serve the dashboard from its sources with hot reload (Vite's dev server)
                         instead of building it first; for working on Twinview itself
   -h, --help            this text
@@ -57,6 +65,8 @@ interface Settings {
   solar: boolean;
   service: boolean;
   stateDir: string;
+  history: string;
+  historyPort: number;
   dev: boolean;
 }
 
@@ -74,6 +84,8 @@ function readSettings(argv: string[]): Settings | undefined {
       solar: { type: 'string' },
       service: { type: 'string' },
       state: { type: 'string' },
+      history: { type: 'string' },
+      'history-port': { type: 'string' },
       dev: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -96,6 +108,8 @@ function readSettings(argv: string[]): Settings | undefined {
     solar: onOffFlag('solar', values.solar, true),
     service: onOffFlag('service', values.service, true),
     stateDir: resolve(REPO, values.state ?? (process.env.TWINVIEW_STATE_DIR || DEFAULT_STATE_DIR)),
+    history: values.history ?? '',
+    historyPort: intFlag('history-port', values['history-port'], 0, 0, 65535),
     dev: values.dev === true,
   };
 }
@@ -104,6 +118,8 @@ let broker: RunningBroker | undefined;
 let sim: RunningSimulator | undefined;
 let solar: RunningSolarFarm | undefined;
 let services: RunningServices | undefined;
+let history: HistoryStore | undefined;
+let historyApi: { close(): Promise<void> } | undefined;
 let vite: ViteDevServer | PreviewServer | undefined;
 let stopping = false;
 
@@ -114,11 +130,16 @@ async function stopAll(): Promise<void> {
   const e = services;
   const v = vite;
   const b = broker;
-  sim = vite = broker = solar = services = undefined;
+  const h = history;
+  const a = historyApi;
+  sim = vite = broker = solar = services = history = historyApi = undefined;
   await f?.stop().catch(() => {});
   await s?.stop().catch(() => {});
   // Before the broker: the service saves its state and says "offline" while it still can.
+  await a?.close().catch(() => {});
   await e?.stop().catch(() => {});
+  // After the services: their recorders write what they hold first.
+  await h?.close().catch(() => {});
   await v?.close().catch(() => {});
   await b?.close().catch(() => {});
 }
@@ -208,12 +229,24 @@ async function main(): Promise<void> {
 
   // The service first, so that the simulator's first values already reach its rules.
   let serviceLine = 'off (--service off)';
+  let historyLine = settings.service ? 'off (--history off)' : 'off (needs --service on)';
   if (settings.service) {
     const dirs = (process.env.TWINVIEW_TWINS_DIRS ?? 'models').split(':').filter(Boolean);
     const { twins, skipped } = await twinsIn(dirs.map((d) => resolve(REPO, d)));
     for (const s of skipped) console.error(`Service: not serving ${s}`);
     if (twins.length > 0) {
       const stamp = (line: string) => `${new Date().toISOString()} service: ${line}`;
+      const target = settings.history || `duckdb:${resolve(settings.stateDir, 'history.duckdb')}`;
+      if (target !== 'off') {
+        history = await openHistory(target).catch((err: unknown) => {
+          throw new Error(
+            `the history database ${redact(target)}: ${err instanceof Error ? err.message : String(err)}`,
+            {
+              cause: err,
+            },
+          );
+        });
+      }
       // Routine lines stay quiet; what an operator must know (a killed previous run) is printed.
       services = startServices({
         twins,
@@ -221,7 +254,20 @@ async function main(): Promise<void> {
         brokerUrl,
         log: (l) => console.error(stamp(l)),
         info: () => {},
+        history,
       });
+      if (history) {
+        const api = await startHistoryApi({
+          store: history,
+          port: settings.historyPort,
+          twins: twins.map((t) => t.id),
+          log: (l) => console.error(stamp(l)),
+        });
+        historyApi = api;
+        // vite.config.ts proxies /api/history/ there.
+        process.env.TWINVIEW_HISTORY_API = `http://${HOST}:${api.port}`;
+        historyLine = `recorded in ${history.kind} (${redact(target)}), API http://${HOST}:${api.port}/api/history/v1/ (the dashboard: /api/history/)`;
+      }
       await Promise.race([services.online(), new Promise((r) => setTimeout(r, 5000))]);
       serviceLine = `alarms of ${twins.map((t) => t.id).join(', ')} shared on the broker (twinview/v1/...), state in ${relativeToRepo(settings.stateDir)}`;
     } else serviceLine = 'no valid twins to serve';
@@ -284,6 +330,7 @@ async function main(): Promise<void> {
           : 'off'
       }`,
       `  Service:    ${serviceLine}`,
+      `  History:    ${historyLine}`,
       'Press Ctrl-C to stop.',
       '',
     ].join('\n'),
