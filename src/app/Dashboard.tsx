@@ -18,6 +18,8 @@ import { useAlarms } from '../store/alarms';
 import { isUnacknowledged } from '../panels/alarmView';
 import { Drawer, DrawerToggle, isNarrow } from './Drawer';
 import { AlarmAnnouncer } from './AlarmAnnouncer';
+import { ReplayBanner, TimeChip, Timeline, TimeTravel } from './Timeline';
+import { AlarmsAtCursor } from './TimelineAlarms';
 
 /** The screen this page runs as; `?mode=` does not change without a reload. */
 const MODE = screenMode(globalThis.location?.search ?? '');
@@ -28,7 +30,14 @@ const MODE = screenMode(globalThis.location?.search ?? '');
  */
 export function Dashboard({ twin, brokerUrl }: { twin: Twin; brokerUrl: string }) {
   if (MODE === 'kiosk') return <KioskDashboard twin={twin} />;
-  if (MODE === 'embed') return <EmbedDashboard twin={twin} />;
+  if (MODE === 'embed')
+    return (
+      <>
+        <TimeTravel twin={twin} />
+        <ReplayBanner />
+        <EmbedDashboard twin={twin} />
+      </>
+    );
   return <OperatorDashboard twin={twin} brokerUrl={brokerUrl} />;
 }
 
@@ -59,6 +68,7 @@ function OperatorDashboard({ twin }: { twin: Twin; brokerUrl: string }) {
             </button>
           ))}
         </nav>
+        <TimeChip />
         <ConnectionStatus />
         <DrawerToggle
           controls="side-panels"
@@ -70,10 +80,13 @@ function OperatorDashboard({ twin }: { twin: Twin; brokerUrl: string }) {
       <div className="body">
         <div className="scene-column">
           <ProblemsBox twin={twin} notices={notices} />
+          <ReplayBanner />
           <TwinScene twin={twin} />
         </div>
         <Drawer id="side-panels" open={drawerOpen} onClose={() => setDrawerOpen(false)} label="Panels">
-          <AlarmList />
+          <AlarmsAtCursor>
+            <AlarmList />
+          </AlarmsAtCursor>
           <Inspector twin={twin} />
           <AdHocTrends twin={twin} />
           <AssetTree twin={twin} />
@@ -88,6 +101,8 @@ function OperatorDashboard({ twin }: { twin: Twin; brokerUrl: string }) {
         </Drawer>
         <AlarmAnnouncer />
       </div>
+      <Timeline twin={twin} />
+      <TimeTravel twin={twin} />
     </div>
   );
 }

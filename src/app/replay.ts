@@ -34,6 +34,8 @@ export interface ReplayState {
   /** The historian's alarm transitions of the last day (or fewer), in time order. */
   historianTransitions: AlarmAuditEntry[];
   recording: OpenRecording | null;
+  /** What the timeline says about the last recording action (opened badly, exported from where). */
+  notice: { kind: 'error' | 'info'; text: string } | null;
 }
 
 export const useReplay = create<ReplayState>(() => ({
@@ -41,6 +43,7 @@ export const useReplay = create<ReplayState>(() => ({
   historian: 'checking',
   historianTransitions: [],
   recording: null,
+  notice: null,
 }));
 
 /** How far back the timeline asks the historian for alarms, and how often. */
