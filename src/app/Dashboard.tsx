@@ -18,8 +18,8 @@ import { useAlarms } from '../store/alarms';
 import { isUnacknowledged } from '../panels/alarmView';
 import { Drawer, DrawerToggle, isNarrow } from './Drawer';
 import { AlarmAnnouncer } from './AlarmAnnouncer';
-import { ReplayBanner, TimeChip, Timeline, TimeTravel } from './Timeline';
-import { AlarmsAtCursor } from './TimelineAlarms';
+import { LanguageSwitch } from './LanguageSwitch';
+import { useTranslation } from 'react-i18next';
 
 /** The screen this page runs as; `?mode=` does not change without a reload. */
 const MODE = screenMode(globalThis.location?.search ?? '');
@@ -30,19 +30,13 @@ const MODE = screenMode(globalThis.location?.search ?? '');
  */
 export function Dashboard({ twin, brokerUrl }: { twin: Twin; brokerUrl: string }) {
   if (MODE === 'kiosk') return <KioskDashboard twin={twin} />;
-  if (MODE === 'embed')
-    return (
-      <>
-        <TimeTravel twin={twin} />
-        <ReplayBanner />
-        <EmbedDashboard twin={twin} />
-      </>
-    );
+  if (MODE === 'embed') return <EmbedDashboard twin={twin} />;
   return <OperatorDashboard twin={twin} brokerUrl={brokerUrl} />;
 }
 
 /** The operator layout: header with views and connection, the scene, and panels beside it. */
 function OperatorDashboard({ twin }: { twin: Twin; brokerUrl: string }) {
+  const { t } = useTranslation('operator');
   const modelErrors = useApp((s) => s.modelErrors);
   const sceneWarnings = useApp((s) => s.sceneWarnings);
   const engineError = useApp((s) => s.engineError);
@@ -53,11 +47,11 @@ function OperatorDashboard({ twin }: { twin: Twin; brokerUrl: string }) {
   return (
     <div className="dashboard">
       <header className="topbar">
-        <a className="brand" href="./" title="All twins">
+        <a className="brand" href="./" title={t('common:allTwins')}>
           Twinview
         </a>
         <h1>{twin.title}</h1>
-        <nav className="views" aria-label="Camera views">
+        <nav className="views" aria-label={t('views')}>
           {twin.views.map((v) => (
             <button
               key={v.id}
@@ -68,8 +62,8 @@ function OperatorDashboard({ twin }: { twin: Twin; brokerUrl: string }) {
             </button>
           ))}
         </nav>
-        <TimeChip />
         <ConnectionStatus />
+        <LanguageSwitch />
         <DrawerToggle
           controls="side-panels"
           open={drawerOpen}
@@ -80,13 +74,10 @@ function OperatorDashboard({ twin }: { twin: Twin; brokerUrl: string }) {
       <div className="body">
         <div className="scene-column">
           <ProblemsBox twin={twin} notices={notices} />
-          <ReplayBanner />
           <TwinScene twin={twin} />
         </div>
-        <Drawer id="side-panels" open={drawerOpen} onClose={() => setDrawerOpen(false)} label="Panels">
-          <AlarmsAtCursor>
-            <AlarmList />
-          </AlarmsAtCursor>
+        <Drawer id="side-panels" open={drawerOpen} onClose={() => setDrawerOpen(false)} label={t('panels')}>
+          <AlarmList />
           <Inspector twin={twin} />
           <AdHocTrends twin={twin} />
           <AssetTree twin={twin} />
@@ -101,8 +92,6 @@ function OperatorDashboard({ twin }: { twin: Twin; brokerUrl: string }) {
         </Drawer>
         <AlarmAnnouncer />
       </div>
-      <Timeline twin={twin} />
-      <TimeTravel twin={twin} />
     </div>
   );
 }

@@ -1,4 +1,5 @@
 import { useId, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
 
 /**
  * The side panels: a column beside the scene on a wide screen; below the `narrow` breakpoint in app.css
@@ -52,6 +53,7 @@ export function DrawerToggle({
   /** Unacknowledged alarms, shown on the closed drawer's button so they are never hidden. */
   badge: number;
 }) {
+  const { t } = useTranslation('operator');
   const badgeId = useId();
   return (
     <button
@@ -67,10 +69,10 @@ export function DrawerToggle({
         if (!open) requestAnimationFrame(() => document.getElementById(controls)?.focus());
       }}
     >
-      {open ? 'Hide panels' : 'Alarms & panels'}
+      {open ? t('hidePanels') : t('showPanels')}
       {badge > 0 && (
         <span id={badgeId} className="drawer-badge">
-          {badge} unacknowledged
+          {t('drawerBadge', { count: badge })}
         </span>
       )}
     </button>

@@ -2,6 +2,8 @@ import i18next, { type i18n as I18n, type InitOptions } from 'i18next';
 import LanguageDetector, { type DetectorOptions } from 'i18next-browser-languagedetector';
 import { initReactI18next } from 'react-i18next';
 import { setDisplayLocale, type FormatWords } from '../lib/locale';
+import type { ReadingState } from '../lib/staleness';
+import { conditionText, reasonText } from '../panels/readingWords';
 import { english, isLanguage, LANGUAGES, loadLanguage, NAMESPACES, type Language } from './resources';
 
 export { LANGUAGES, LANGUAGE_NAMES, isLanguage, type Language } from './resources';
@@ -87,6 +89,8 @@ function formatWordsOf(instance: I18n, language: Language): FormatWords {
     hoursAgo: (count) => t('format.hoursAgo', { count }),
     yes: t('format.true'),
     no: t('format.false'),
+    condition: (state) => conditionText(state as ReadingState, t),
+    reason: (reason) => reasonText(reason, t),
   };
 }
 

@@ -20,6 +20,13 @@ export function formatNumber(value: number, digits: number, locale = displayLoca
   ).format(value);
 }
 
+const countFormats = new Map<string, Intl.NumberFormat>();
+
+/** A count with the locale's grouping ("12,345", German "12.345"). */
+export function formatCount(value: number, locale = displayLocale()): string {
+  return cachedFormatter(countFormats, locale, 'count', () => new Intl.NumberFormat(locale)).format(value);
+}
+
 /** Formats a reading for display: a sensible number of decimals, and an em dash when there is none. */
 export function formatValue(value: number, unit = '', locale = displayLocale()): string {
   if (Number.isNaN(value)) return '—';

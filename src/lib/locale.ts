@@ -14,6 +14,10 @@ export interface FormatWords {
   hoursAgo(n: number): string;
   yes: string;
   no: string;
+  /** A reading's condition word ('stale' -> German 'veraltet'), for scene labels and tooltips. */
+  condition(state: string): string;
+  /** Why a reading is not live (src/lib/staleness.ts's English reasons), in the UI language. */
+  reason(reason: string): string;
 }
 
 export const ENGLISH_WORDS: FormatWords = {
@@ -23,6 +27,8 @@ export const ENGLISH_WORDS: FormatWords = {
   hoursAgo: (n) => `${n} h ago`,
   yes: 'true',
   no: 'false',
+  condition: (state) => state,
+  reason: (reason) => reason,
 };
 
 let activeLocale: string | undefined;

@@ -1,4 +1,6 @@
 import { useEffect, useMemo, useState, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import { priorityText } from './alarmView';
 import type { Twin } from '../twin/schema';
 import type { AlarmSnapshot } from '../engine/protocol';
 import { requestFocus, useApp } from '../store/app';
@@ -15,18 +17,19 @@ const ICON = { urgent: '◆', high: '▲', medium: '■', low: '●' } as const;
 
 /** Alarm roll-up as icon + text, not colour alone (ISA-101 redundant coding). */
 function AlarmBadge({ rollup }: { rollup: Rollup | undefined }) {
+  const { t } = useTranslation('inspector');
   if (!rollup) return null;
   const p = rollup.unacknowledged ?? rollup.any;
   if (!p) return null;
   return (
     <span
       className={`tree-alarm ${p}${rollup.unacknowledged ? ' unacked' : ''}`}
-      title={`${rollup.count} alarm${rollup.count === 1 ? '' : 's'} here or below; most urgent ${p}`}
+      title={t('tree.alarmTitle', { count: rollup.count, priority: priorityText(p, t) })}
     >
       {/* The most urgent priority (unacknowledged first), then how many alarms in all. */}
-      <span aria-hidden="true">{ICON[p]}</span> {p}
-      {rollup.unacknowledged ? ' unacknowledged' : ''}
-      {rollup.count > 1 ? ` · ${rollup.count} alarms` : ''}
+      <span aria-hidden="true">{ICON[p]}</span> {priorityText(p, t)}
+      {rollup.unacknowledged ? ` ${t('tree.unacknowledged')}` : ''}
+      {rollup.count > 1 ? ` · ${t('tree.alarmCount', { count: rollup.count })}` : ''}
     </span>
   );
 }
@@ -37,6 +40,7 @@ function AlarmBadge({ rollup }: { rollup: Rollup | undefined }) {
  * selected); "Fit" on a row frames that asset or part.
  */
 export function AssetTree({ twin }: { twin: Twin }) {
+  const { t } = useTranslation('inspector');
   const selected = useApp((s) => s.selected);
   const alarms = useApp((s) => s.alarms);
   const [generation, setGeneration] = useState(0);
@@ -81,10 +85,10 @@ export function AssetTree({ twin }: { twin: Twin }) {
       type="button"
       className="tree-fit"
       onClick={() => requestFocus(path)}
-      title={`Fit ${label} in view`}
-      aria-label={`Fit ${label} in view`}
+      title={t('tree.fitLabel', { label })}
+      aria-label={t('tree.fitLabel', { label })}
     >
-      Fit
+      {t('tree.fit')}
     </button>
   );
 
@@ -103,7 +107,7 @@ export function AssetTree({ twin }: { twin: Twin }) {
                   type="button"
                   className="tree-toggle"
                   aria-expanded={expanded}
-                  aria-label={`${expanded ? 'Fold' : 'Open'} ${e.label}`}
+                  aria-label={t(expanded ? 'tree.fold' : 'tree.open', { label: e.label })}
                   onClick={() => toggle(e.path)}
                 >
                   {expanded ? '▾' : '▸'}
@@ -151,8 +155,8 @@ export function AssetTree({ twin }: { twin: Twin }) {
       ));
 
   return (
-    <section className="panel asset-tree" aria-label="Assets" data-testid="asset-tree">
-      <h2>Assets</h2>
+    <section className="panel asset-tree" aria-label={t('tree.title')} data-testid="asset-tree">
+      <h2>{t('tree.title')}</h2>
       <ul>
         <li>
           <span className="tree-site">{twin.title}</span> <AlarmBadge rollup={rollup.get('site')} />

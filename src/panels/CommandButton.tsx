@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { commandAllowedIn, resolveCommand, screenMode, type ResolvedCommand } from '../engine/commands';
 import { currentSession } from '../app/session';
 import { useApp } from '../store/app';
@@ -19,6 +20,7 @@ export function allowedHere(command: ResolvedCommand): boolean {
  * without inputs, sends at once), and the state of the last request sent from here.
  */
 export function CommandButton({ command }: { command: ResolvedCommand }) {
+  const { t } = useTranslation('commands');
   const [open, setOpen] = useState(false);
   const [lastRequest, setLastRequest] = useState<string | null>(null);
   const last = useCommands((s) => (lastRequest ? s.byId[lastRequest] : undefined));
@@ -40,7 +42,7 @@ export function CommandButton({ command }: { command: ResolvedCommand }) {
       </button>
       {last && (
         <span className="command-last" role="status" data-testid={`command-last-${command.id}`} data-state={last.state}>
-          {commandStateText(last)}
+          {commandStateText(last, t)}
         </span>
       )}
       {open && (
@@ -58,23 +60,25 @@ export function CommandButton({ command }: { command: ResolvedCommand }) {
 
 /** An alarm's suggested command: a button on screens that may command, its name otherwise. */
 export function SuggestedCommand({ id }: { id: string }) {
+  const { t } = useTranslation('commands');
   const twin = useApp((s) => (s.load.state === 'ready' ? s.load.twin : null));
   const command = twin ? resolveCommand(twin, id) : null;
   if (!command) return null;
   return (
     <p className="suggested-command">
-      Suggested command: {allowedHere(command) ? <CommandButton command={command} /> : command.label}
+      {t('suggested')} {allowedHere(command) ? <CommandButton command={command} /> : command.label}
     </p>
   );
 }
 
 /** The commands a part offers, for its inspector. */
 export function CommandList({ commands }: { commands: ResolvedCommand[] }) {
+  const { t } = useTranslation('commands');
   const allowed = commands.filter(allowedHere);
   if (allowed.length === 0) return null;
   return (
     <>
-      <h3>Commands</h3>
+      <h3>{t('title')}</h3>
       <ul className="commands" data-testid="inspector-commands">
         {allowed.map((c) => (
           <li key={c.id}>

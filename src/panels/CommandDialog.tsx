@@ -1,4 +1,5 @@
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import {
   buildMessage,
   checkParams,
@@ -31,6 +32,7 @@ export function CommandDialog({
   command: ResolvedCommand;
   onClose(requestId: string | null): void;
 }) {
+  const { t } = useTranslation('commands');
   const ref = useRef<HTMLDialogElement>(null);
   const [requestId] = useState(newRequestId);
   const [inputs, setInputs] = useState<Record<string, string | boolean>>(() =>
@@ -68,7 +70,7 @@ export function CommandDialog({
     if (!session?.running) {
       refuseLocally(
         { requestId, commandId: command.id, label: command.label, ...message, sentAt: Date.now() },
-        'not sent: the dashboard is not connected to its engine (reload the page)',
+        t('notConnected'),
       );
       return;
     }
@@ -146,27 +148,27 @@ export function CommandDialog({
           );
         })}
         <dl className="command-preview">
-          <dt>Topic</dt>
+          <dt>{t('topic')}</dt>
           <dd>
-            <code data-testid="command-topic">{message.topic}</code> (QoS {command.def.qos})
+            <code data-testid="command-topic">{message.topic}</code> {t('qos', { qos: command.def.qos })}
           </dd>
-          <dt>Payload</dt>
+          <dt>{t('payload')}</dt>
           <dd>
-            <code data-testid="command-payload">{checked.ok ? message.payload : '(fix the inputs first)'}</code>
+            <code data-testid="command-payload">{checked.ok ? message.payload : t('fixInputs')}</code>
           </dd>
         </dl>
         {status && (
           <p className="command-status" role="status" data-testid="command-status" data-state={status.state}>
-            {commandStateText(status)}
+            {commandStateText(status, t)}
           </p>
         )}
         <div className="command-actions">
           {/* Stays in place once sent (disabled), so the second click of a double click lands on it. */}
           <button type="submit" disabled={sent || !checked.ok}>
-            Send
+            {t('send')}
           </button>
           <button type="button" ref={cancelRef} onClick={close}>
-            {sent ? 'Close' : 'Cancel'}
+            {sent ? t('close') : t('cancel')}
           </button>
         </div>
       </form>

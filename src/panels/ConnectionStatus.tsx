@@ -1,3 +1,4 @@
+import { useTranslation } from 'react-i18next';
 import { useApp } from '../store/app';
 import { useTick } from '../app/useTick';
 import { connectionText } from './connectionText';
@@ -9,10 +10,11 @@ import { connectionText } from './connectionText';
  * announces state changes, not every tick.
  */
 export function ConnectionStatus() {
+  const { t } = useTranslation('operator');
   const status = useApp((s) => s.connection);
   const lastMessageAt = useApp((s) => s.stats?.lastMessageAt ?? null);
   useTick(1000);
-  const text = connectionText(status, lastMessageAt, Date.now());
+  const text = connectionText(status, lastMessageAt, Date.now(), t);
   const detail = [status?.url ?? '', text.lastMessage, text.reason].filter(Boolean).join(' · ');
   return (
     <div className={`connection ${text.state}`} data-testid="connection" data-state={text.state}>

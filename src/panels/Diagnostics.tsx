@@ -1,8 +1,9 @@
 import { useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { useApp } from '../store/app';
 import { telemetry } from '../store/telemetry';
 import { useTick } from '../app/useTick';
-import { formatAge } from '../lib/format';
+import { formatAge, formatCount, formatNumber } from '../lib/format';
 import { formatBytes, signalRates } from './diagnosticsRates';
 import { connectionText } from './connectionText';
 
@@ -15,6 +16,7 @@ const MAX_SIGNAL_ROWS = 200;
  * from counters, never per message; the per-signal table is built only while the panel is open.
  */
 export function Diagnostics() {
+  const { t } = useTranslation('operator');
   const stats = useApp((s) => s.stats);
   const connection = useApp((s) => s.connection);
   const rate = useApp((s) => s.messageRate);
@@ -26,7 +28,7 @@ export function Diagnostics() {
   const now = Date.now();
   const rejected = Object.entries(stats.rejected).filter(([, n]) => (n ?? 0) > 0);
   const totalRejected = rejected.reduce((n, [, k]) => n + (k ?? 0), 0);
-  const protocol = connection ? connectionText(connection, null, now).protocol : null;
+  const protocol = connection ? connectionText(connection, null, now, t).protocol : null;
 
   const count = telemetry.signals.length;
   const prev = previous.current;
@@ -46,25 +48,28 @@ export function Diagnostics() {
       onToggle={(e) => setOpen((e.currentTarget as HTMLDetailsElement).open)}
     >
       <summary>
-        Diagnostics · <span data-testid="diag-messages">{stats.messages.toLocaleString('en')}</span> messages ·{' '}
-        {Math.round(rate)}/s · {formatBytes(byteRate)}/s
+        {t('diagnostics.title')} ·{' '}
+        <span data-testid="diag-messages" data-count={stats.messages}>
+          {formatCount(stats.messages)}
+        </span>{' '}
+        {t('diagnostics.messages')} · {Math.round(rate)}/s · {formatBytes(byteRate)}/s
         {totalRejected > 0 && (
           <>
             {' · '}
-            <span data-testid="diag-rejected">{totalRejected}</span> rejected
+            <span data-testid="diag-rejected">{totalRejected}</span> {t('diagnostics.rejected')}
           </>
         )}
       </summary>
       {connection && (
         <p data-testid="diag-connection">
-          Broker <code>{connection.url}</code>
+          {t('diagnostics.broker')} <code>{connection.url}</code>
           {protocol && ` · ${protocol}`}
         </p>
       )}
-      {stats.droppedSamples !== undefined && <p>{stats.droppedSamples} samples dropped (nobody took batches)</p>}
-      <h3>Rejected</h3>
+      {stats.droppedSamples !== undefined && <p>{t('diagnostics.dropped', { count: stats.droppedSamples })}</p>}
+      <h3>{t('diagnostics.rejectedTitle')}</h3>
       {rejected.length === 0 ? (
-        <p>none</p>
+        <p>{t('diagnostics.none')}</p>
       ) : (
         <ul>
           {rejected.map(([reason, n]) => (
@@ -75,7 +80,7 @@ export function Diagnostics() {
         </ul>
       )}
       {stats.lastRejects.length > 0 && (
-        <ol className="rejects" aria-label="Last rejected payloads">
+        <ol className="rejects" aria-label={t('diagnostics.lastRejects')}>
           {stats.lastRejects.map((r, i) => (
             <li key={i}>
               <code>{r.topic}</code> {r.reason}
@@ -84,22 +89,22 @@ export function Diagnostics() {
           ))}
         </ol>
       )}
-      <h3>Signals ({count})</h3>
+      <h3>{t('diagnostics.signals', { count })}</h3>
       {open && (
         <table className="signal-rates">
           <thead>
             <tr>
-              <th scope="col">Signal</th>
-              <th scope="col">Rate</th>
-              <th scope="col">Samples</th>
-              <th scope="col">Last update</th>
+              <th scope="col">{t('diagnostics.signal')}</th>
+              <th scope="col">{t('diagnostics.rate')}</th>
+              <th scope="col">{t('diagnostics.samples')}</th>
+              <th scope="col">{t('diagnostics.lastUpdate')}</th>
             </tr>
           </thead>
           <tbody>
             {rows.map(({ info, rate: r }) => (
               <tr key={info.id} data-testid={`diag-signal-${info.id}`} data-count={telemetry.counts[info.index]}>
                 <th scope="row">{info.id}</th>
-                <td>{r.toFixed(1)}/s</td>
+                <td>{formatNumber(r, 1)}/s</td>
                 <td>{telemetry.counts[info.index]}</td>
                 <td>{formatAge(now - telemetry.times[info.index])}</td>
               </tr>
@@ -107,7 +112,7 @@ export function Diagnostics() {
           </tbody>
         </table>
       )}
-      {open && count > MAX_SIGNAL_ROWS && <p>and {count - MAX_SIGNAL_ROWS} quieter signals</p>}
+      {open && count > MAX_SIGNAL_ROWS && <p>{t('diagnostics.quieter', { count: count - MAX_SIGNAL_ROWS })}</p>}
     </details>
   );
 }

@@ -1,4 +1,6 @@
 import { useMemo } from 'react';
+import { useTranslation } from 'react-i18next';
+import { alarmStateText, priorityText } from './alarmView';
 import type { Twin } from '../twin/schema';
 import { useApp, requestFocus } from '../store/app';
 import { telemetry } from '../store/telemetry';
@@ -20,6 +22,7 @@ const SPARK_WINDOW_MS = 5 * 60_000;
 
 /** The selected part: its signals with value, unit, age and a mini trend, and its alarms. Twice a second. */
 export function Inspector({ twin }: { twin: Twin }) {
+  const { t } = useTranslation('inspector');
   useTick(500);
   const selected = useApp((s) => s.selected);
   const alarms = useApp((s) => s.alarms);
@@ -35,23 +38,23 @@ export function Inspector({ twin }: { twin: Twin }) {
   );
   if (!selected || !content) {
     return (
-      <section className="panel inspector" aria-label="Inspector" data-testid="inspector">
-        <h2>Inspector</h2>
-        <p className="empty">Click a part, or use the asset tree, to inspect it.</p>
+      <section className="panel inspector" aria-label={t('title')} data-testid="inspector">
+        <h2>{t('title')}</h2>
+        <p className="empty">{t('empty')}</p>
       </section>
     );
   }
   const now = Date.now();
   return (
-    <section className="panel inspector" aria-label="Inspector" data-testid="inspector" data-selected={selected}>
+    <section className="panel inspector" aria-label={t('title')} data-testid="inspector" data-selected={selected}>
       <h2>
         {selected.split('/').slice(1).join('/') || selected}{' '}
-        <button type="button" onClick={() => requestFocus(selected)} title="Fly the camera to this part (F)">
-          Focus
+        <button type="button" onClick={() => requestFocus(selected)} title={t('focusTitle')}>
+          {t('focus')}
         </button>
       </h2>
       {content.signals.length === 0 ? (
-        <p className="empty">No signals are bound to this part.</p>
+        <p className="empty">{t('noSignals')}</p>
       ) : (
         <table>
           <tbody>
@@ -66,7 +69,7 @@ export function Inspector({ twin }: { twin: Twin }) {
                       viewBox={`0 0 ${SPARK_WIDTH} ${SPARK_HEIGHT}`}
                       preserveAspectRatio="none"
                       role="img"
-                      aria-label={`${meta.label}, last 5 minutes`}
+                      aria-label={t('sparkline', { label: meta.label })}
                       data-testid={`sparkline-${id}`}
                     >
                       <polyline
@@ -88,14 +91,14 @@ export function Inspector({ twin }: { twin: Twin }) {
         </table>
       )}
       <CommandList commands={commands} />
-      <h3>Alarms</h3>
+      <h3>{t('alarms')}</h3>
       {content.alarms.length === 0 ? (
-        <p className="empty">No alarms on this part.</p>
+        <p className="empty">{t('noAlarms')}</p>
       ) : (
         <ul>
           {content.alarms.map((a) => (
             <li key={a.id} data-alarm-id={a.id} data-state={a.state}>
-              <strong>{a.priority}</strong> · {a.message} · {a.state}
+              <strong>{priorityText(a.priority, t)}</strong> · {a.message} · {alarmStateText(a.state, t)}
             </li>
           ))}
         </ul>

@@ -1,4 +1,5 @@
 import { useId, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { Credentials } from '../engine/protocol';
 
 /**
@@ -18,6 +19,7 @@ export function LoginPrompt({
   error?: string | null;
   onSubmit(credentials: Credentials): void;
 }) {
+  const { t } = useTranslation('operator');
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const id = useId();
@@ -29,14 +31,14 @@ export function LoginPrompt({
   return (
     <main className="login">
       <form className="login-form" onSubmit={submit} aria-labelledby={`${id}-title`} data-testid="login">
-        <h1 id={`${id}-title`}>Sign in to {title}</h1>
-        <p className="login-broker">Broker: {brokerUrl}</p>
+        <h1 id={`${id}-title`}>{t('login.title', { title })}</h1>
+        <p className="login-broker">{t('login.broker', { url: brokerUrl })}</p>
         {error && (
           <p className="login-error" role="alert">
             {error}
           </p>
         )}
-        <label htmlFor={`${id}-user`}>Username</label>
+        <label htmlFor={`${id}-user`}>{t('login.username')}</label>
         <input
           id={`${id}-user`}
           name="username"
@@ -46,7 +48,7 @@ export function LoginPrompt({
           value={username}
           onChange={(e) => setUsername(e.target.value)}
         />
-        <label htmlFor={`${id}-password`}>Password</label>
+        <label htmlFor={`${id}-password`}>{t('login.password')}</label>
         <input
           id={`${id}-password`}
           name="password"
@@ -55,7 +57,7 @@ export function LoginPrompt({
           value={password}
           onChange={(e) => setPassword(e.target.value)}
         />
-        <button type="submit">Connect</button>
+        <button type="submit">{t('login.connect')}</button>
       </form>
     </main>
   );

@@ -1,4 +1,6 @@
 import type { ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import { conditionText, reasonText } from './readingWords';
 import type { Twin } from '../twin/schema';
 import { telemetry } from '../store/telemetry';
 import { signalMeta } from '../twin/signalMeta';
@@ -23,6 +25,7 @@ export function ReadingRow({
   /** Extra cells after the age (the inspector's sparkline). */
   children?: ReactNode;
 }) {
+  const { t } = useTranslation('inspector');
   const meta = signalMeta(twin, id);
   const r = telemetry.reading(telemetry.indexOf(id), now, meta.unit);
   const flagged = r.state !== 'live' && r.state !== 'none';
@@ -40,9 +43,11 @@ export function ReadingRow({
       <td className="age" data-testid={`${testId}-age`}>
         {flagged ? (
           <>
-            <strong className="condition">{r.state}</strong> · {r.age}
-            <span className="reason">{r.reason}</span>
+            <strong className="condition">{conditionText(r.state, t)}</strong> · {r.age}
+            <span className="reason">{reasonText(r.reason, t)}</span>
           </>
+        ) : r.state === 'none' ? (
+          reasonText(r.age, t)
         ) : (
           r.age
         )}

@@ -1,19 +1,23 @@
 /** A command request's state in words, as the dialog and the button's status line show it. */
+import type { TFunction } from 'i18next';
 import type { CommandStatus } from '../engine/commands';
 
-export function commandStateText(s: Pick<CommandStatus, 'state' | 'reason' | 'reasonCode'>): string {
+export function commandStateText(s: Pick<CommandStatus, 'state' | 'reason' | 'reasonCode'>, t: TFunction): string {
   switch (s.state) {
     case 'pending':
-      return 'Pending: sent, waiting for the answer';
+      return t('commands:state.pending');
     case 'confirmed':
-      return 'Confirmed';
+      return t('commands:state.confirmed');
     case 'rejected':
-      return `Rejected by the device: ${s.reason ?? 'no reason given'}`;
+      return t('commands:state.rejected', { reason: s.reason ?? t('commands:state.rejectedNoReason') });
     case 'refused': {
-      const code = s.reasonCode !== undefined ? ` [reason code 0x${s.reasonCode.toString(16).padStart(2, '0')}]` : '';
-      return `Refused: ${s.reason ?? 'not sent'}${code}`;
+      const code =
+        s.reasonCode !== undefined
+          ? t('commands:state.reasonCode', { code: s.reasonCode.toString(16).padStart(2, '0') })
+          : '';
+      return t('commands:state.refused', { reason: s.reason ?? t('commands:state.refusedNoReason'), code });
     }
     case 'timed-out':
-      return `Timed out: ${s.reason ?? 'no answer in time'}`;
+      return t('commands:state.timed-out', { reason: s.reason ?? t('commands:state.timedOutNoReason') });
   }
 }

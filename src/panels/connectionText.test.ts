@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { connectionText } from './connectionText';
+import { testT } from '../i18n/testing';
 
 const url = 'ws://broker:9001';
 
@@ -42,5 +43,16 @@ describe('connectionText', () => {
     expect(
       connectionText({ state: 'offline', url, reason: 'Connection refused: Bad username or password' }, null, 0),
     ).toMatchObject({ label: 'Offline', reason: 'Connection refused: Bad username or password', countdown: null });
+  });
+  it('says it in German, with the age in German', () => {
+    const de = testT('de');
+    const status = { state: 'reconnecting' as const, url, attempt: 3, reason: 'connection lost', nextRetryAt: 14_000 };
+    expect(connectionText(status, 7000, 10_000, de)).toMatchObject({
+      label: 'Neuer Verbindungsversuch (3. Versuch)',
+      countdown: 'nächster Versuch in 4 s',
+      reason: 'connection lost',
+    });
+    expect(connectionText({ state: 'online', url, since: 0, resumed: false }, null, 0, de).label).toBe('Online');
+    expect(connectionText(null, null, 0, de).label).toBe('Verbinde…');
   });
 });

@@ -1,6 +1,11 @@
-/** What the connection indicator says, as plain text: pure, so each state's wording is tested. */
+/**
+ * What the connection indicator says, as plain text: pure, so each state's wording is tested. `t` is
+ * the UI's translation; English by default (`twin watch` in Node).
+ */
 import type { ConnectionStatus } from '../engine/protocol';
+import type { TFunction } from 'i18next';
 import { formatAge } from '../lib/format';
+import { englishT } from '../i18n/english';
 
 export interface ConnectionText {
   state: ConnectionStatus['state'];
@@ -16,40 +21,39 @@ export interface ConnectionText {
   protocol: string | null;
 }
 
-/** What the connection says when the broker refused MQTT 5 and it fell back to 3.1.1. */
-export const MQTT_FALLBACK_TEXT =
-  'MQTT 3.1.1: the broker refused MQTT 5 (set "mqtt": "3.1.1" in the twin\'s connection to skip that try)';
-
 export function connectionText(
   status: ConnectionStatus | null,
   lastMessageAt: number | null,
   now: number,
+  t: TFunction = englishT,
 ): ConnectionText {
-  const lastMessage = lastMessageAt !== null ? `last message ${formatAge(now - lastMessageAt)}` : null;
+  const lastMessage =
+    lastMessageAt !== null ? t('operator:connection.lastMessage', { age: formatAge(now - lastMessageAt) }) : null;
   const none = { countdown: null, reason: null, lastMessage, protocol: null };
-  if (status === null) return { ...none, state: 'connecting', label: 'Connecting…' };
+  const connecting = t('operator:connection.connecting');
+  if (status === null) return { ...none, state: 'connecting', label: connecting };
   switch (status.state) {
     case 'connecting':
-      return { ...none, state: status.state, label: 'Connecting…' };
+      return { ...none, state: status.state, label: connecting };
     case 'online':
       return {
         ...none,
         state: status.state,
-        label: 'Online',
-        protocol: status.mqttFallback ? MQTT_FALLBACK_TEXT : null,
+        label: t('operator:connection.online'),
+        protocol: status.mqttFallback ? t('operator:connection.mqttFallback') : null,
       };
     case 'reconnecting': {
       const seconds = Math.max(0, Math.ceil((status.nextRetryAt - now) / 1000));
       return {
         state: status.state,
-        label: `Reconnecting (attempt ${status.attempt})`,
-        countdown: seconds > 0 ? `next try in ${seconds} s` : 'trying now',
+        label: t('operator:connection.reconnecting', { attempt: status.attempt }),
+        countdown: seconds > 0 ? t('operator:connection.nextTry', { seconds }) : t('operator:connection.tryingNow'),
         reason: status.reason,
         lastMessage,
         protocol: null,
       };
     }
     case 'offline':
-      return { ...none, state: status.state, label: 'Offline', reason: status.reason };
+      return { ...none, state: status.state, label: t('operator:connection.offline'), reason: status.reason };
   }
 }

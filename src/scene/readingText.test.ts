@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ENGLISH_WORDS, setDisplayLocale } from '../lib/locale';
 import { TelemetryStore, QUALITY_DEAD, QUALITY_SUSPECT } from '../store/telemetry';
 import { KIND_BOOLEAN } from '../engine/protocol';
 import { twinSchema } from '../twin/schema';
@@ -72,5 +73,16 @@ describe('hoverReadingText', () => {
 
   it('only names a part whose signal has no value yet', () => {
     expect(hoverReadingText(twin, 'station/Pump1', new TelemetryStore(10), 2000)).toBe('Pump1');
+  });
+});
+
+describe('scene text in the UI language', () => {
+  afterEach(() => setDisplayLocale(undefined));
+
+  it('writes the label and tooltip condition in German once the UI is German', () => {
+    setDisplayLocale('de', { ...ENGLISH_WORDS, condition: (s) => (s === 'dead' ? 'tot' : s) });
+    const s = store();
+    s.setQuality(0, QUALITY_DEAD, true);
+    expect(labelText(s, 0, 'State', '', 2000)).toBe('State: RUNNING (tot)');
   });
 });

@@ -6,11 +6,13 @@ import type { Twin } from '../twin/schema';
 import type { TelemetryStore } from '../store/telemetry';
 import { signalMeta } from '../twin/signalMeta';
 import { hoverText } from './inspectorModel';
+import { formatWords } from '../lib/locale';
 
 /** A label's text: "Temp: 64.3 °C", "State: RUNNING", "Temp: 64.3 °C (dead)". */
 export function labelText(store: TelemetryStore, index: number, prefix: string, unit: string, now: number): string {
   const r = store.reading(index, now, unit);
-  return `${prefix}: ${r.value}${r.state === 'live' || r.state === 'none' ? '' : ` (${r.state})`}`;
+  // The condition word in the UI language (src/lib/locale.ts), set when the language changes.
+  return `${prefix}: ${r.value}${r.state === 'live' || r.state === 'none' ? '' : ` (${formatWords().condition(r.state)})`}`;
 }
 
 /** The hover tooltip: the part's name and its first signal's reading, with the word and why when not live. */
@@ -24,5 +26,7 @@ export function hoverReadingText(twin: Twin, path: string, store: TelemetryStore
   if (first === undefined) return name;
   const r = store.reading(store.indexOf(first), now, signalMeta(twin, first).unit);
   if (r.state === 'none') return name;
-  return `${name} · ${r.value}${r.state === 'live' ? '' : ` (${r.state}: ${r.reason})`}`;
+  if (r.state === 'live') return `${name} · ${r.value}`;
+  const words = formatWords();
+  return `${name} · ${r.value} (${words.condition(r.state)}: ${words.reason(r.reason)})`;
 }
