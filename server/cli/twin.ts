@@ -11,6 +11,8 @@ import { schemaCommand } from './schema';
 import { backtestCommand } from './backtest';
 import { watchCommand } from './watch';
 import { fromSparkplugCommand } from './from-sparkplug';
+import { fromWotCommand } from './from-wot';
+import { fromDtdlCommand } from './from-dtdl';
 import { serveCommand } from './serve';
 
 export const commands: readonly CliCommand[] = [
@@ -19,6 +21,8 @@ export const commands: readonly CliCommand[] = [
   watchCommand,
   backtestCommand,
   fromSparkplugCommand,
+  fromWotCommand,
+  fromDtdlCommand,
   serveCommand,
 ];
 
