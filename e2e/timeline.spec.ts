@@ -103,7 +103,9 @@ test('the keyboard scrubs; playing at 60x advances the cursor', async ({ page })
   await expect(temp(page)).toContainText('70');
 });
 
-test('an alarm mark on the timeline seeks to its raise and selects its part', async ({ page }) => {
+test('an alarm mark on the timeline, or Show in the audit log, seeks to its raise and selects its part', async ({
+  page,
+}) => {
   await openTwin(page, TWIN);
   await publishIncident(page);
   const mark = page.getByTestId('timeline-mark').and(page.locator('[data-alarm-id="tl.hot"]')).last();
@@ -115,6 +117,15 @@ test('an alarm mark on the timeline seeks to its raise and selects its part', as
   const listed = page.getByTestId('alarm-list').locator('[data-alarm-id="tl.hot"]');
   await expect(listed).toHaveAttribute('data-state', 'active');
   await expect(page.getByTestId('inspector')).toContainText('Tank');
+
+  // The same from the audit log: "Show" on the raise entry.
+  await page.getByTestId('timeline-live').click();
+  await expect(banner(page)).toHaveCount(0);
+  const audit = page.getByTestId('alarm-audit');
+  await audit.locator('summary').click();
+  await audit.getByRole('row').filter({ hasText: 'raise' }).getByTestId('audit-show').first().click();
+  await expect(banner(page)).toBeVisible();
+  expect(await bannerAt(page)).toBe(raisedAt);
 });
 
 test('an exported span plays again in a page with no broker', async ({ page, browser }) => {

@@ -169,6 +169,13 @@ export function startTimeTravel(twin: Twin, fetchImpl: FetchLike = (u, i) => fet
   };
 }
 
+/** "Show" on an audit entry: as `showAlarmMoment`, for the twin loaded now. */
+export function showAuditMoment(alarmId: string, t: number): void {
+  const load = useApp.getState().load;
+  if (load.state === 'ready') showAlarmMoment(load.twin, alarmId, t);
+  else useTimeCursor.getState().seek(t);
+}
+
 /** "Show" on an audit entry or an alarm mark: the cursor goes to that moment and the alarm's part is selected. */
 export function showAlarmMoment(twin: Twin, alarmId: string, t: number): void {
   useTimeCursor.getState().seek(t);

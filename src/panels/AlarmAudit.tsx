@@ -2,6 +2,7 @@ import { useTranslation } from 'react-i18next';
 import { useAlarms } from '../store/alarms';
 import { auditToCsv } from '../lib/alarmAudit';
 import { dateTime } from '../lib/clock';
+import { showAuditMoment } from '../app/replay';
 
 const SHOWN = 50;
 
@@ -12,6 +13,7 @@ const SHOWN = 50;
  */
 export function AlarmAudit() {
   const { t } = useTranslation('alarms');
+  const { t: tl } = useTranslation('timeline');
   const audit = useAlarms((s) => s.audit);
   const shared = useAlarms((s) => s.mode.kind === 'shared');
   const twinId = useAlarms((s) => s.twinId);
@@ -41,6 +43,7 @@ export function AlarmAudit() {
             <th scope="col">{t('audit.event')}</th>
             <th scope="col">{t('audit.operator')}</th>
             <th scope="col">{t('audit.comment')}</th>
+            <th scope="col">{tl('show')}</th>
           </tr>
         </thead>
         <tbody>
@@ -53,6 +56,16 @@ export function AlarmAudit() {
               <td>{e.event}</td>
               <td>{e.operator ?? ''}</td>
               <td>{e.comment ?? ''}</td>
+              <td>
+                <button
+                  type="button"
+                  title={tl('showTitle')}
+                  data-testid="audit-show"
+                  onClick={() => showAuditMoment(e.alarmId, e.t)}
+                >
+                  {tl('show')}
+                </button>
+              </td>
             </tr>
           ))}
         </tbody>
