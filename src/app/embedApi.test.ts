@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { AlarmSnapshot } from '../engine/protocol';
-import { alarmEvents, embedSettings, parseEmbedMessage, readyEvent, type EmbedContext } from './embedApi';
+import {
+  alarmEvents,
+  embedSettings,
+  parseEmbedMessage,
+  readyEvent,
+  timeChangedEvent,
+  type EmbedContext,
+} from './embedApi';
 import type { Twin } from '../twin/schema';
 
 const ctx: EmbedContext = { viewIds: ['west', 'east'], hostMayAcknowledge: true, readOnly: false };
@@ -114,5 +121,55 @@ describe('embedSettings and readyEvent', () => {
       hostMayAcknowledge: true,
       readOnly: true,
     });
+  });
+});
+
+describe('set-time-range and live', () => {
+  const range = (extra: Record<string, unknown>) =>
+    parseEmbedMessage({ type: 'twinview:set-time-range', ...extra }, ctx);
+
+  it('accepts a range in ms, with an optional moment within it', () => {
+    expect(range({ from: 1000, to: 2000 })).toEqual({
+      kind: 'command',
+      command: { type: 'twinview:set-time-range', from: 1000, to: 2000 },
+    });
+    expect(range({ from: 1000, to: 2000, at: 1500 })).toMatchObject({ command: { at: 1500 } });
+    expect(parseEmbedMessage({ type: 'twinview:live' }, ctx)).toEqual({
+      kind: 'command',
+      command: { type: 'twinview:live' },
+    });
+  });
+
+  it('refuses what is not a usable range, saying why', () => {
+    expect(range({ from: '1000', to: 2000 })).toMatchObject({
+      kind: 'invalid',
+      reason: expect.stringMatching(/ms since the epoch/),
+    });
+    expect(range({ from: Number.NaN, to: 2000 }).kind).toBe('invalid');
+    expect(range({ from: 2000, to: 2000 })).toMatchObject({ reason: 'from must be before to' });
+    expect(range({ from: 0, to: 32 * 86_400_000 })).toMatchObject({
+      reason: expect.stringMatching(/longer than 31 days/),
+    });
+    expect(range({ from: 1000, to: 2000, at: 3000 })).toMatchObject({ reason: 'at must be a time within the range' });
+    expect(range({ from: 1000, to: 2000, zoom: 2 })).toMatchObject({ reason: 'unexpected field' });
+    expect(parseEmbedMessage({ type: 'twinview:live', now: true }, ctx).kind).toBe('invalid');
+  });
+});
+
+describe('time-changed events', () => {
+  const live = { mode: 'live' as const, at: 1000, range: null, playing: false };
+  it('tells the host when the cursor leaves live, moves, plays or returns; not for the live clock', () => {
+    expect(timeChangedEvent(live, { ...live, at: 2000 }, 5000)).toBeNull();
+    const replay = { mode: 'replay' as const, at: 500, range: { from: 100, to: 900 }, playing: false };
+    expect(timeChangedEvent(live, replay, 0)).toEqual({ type: 'twinview:time-changed', ...replay });
+    expect(timeChangedEvent(replay, { ...replay, at: 600 }, 0)).toMatchObject({ at: 600 });
+    expect(timeChangedEvent(replay, live, 0)).toMatchObject({ mode: 'live', range: null });
+  });
+
+  it('reports playback at most once a second', () => {
+    const playing = { mode: 'replay' as const, at: 500, range: null, playing: true };
+    expect(timeChangedEvent(playing, { ...playing, at: 750 }, 250)).toBeNull();
+    expect(timeChangedEvent(playing, { ...playing, at: 1500 }, 1000)).toMatchObject({ at: 1500 });
+    expect(timeChangedEvent(playing, { ...playing, playing: false }, 10)).toMatchObject({ playing: false });
   });
 });

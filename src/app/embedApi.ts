@@ -21,7 +21,11 @@ export type EmbedCommand =
   | { type: 'twinview:select'; path: string | null }
   | { type: 'twinview:set-view'; view: string }
   | { type: 'twinview:set-theme'; theme: Theme }
-  | { type: 'twinview:acknowledge'; alarmId: string; comment?: string };
+  | { type: 'twinview:acknowledge'; alarmId: string; comment?: string }
+  /** Shows a past time range: the data views span it and the page replays moment `at` (default `to`). */
+  | { type: 'twinview:set-time-range'; from: number; to: number; at?: number }
+  /** Back to live data. */
+  | { type: 'twinview:live' };
 
 // ---- dashboard → host -------------------------------------------------------------------------
 
@@ -46,6 +50,18 @@ export type EmbedEvent =
   | { type: 'twinview:selection-changed'; path: string | null }
   | { type: 'twinview:alarm-raised' | 'twinview:alarm-acknowledged' | 'twinview:alarm-cleared'; alarm: EmbedAlarm }
   | { type: 'twinview:connection-changed'; state: ConnectionStatus['state'] | 'none' }
+  /**
+   * The time cursor moved: live or replay, the moment shown (ms since the epoch), the range set (or
+   * null) and whether it plays. Sent on every change of mode, range or playing, and of the moment
+   * while replaying (at most once a second during playback); not for the clock ticking while live.
+   */
+  | {
+      type: 'twinview:time-changed';
+      mode: 'live' | 'replay';
+      at: number;
+      range: { from: number; to: number } | null;
+      playing: boolean;
+    }
   /** The answer to a command from an allowed origin that was refused; `command` echoes its type. */
   | { type: 'twinview:error'; command: string; reason: string };
 
@@ -61,6 +77,11 @@ export type ParsedMessage =
   | { kind: 'invalid'; command: string; reason: string }
   /** Not an API message (another protocol, such as the credentials): left to its own listener. */
   | { kind: 'other' };
+
+/** The longest time range a host may set (the historian keeps about this much by default). */
+export const MAX_TIME_RANGE_MS = 31 * 24 * 3_600_000;
+
+const isTime = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 0;
 
 /** Longest string field accepted; a path or id is short, anything longer is a mistake or an attack. */
 const MAX_STRING = 500;
@@ -108,6 +129,21 @@ export function parseEmbedMessage(data: unknown, ctx: EmbedContext): ParsedMessa
       if (typeof msg.comment === 'string' && msg.comment !== '') command.comment = msg.comment;
       return { kind: 'command', command };
     }
+    case 'twinview:set-time-range': {
+      if (!allowedKeys('from', 'to', 'at')) return invalid('unexpected field');
+      if (!isTime(msg.from) || !isTime(msg.to)) return invalid('from and to must be times in ms since the epoch');
+      if (msg.from >= msg.to) return invalid('from must be before to');
+      if (msg.to - msg.from > MAX_TIME_RANGE_MS)
+        return invalid(`the range is longer than ${MAX_TIME_RANGE_MS / 86_400_000} days`);
+      if (msg.at !== undefined && (!isTime(msg.at) || msg.at < msg.from || msg.at > msg.to))
+        return invalid('at must be a time within the range');
+      const command: EmbedCommand = { type, from: msg.from, to: msg.to };
+      if (msg.at !== undefined) command.at = msg.at;
+      return { kind: 'command', command };
+    }
+    case 'twinview:live':
+      if (!allowedKeys()) return invalid('unexpected field');
+      return { kind: 'command', command: { type } };
     default:
       // The credentials message has its own listener (hostCredentials.ts); it is not an error here.
       return type === 'twinview:credentials' ? { kind: 'other' } : invalid('unknown message type');
@@ -124,6 +160,39 @@ export function readyEvent(twin: Twin, readOnly: boolean): EmbedEvent {
     assets: twin.assets.map((a) => ({ id: a.id, label: a.label ?? a.id })),
     hostMayAcknowledge: twin.embed?.hostMayAcknowledge ?? false,
     readOnly,
+  };
+}
+
+/** What the host hears of the time cursor. */
+export interface CursorView {
+  mode: 'live' | 'replay';
+  at: number;
+  range: { from: number; to: number } | null;
+  playing: boolean;
+}
+
+/** While playing, the moment is reported at most this often. */
+export const TIME_EVENT_EVERY_MS = 1000;
+
+/**
+ * The time-changed event for a cursor change, or null when the host need not hear it: the clock
+ * ticking while live, or playback moving on within TIME_EVENT_EVERY_MS of the last report.
+ */
+export function timeChangedEvent(prev: CursorView, next: CursorView, msSinceLastEvent: number): EmbedEvent | null {
+  const structural =
+    prev.mode !== next.mode ||
+    prev.playing !== next.playing ||
+    prev.range?.from !== next.range?.from ||
+    prev.range?.to !== next.range?.to;
+  const moved =
+    next.mode === 'replay' && prev.at !== next.at && (!next.playing || msSinceLastEvent >= TIME_EVENT_EVERY_MS);
+  if (!structural && !moved) return null;
+  return {
+    type: 'twinview:time-changed',
+    mode: next.mode,
+    at: next.at,
+    range: next.range ? { from: next.range.from, to: next.range.to } : null,
+    playing: next.playing,
   };
 }
 

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Twin } from '../twin/schema';
 import { useApp } from '../store/app';
+import { useTimeCursor } from '../store/timeCursor';
 import { startEmbedBridge, type EmbedCounters } from './embedBridge';
 
 const HOST = 'https://portal.example';
@@ -83,5 +84,38 @@ describe('embed bridge', () => {
       target: HOST,
     });
     expect(counts.at(-1)).toEqual({ ignored: 0, refused: 1 });
+  });
+});
+
+describe('embed bridge: time', () => {
+  it('applies a host’s time range to the cursor and tells it the cursor changed', () => {
+    const { win, posted, deliver } = fakeFramedWindow();
+    stop = startEmbedBridge(twin, { view: null, panels: [], readOnly: true }, [HOST], () => {}, win);
+    const from = Date.now() - 3_600_000;
+    deliver(HOST, { type: 'twinview:set-time-range', from, to: from + 600_000, at: from + 60_000 });
+    expect(useTimeCursor.getState()).toMatchObject({
+      mode: 'replay',
+      at: from + 60_000,
+      range: { from, to: from + 600_000 },
+    });
+    const events = posted.map((p) => p.data as { type: string; mode?: string; at?: number });
+    expect(events.filter((e) => e.type === 'twinview:time-changed').at(-1)).toMatchObject({
+      mode: 'replay',
+      at: from + 60_000,
+    });
+    deliver(HOST, { type: 'twinview:live' });
+    expect(useTimeCursor.getState()).toMatchObject({ mode: 'live', range: null });
+    expect(posted.at(-1)).toMatchObject({ target: HOST, data: { type: 'twinview:time-changed', mode: 'live' } });
+  });
+
+  it('answers a bad range with the reason and leaves the cursor alone', () => {
+    const { win, posted, deliver } = fakeFramedWindow();
+    stop = startEmbedBridge(twin, { view: null, panels: [], readOnly: true }, [HOST], () => {}, win);
+    deliver(HOST, { type: 'twinview:set-time-range', from: 5, to: 1 });
+    expect(useTimeCursor.getState().mode).toBe('live');
+    expect(posted.at(-1)).toMatchObject({
+      target: HOST,
+      data: { type: 'twinview:error', command: 'twinview:set-time-range', reason: 'from must be before to' },
+    });
   });
 });

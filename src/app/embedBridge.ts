@@ -11,10 +11,12 @@ import { requestFocus, useApp } from '../store/app';
 import { useAlarms } from '../store/alarms';
 import { useTheme } from '../scene/theme';
 import { currentSession } from './session';
+import { useTimeCursor } from '../store/timeCursor';
 import {
   alarmEvents,
   parseEmbedMessage,
   readyEvent,
+  timeChangedEvent,
   type EmbedCommand,
   type EmbedEvent,
   type EmbedSettings,
@@ -69,6 +71,16 @@ export function startEmbedBridge(
         session.acknowledge(command.alarmId, command.comment ?? 'acknowledged from the host page');
         return null;
       }
+      case 'twinview:set-time-range': {
+        // Validated already (numbers, order, span); the cursor keeps the moment within the range and not past now.
+        const cursor = useTimeCursor.getState();
+        cursor.setRange(command.from, command.to);
+        useTimeCursor.getState().seek(command.at ?? command.to);
+        return null;
+      }
+      case 'twinview:live':
+        useTimeCursor.getState().goLive();
+        return null;
     }
   };
 
@@ -115,9 +127,19 @@ export function startEmbedBridge(
     if (s.all !== prev.all) for (const e of alarmEvents(prev.all, s.all)) post(e);
   });
 
+  let lastTimeEvent = 0;
+  const stopTime = useTimeCursor.subscribe((s, prev) => {
+    const now = Date.now();
+    const event = timeChangedEvent(prev, s, now - lastTimeEvent);
+    if (!event) return;
+    lastTimeEvent = now;
+    post(event);
+  });
+
   return () => {
     win.removeEventListener('message', listener);
     stopApp();
     stopAlarms();
+    stopTime();
   };
 }
