@@ -17,11 +17,12 @@ twin.json. DTDL does not say where a device publishes, so the topics come from p
 
   --topic PATTERN          where telemetry and properties are read, e.g. 'plant/+site/{interface}/{name}'
   --command-topic PATTERN  where commands and property writes are published (default: the
-                           --topic pattern followed by "/set")
+                           --topic pattern followed by "/set", or by "/{name}" when it has no {name})
   --path P                 where the value sits in each message, e.g. '{name}' when one JSON message
                            carries every value as a field (default: the message is the value)
 
-Placeholders: {name} the content's name (required in --topic), {interface} the interface's name
+Placeholders: {name} the content's name (in --topic, or in --path when one message carries every
+value; always in --command-topic), {interface} the interface's name
 (the last part of its DTMI: "Thermostat"), {kind} "telemetry", "property" or "command". A "+name"
 level captures a device name, so one twin covers many devices: ids become "{name}.temperature",
 and in --command-topic the level is filled from it (write "+site" or "{site}").
@@ -58,7 +59,7 @@ export async function fromDtdl(args: string[], io: CliIo): Promise<number> {
   if (positionals.length !== 1) throw new UsageError('name one DTDL interface file');
   if (values.topic === undefined)
     throw new UsageError("give the topic convention, e.g. --topic 'plant/{interface}/{name}'");
-  const topicProblem = topicPatternProblem(values.topic, false);
+  const topicProblem = topicPatternProblem(values.topic, false, values.path?.includes('{name}'));
   if (topicProblem) throw new UsageError(`--topic "${values.topic}": ${topicProblem}`);
   const commandTopic = values['command-topic'];
   const commandProblem = commandTopic === undefined ? null : topicPatternProblem(commandTopic, true);

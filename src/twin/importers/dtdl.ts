@@ -27,7 +27,7 @@ import {
 export interface DtdlOptions {
   /** Where telemetry and properties are read: a topic pattern with {name}, {interface}, {kind}. */
   topic: string;
-  /** Where commands and property writes are published; default the topic pattern + "/set". */
+  /** Where commands and property writes are published; default the topic pattern + "/set" (+ "/{name}" when it has no {name}). */
   commandTopic?: string;
   /** A JSON path template inside each message ("{name}" for one message with every value); default the whole message. */
   path?: string;
@@ -68,12 +68,19 @@ const PLACEHOLDERS = new Set(['name', 'interface', 'kind']);
 const MAX_DEPTH = 3;
 const PATH_NAME = /^[^.[\]]+$/;
 
-/** Checks a topic pattern option: its placeholders and its wildcards. Null when fine, else why not. */
-export function topicPatternProblem(pattern: string, publish: boolean): string | null {
+/**
+ * Checks a topic pattern option: its placeholders and its wildcards. Null when fine, else why not.
+ * A read topic may leave {name} out when the value path names it (one message with every value).
+ */
+export function topicPatternProblem(pattern: string, publish: boolean, pathNamesIt = false): string | null {
   for (const m of pattern.matchAll(/\{([^}]*)\}/g)) {
     if (!PLACEHOLDERS.has(m[1])) return `unknown placeholder "{${m[1]}}" (use {name}, {interface}, {kind})`;
   }
-  if (!pattern.includes('{name}')) return 'the pattern needs {name}, or every content would share one topic';
+  if (!pattern.includes('{name}') && (publish || !pathNamesIt)) {
+    return publish
+      ? 'the pattern needs {name}, or every command would publish to one topic'
+      : 'the pattern needs {name} (or --path with {name}), or every value would read the same message';
+  }
   const parsed = parseTopicPattern(pattern.replace(/\{(\w+)\}/g, 'x'));
   if (!parsed.ok) return parsed.error;
   if (publish && pattern.split('/').some((l) => l === '+' || l === '#')) {
@@ -113,7 +120,9 @@ export function twinFromDtdl(doc: unknown, options: DtdlOptions): ImportResult {
     .filter((x): x is { item: Json; where: number[] } => isObject(x.item) && types(x.item).includes('Interface'));
   if (interfaces.length === 0) return { ok: false, error: 'not a DTDL Interface: no "@type": "Interface"', notes };
 
-  const commandTopic = options.commandTopic ?? `${options.topic}/set`;
+  // Default: "<topic>/set", or "<topic>/{name}" when the topic carries every value in one message.
+  const commandTopic =
+    options.commandTopic ?? `${options.topic}/${options.topic.includes('{name}') ? 'set' : '{name}'}`;
   const captures = (() => {
     const parsed = parseTopicPattern(options.topic.replace(/\{(\w+)\}/g, 'x'));
     return parsed.ok ? captureNames(parsed.levels) : [];
