@@ -19,7 +19,7 @@ import type {
   QualityChange,
   KindChange,
 } from './protocol';
-import { SAMPLE_STRIDE } from './protocol';
+import { KIND_BOOLEAN, KIND_NUMBER, KIND_TEXT, SAMPLE_STRIDE } from './protocol';
 import { TopicRouter, type ResolvedSignal } from './topicTrie';
 import {
   PayloadReader,
@@ -88,6 +88,9 @@ export class Engine {
   private readonly alarmBook: AlarmBook;
   /** Forecast rules, whose message carries the predicted time. */
   private readonly forecasts: CompiledRule[];
+  /** The twin's signal definitions, for decoded values that arrive by signal id (handleValue). */
+  private readonly defs: Twin['signals'];
+  private defPatterns: (RegExp | null)[] | null = null;
 
   // Concrete signals, by index.
   private readonly infos: SignalInfo[] = [];
@@ -122,6 +125,7 @@ export class Engine {
   /** Throws when the twin has a pattern, path or condition that does not parse (validated twins do not). */
   constructor(twin: Twin, options: EngineOptions = {}) {
     this.now = options.now ?? Date.now;
+    this.defs = twin.signals;
     this.router = new TopicRouter(twin.signals, { cacheSize: options.topicCacheSize });
     this.decoders = twin.signals.map((signal, i) => {
       try {
@@ -214,6 +218,52 @@ export class Engine {
         this.reject(result, topic, now);
       }
     }
+  }
+
+  /**
+   * A decoded value by signal id (a recording's value line, the historian's export): recorded and run
+   * through the rules as if its message had been decoded, stamped `sampleTime` (default now). The id
+   * may be concrete ("pump1.temp" for a "{pump}.temp" definition). Returns false, changing nothing,
+   * when no definition has this id or the signal limit is reached.
+   */
+  handleValue(id: string, value: number | string | boolean, sampleTime?: number): boolean {
+    const now = this.now();
+    const at = sampleTime ?? now;
+    let index = this.indexById.get(id);
+    if (index === undefined) {
+      const def = this.definitionOf(id);
+      if (def < 0 || this.infos.length >= this.maxSignals) return false;
+      const signal = this.defs[def];
+      index = this.addSignal({ id, def, signal, captures: {}, label: signal.label ?? id, unit: signal.unit ?? '' });
+    }
+    this.messages++;
+    this.lastMessageAt = now;
+    if (typeof value === 'string') {
+      if (this.kinds[index] !== KIND_TEXT) this.noteKind(index, KIND_TEXT);
+      this.recordText(index, value, at);
+      return true;
+    }
+    const kind = typeof value === 'boolean' ? KIND_BOOLEAN : KIND_NUMBER;
+    if (this.kinds[index] !== kind) this.noteKind(index, kind);
+    this.record(index, typeof value === 'boolean' ? (value ? 1 : 0) : value, now, at);
+    return true;
+  }
+
+  /** The definition a concrete signal id comes from: an exact id first, else a template ("{pump}.temp"). */
+  private definitionOf(id: string): number {
+    const exact = this.defs.findIndex((d) => d.id === id);
+    if (exact >= 0) return exact;
+    this.defPatterns ??= this.defs.map((d) =>
+      d.id.includes('{')
+        ? new RegExp(
+            `^${d.id
+              .split(/\{[^}]*\}/)
+              .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+              .join('.+?')}$`,
+          )
+        : null,
+    );
+    return this.defPatterns.findIndex((re) => re !== null && re.test(id));
   }
 
   /**

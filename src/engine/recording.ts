@@ -1,10 +1,13 @@
 /**
- * The recording format: JSON Lines, one MQTT message per line, in time order:
+ * The recording format: JSON Lines in time order, each line one of
  *
- *   {"t": 1732540000000, "topic": "plant/north/tank1/telemetry", "payload": "{\"level\":52.1}"}
+ *   {"t": 1732540000000, "topic": "plant/north/tank1/telemetry", "payload": "{\"level\":52.1}"}   a message
+ *   {"t": 1732540000000, "signal": "tank1.level", "value": 52.1}                                    a decoded value
  *
- * `t` is the arrival time in ms since the epoch, `payload` the message text as received. Blank lines
- * are skipped. It is what the backtest replays and what the history recorder exports.
+ * `t` is ms since the epoch. A message line is an MQTT message as received (`payload` its text); a value
+ * line is a signal's decoded value (a number, text, true/false, or null for a gap, which is skipped),
+ * what the historian exports (GET /api/history/v1/export) and what goes to the engine directly
+ * (Engine.handleValue), no decoder involved. Blank lines are skipped. It is what the backtest replays.
  */
 export interface RecordedMessage {
   t: number;
@@ -12,37 +15,60 @@ export interface RecordedMessage {
   payload: string;
 }
 
-export type ParsedRecording = { ok: true; messages: RecordedMessage[] } | { ok: false; line: number; error: string };
+export interface RecordedValue {
+  t: number;
+  signal: string;
+  value: number | string | boolean;
+}
+
+export type ParsedRecording =
+  { ok: true; messages: RecordedMessage[]; values: RecordedValue[] } | { ok: false; line: number; error: string };
 
 /** Parses a recording; the first bad line (1-based) is reported and nothing is half-returned. */
 export function parseRecording(text: string): ParsedRecording {
   const messages: RecordedMessage[] = [];
+  const values: RecordedValue[] = [];
   const lines = text.split('\n');
   let last = -Infinity;
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i].trim();
     if (line === '') continue;
+    const fail = (error: string): ParsedRecording => ({ ok: false, line: i + 1, error });
     let value: unknown;
     try {
       value = JSON.parse(line);
     } catch {
-      return { ok: false, line: i + 1, error: 'not a JSON object' };
+      return fail('not a JSON object');
     }
-    const m = value as Partial<RecordedMessage> | null;
-    if (typeof m !== 'object' || m === null || Array.isArray(m))
-      return { ok: false, line: i + 1, error: 'not a JSON object' };
-    if (typeof m.t !== 'number' || !Number.isFinite(m.t))
-      return { ok: false, line: i + 1, error: '"t" must be a number (ms)' };
-    if (typeof m.topic !== 'string' || m.topic === '') return { ok: false, line: i + 1, error: '"topic" must be text' };
-    if (typeof m.payload !== 'string') return { ok: false, line: i + 1, error: '"payload" must be text' };
-    if (m.t < last) return { ok: false, line: i + 1, error: '"t" goes back in time' };
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return fail('not a JSON object');
+    const m = value as Record<string, unknown>;
+    if (typeof m.t !== 'number' || !Number.isFinite(m.t)) return fail('"t" must be a number (ms)');
+    if (m.t < last) return fail('"t" goes back in time');
+    if ('signal' in m && !('topic' in m)) {
+      if (typeof m.signal !== 'string' || m.signal === '') return fail('"signal" must be a signal id');
+      const v = m.value;
+      if (v === null) {
+        // A gap in the history: nothing to replay.
+      } else if (typeof v === 'number' ? Number.isFinite(v) : typeof v === 'string' || typeof v === 'boolean') {
+        values.push({ t: m.t, signal: m.signal, value: v as RecordedValue['value'] });
+      } else return fail('"value" must be a number, text, true/false or null');
+    } else {
+      if (typeof m.topic !== 'string' || m.topic === '')
+        return fail('"topic" must be text (or give "signal" and "value" for a decoded value)');
+      if (typeof m.payload !== 'string') return fail('"payload" must be text');
+      messages.push({ t: m.t, topic: m.topic, payload: m.payload });
+    }
     last = m.t;
-    messages.push({ t: m.t, topic: m.topic, payload: m.payload });
   }
-  return { ok: true, messages };
+  return { ok: true, messages, values };
 }
 
-/** One line of a recording. */
+/** One message line of a recording. */
 export function recordLine(m: RecordedMessage): string {
   return JSON.stringify({ t: m.t, topic: m.topic, payload: m.payload });
+}
+
+/** One decoded-value line of a recording. */
+export function valueLine(v: { t: number; signal: string; value: number | string | boolean | null }): string {
+  return JSON.stringify({ t: v.t, signal: v.signal, value: v.value });
 }
