@@ -66,3 +66,9 @@ describe('deploy/nginx/twinview.conf', () => {
     expect(() => renderNginxConf('listen @LISTEN@; root @ROOT@;', site)).toThrow(/@ROOT@/);
   });
 });
+
+describe('docs/deploying.md', () => {
+  it('quotes the configuration file as it is', () => {
+    expect(readFileSync('docs/deploying.md', 'utf8')).toContain(readFileSync(NGINX_TEMPLATE, 'utf8'));
+  });
+});
