@@ -14,4 +14,12 @@ describe('npm run twin -- <command> --help', () => {
       }
     }
   });
+
+  it('lists the importers and the validator’s model flag in the usage', async () => {
+    const out: string[] = [];
+    await main([], { out: (l) => out.push(l), err: () => {} });
+    expect(out.join('\n')).toMatch(/from-wot <thing-description\.json>/);
+    expect(out.join('\n')).toMatch(/from-dtdl <interface\.json> --topic/);
+    expect(out.join('\n')).toMatch(/validate <file\.\.\.> \[--no-models\]/);
+  });
 });
