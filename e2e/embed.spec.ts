@@ -138,6 +138,37 @@ test('the example host page drives the embedded dashboard and receives its event
   await expect(listed).toHaveCount(0);
 });
 
+test('the host sets a time range: the embedded dashboard replays it and says when; live returns', async ({ page }) => {
+  await publishJson(publisher, TOPIC, { temp: 20 });
+  const frame = await openExampleHost(page, 'twin=fixture-embed-lab&panels=alarms');
+  const log = page.getByTestId('host-log');
+  const banner = frame.getByTestId('replay-banner');
+  await expect(page.getByTestId('host-connection')).toHaveText('online', { timeout: 20_000 });
+
+  await page.getByLabel('From (minutes ago)').fill('10');
+  await page.getByLabel('To (minutes ago)').fill('5');
+  const asked = Date.now();
+  await page.getByRole('button', { name: 'Show time range' }).click();
+  // The embedded page shows that moment, marked as replay with its time; the host hears where it is.
+  await expect(banner).toBeVisible();
+  await expect(banner).toContainText('Replay');
+  const at = Number(await banner.getAttribute('data-at'));
+  expect(Math.abs(at - (asked - 5 * 60_000))).toBeLessThan(60_000);
+  await expect(page.getByTestId('host-time')).toHaveText(`replay ${new Date(at).toISOString()}`);
+
+  await page.getByRole('button', { name: 'Live', exact: true }).click();
+  await expect(banner).toHaveCount(0);
+  await expect(page.getByTestId('host-time')).toHaveText('live');
+  await expect(log).toContainText('time-changed: live');
+
+  // A range the API refuses is answered with the reason; the dashboard stays live.
+  await page.getByLabel('From (minutes ago)').fill('1');
+  await page.getByLabel('To (minutes ago)').fill('5');
+  await page.getByRole('button', { name: 'Show time range' }).click();
+  await expect(log).toContainText('error: twinview:set-time-range: from must be before to');
+  await expect(banner).toHaveCount(0);
+});
+
 test('a page that is not on the allowlist changes nothing, hears nothing, and is counted', async ({ page }) => {
   // The foreign page frames the dashboard naming another origin as its host, and sends it commands.
   const src = `${APP}/?twin=fixture-embed-lab&mode=embed&panels=inspector&hostOrigin=${encodeURIComponent(PORTAL)}`;

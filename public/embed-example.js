@@ -76,6 +76,13 @@ window.addEventListener('message', (e) => {
       );
       document.getElementById('alarm').value = event.alarm.id;
       break;
+    case 'twinview:time-changed': {
+      // mode 'live', or 'replay' at a moment (ms since the epoch) within an optional range.
+      const text = event.mode === 'live' ? 'live' : `replay ${new Date(event.at).toISOString()}`;
+      show('time', text);
+      log(`time-changed: ${text}${event.playing ? ' (playing)' : ''}`);
+      break;
+    }
     case 'twinview:error':
       log(`error: ${event.command}: ${event.reason}`);
       break;
@@ -95,6 +102,15 @@ document.getElementById('ack-form').addEventListener('submit', (e) => {
   e.preventDefault();
   send({ type: 'twinview:acknowledge', alarmId: document.getElementById('alarm').value.trim() });
 });
+
+document.getElementById('time-form').addEventListener('submit', (e) => {
+  e.preventDefault();
+  const now = Date.now();
+  const minutes = (id) => Number(document.getElementById(id).value) * 60_000;
+  // The dashboard checks the range (numbers, from before to, at most 31 days) and answers an error if not.
+  send({ type: 'twinview:set-time-range', from: now - minutes('from-ago'), to: now - minutes('to-ago') });
+});
+document.getElementById('live').addEventListener('click', () => send({ type: 'twinview:live' }));
 
 // The listener is in place before the dashboard loads, so its ready message is not missed.
 frame.src = frameSource();
