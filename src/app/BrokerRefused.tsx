@@ -1,10 +1,12 @@
 import { useState } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 
 /**
  * Says that the link's ?broker= was not used (not a broker this deployment allows) and which one is,
  * so a crafted link cannot silently differ from what the operator expects. URLs are rendered as text.
  */
 export function BrokerRefused({ refused, using }: { refused: string; using: string }) {
+  const { t } = useTranslation('problems');
   const [open, setOpen] = useState(true);
   if (!open) return null;
   return (
@@ -28,10 +30,14 @@ export function BrokerRefused({ refused, using }: { refused: string; using: stri
         overflowWrap: 'anywhere',
       }}
     >
-      The link asked for the broker <code>{refused}</code>, which this deployment does not allow; connected to{' '}
-      <code>{using}</code> instead.{' '}
+      {/* The URLs are the components' own children (text), never parsed from the translation. */}
+      <Trans
+        t={t}
+        i18nKey="brokerRefused"
+        components={[<code key="refused">{refused}</code>, <code key="using">{using}</code>]}
+      />{' '}
       <button type="button" onClick={() => setOpen(false)}>
-        Dismiss
+        {t('dismiss')}
       </button>
     </div>
   );

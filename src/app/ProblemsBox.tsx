@@ -1,4 +1,5 @@
 import { useEffect, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { Twin } from '../twin/schema';
 import { findNode, onRegistryChange } from '../scene/sceneRegistry';
 import { filterProblems, type ModelNames } from './problemsBox';
@@ -9,6 +10,7 @@ import { filterProblems, type ModelNames } from './problemsBox';
  * can too), filtered, and scrolls inside a bounded height so it never hides most of the scene.
  */
 export function ProblemsBox({ twin, notices }: { twin: Twin; notices: readonly string[] }) {
+  const { t } = useTranslation('problems');
   const [open, setOpen] = useState(true);
   const [filter, setFilter] = useState('');
   const [generation, setGeneration] = useState(0);
@@ -20,9 +22,9 @@ export function ProblemsBox({ twin, notices }: { twin: Twin; notices: readonly s
   const view = filterProblems(notices, models, filter);
   // The names of a model come with the problem that needs them (a missing node), never alone.
   if (notices.length === 0) return null;
-  const summary = `${notices.length} problem${notices.length === 1 ? '' : 's'}`;
+  const summary = t('summary', { count: notices.length });
   return (
-    <section className="notices" data-testid="notices" data-open={open} aria-label="Problems">
+    <section className="notices" data-testid="notices" data-open={open} aria-label={t('title')}>
       <div className="notices-bar">
         <button
           type="button"
@@ -37,8 +39,8 @@ export function ProblemsBox({ twin, notices }: { twin: Twin; notices: readonly s
           <input
             type="search"
             className="notices-filter"
-            placeholder="Filter problems and node names"
-            aria-label="Filter problems and node names"
+            placeholder={t('filter')}
+            aria-label={t('filter')}
             value={filter}
             onChange={(e) => setFilter(e.target.value)}
           />
@@ -54,8 +56,10 @@ export function ProblemsBox({ twin, notices }: { twin: Twin; notices: readonly s
           {view.models.map((m) => (
             <div key={m.asset} className="notices-names" data-testid={`node-names-${m.asset}`}>
               <h3>
-                Nodes in {twin.assets.find((a) => a.id === m.asset)?.model ?? m.asset} ({m.names.length}
-                {filter.trim() ? ' matching' : ''})
+                {t(filter.trim() ? 'nodesInMatching' : 'nodesIn', {
+                  model: twin.assets.find((a) => a.id === m.asset)?.model ?? m.asset,
+                  count: m.names.length,
+                })}
               </h3>
               <ul>
                 {m.names.map((name) => (
@@ -64,7 +68,7 @@ export function ProblemsBox({ twin, notices }: { twin: Twin; notices: readonly s
               </ul>
             </div>
           ))}
-          {view.notices.length === 0 && view.models.length === 0 && <p>Nothing matches “{filter}”.</p>}
+          {view.notices.length === 0 && view.models.length === 0 && <p>{t('nothingMatches', { filter })}</p>}
         </div>
       )}
     </section>

@@ -1,15 +1,18 @@
 import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { TFunction } from 'i18next';
 import { fetchTwinList, type TwinListing } from './loadTwin';
 
 /** "2 problems": says an invalid twin is invalid before it is opened (older indexes give no count). */
-const problemsBadge = (n: number | undefined) =>
-  n === undefined || n === 0 ? 'has errors' : n === 1 ? '1 problem' : `${n} problems`;
+const problemsBadge = (n: number | undefined, t: TFunction) =>
+  n === undefined || n === 0 ? t('hasErrors') : t('problems', { count: n });
 
 /**
  * Lists every twin the server has (each folder with a twin.json in its twin folders), marking the ones
  * the validator refuses.
  */
 export function StartPage() {
+  const { t } = useTranslation('start');
   const [twins, setTwins] = useState<TwinListing[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
@@ -18,22 +21,22 @@ export function StartPage() {
   return (
     <main className="start">
       <h1>Twinview</h1>
-      <p className="lead">Live 3D digital twins. Choose a site:</p>
+      <p className="lead">{t('lead')}</p>
       {error && (
         <p role="alert" className="error">
           {error}
         </p>
       )}
-      {twins === null && !error && <p>Loading the list of twins…</p>}
-      {twins?.length === 0 && <p>No twins found. Add one as models/&lt;twin&gt;/twin.json.</p>}
+      {twins === null && !error && <p>{t('loadingList')}</p>}
+      {twins?.length === 0 && <p>{t('noTwins')}</p>}
       <ul className="twin-list">
-        {twins?.map((t) => (
-          <li key={t.id} data-twin={t.id} data-valid={t.valid}>
-            <a href={`?twin=${encodeURIComponent(t.id)}`} title={t.path}>
-              <strong>{t.title}</strong>
-              <code>{t.id}</code>
-              {!t.valid && <span className="badge bad">{problemsBadge(t.problems)}</span>}
-              {t.description && <span className="desc">{t.description}</span>}
+        {twins?.map((twin) => (
+          <li key={twin.id} data-twin={twin.id} data-valid={twin.valid}>
+            <a href={`?twin=${encodeURIComponent(twin.id)}`} title={twin.path}>
+              <strong>{twin.title}</strong>
+              <code>{twin.id}</code>
+              {!twin.valid && <span className="badge bad">{problemsBadge(twin.problems, t)}</span>}
+              {twin.description && <span className="desc">{twin.description}</span>}
             </a>
           </li>
         ))}

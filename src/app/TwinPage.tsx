@@ -1,4 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import i18next from 'i18next';
 import { useApp } from '../store/app';
 import { chooseBroker, fetchTwin } from './loadTwin';
 import { BrokerRefused } from './BrokerRefused';
@@ -11,6 +13,7 @@ import type { Credentials } from '../engine/protocol';
 
 /** Loads, validates and connects one twin; shows its problems instead of a blank page. */
 export function TwinPage({ id, params }: { id: string; params: URLSearchParams }) {
+  const { t } = useTranslation('start');
   const load = useApp((s) => s.load);
   const connection = useApp((s) => s.connection);
   // Credentials: asked for (prompt) or awaited from the host page, before connecting.
@@ -54,7 +57,7 @@ export function TwinPage({ id, params }: { id: string; params: URLSearchParams }
         const allowed = allowedHostOrigins(params);
         setAuth({
           mode,
-          error: allowed.length ? null : 'No host page is allowed to sign in: add ?hostOrigin=<origin> to the URL.',
+          error: allowed.length ? null : i18next.t('start:noHostAllowed'),
         });
         stopListening = listenForHostCredentials(allowed, (credentials) => {
           stopListening?.();
@@ -94,22 +97,22 @@ export function TwinPage({ id, params }: { id: string; params: URLSearchParams }
   if (load.state === 'ready' && auth?.mode === 'host')
     return (
       <main className="center" role="status" data-testid="waiting-for-host">
-        {auth.error ?? 'Waiting for the host page to sign in…'}
+        {auth.error ?? t('waitingForHost')}
       </main>
     );
 
   switch (load.state) {
     case 'idle':
     case 'loading':
-      return <p className="center">Loading twin “{id}”…</p>;
+      return <p className="center">{t('loadingTwin', { id })}</p>;
     case 'invalid':
       return <TwinProblems id={id} source={source} problems={load.problems} />;
     case 'failed':
       return (
         <main className="problems" role="alert">
-          <h1>Could not open “{id}”</h1>
+          <h1>{t('couldNotOpen', { id })}</h1>
           <p>{load.message}</p>
-          <a href="./">← All twins</a>
+          <a href="./">{t('common:backToAllTwins')}</a>
         </main>
       );
     case 'ready':

@@ -1,3 +1,4 @@
+import { Trans, useTranslation } from 'react-i18next';
 import type { TwinProblem } from '../twin/validate';
 import { shellArg } from './shellArg';
 
@@ -7,20 +8,37 @@ import { shellArg } from './shellArg';
  * the server did not say, and then its URL is named instead.
  */
 export function TwinProblems({ id, source, problems }: { id: string; source: string | null; problems: TwinProblem[] }) {
+  const { t } = useTranslation('problems');
   return (
     <main className="problems" role="alert" aria-labelledby="problems-title">
-      <h1 id="problems-title">
-        The twin “{id}” has {problems.length === 1 ? 'a problem' : `${problems.length} problems`}
-      </h1>
+      <h1 id="problems-title">{t('twinHas', { id, count: problems.length })}</h1>
       {source !== null ? (
         <p>
-          Nothing of it was loaded. Fix <code data-testid="twin-source">{source}</code> (check it with{' '}
-          <code>npm run twin -- validate {shellArg(source)}</code>) and reload.
+          {t('nothingLoaded')}{' '}
+          <Trans
+            t={t}
+            i18nKey="fixSource"
+            components={[
+              <code key="source" data-testid="twin-source">
+                {source}
+              </code>,
+              <code key="command">npm run twin -- validate {shellArg(source)}</code>,
+            ]}
+          />
         </p>
       ) : (
         <p>
-          Nothing of it was loaded. Fix its <code>twin.json</code> (served as{' '}
-          <code data-testid="twin-source">/twins/{encodeURIComponent(id)}/twin.json</code>) and reload.
+          {t('nothingLoaded')}{' '}
+          <Trans
+            t={t}
+            i18nKey="fixServed"
+            components={[
+              <code key="file" />,
+              <code key="url" data-testid="twin-source">
+                /twins/{encodeURIComponent(id)}/twin.json
+              </code>,
+            ]}
+          />
         </p>
       )}
       <ul className="problem-list">
@@ -31,7 +49,7 @@ export function TwinProblems({ id, source, problems }: { id: string; source: str
         ))}
       </ul>
       <p>
-        <a href="./">← All twins</a>
+        <a href="./">{t('common:backToAllTwins')}</a>
       </p>
     </main>
   );

@@ -1,4 +1,5 @@
 import { Component, type ReactNode } from 'react';
+import i18next from 'i18next';
 import type { Asset } from '../twin/schema';
 import { useApp } from '../store/app';
 import { AssetPlaceholder } from './AssetModel';
@@ -15,7 +16,8 @@ export class AssetBoundary extends Component<{ asset: Asset; children: ReactNode
     const reason = error instanceof Error ? error.message : String(error);
     const { asset } = this.props;
     useApp.setState((s) => ({
-      modelErrors: { ...s.modelErrors, [asset.id]: `${asset.model}: could not be loaded (${reason})` },
+      // Said in the language of the moment it failed (a problem notice, kept as text in the store).
+      modelErrors: { ...s.modelErrors, [asset.id]: i18next.t('scene:modelFailed', { model: asset.model, reason }) },
     }));
   }
 

@@ -1,6 +1,7 @@
 import { Suspense, useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { Canvas, useFrame, useThree, type ThreeEvent } from '@react-three/fiber';
 import { OrbitControls, useProgress } from '@react-three/drei';
+import { useTranslation } from 'react-i18next';
 import type { Twin } from '../twin/schema';
 import { AssetModel } from './AssetModel';
 import { InstancedAsset } from './InstancedAsset';
@@ -32,6 +33,7 @@ const FALLBACK_VIEW = {
  * Frames render on demand only (new data, interaction, animation), so an idle scene costs nothing.
  */
 export function TwinScene({ twin }: { twin: Twin }) {
+  const { t } = useTranslation('scene');
   const initial = twin.views[0]?.camera ?? FALLBACK_VIEW;
   const runtime = useMemo(() => new BindingRuntime(twin, telemetry), [twin]);
   const assetIds = useMemo(() => twin.assets.map((a) => a.id), [twin]);
@@ -113,7 +115,7 @@ export function TwinScene({ twin }: { twin: Twin }) {
       tabIndex={0}
       role="application"
       onKeyDown={onKeyDown}
-      aria-label={`3D view of ${twin.title}. Arrow keys move between equipment (and between neighbours on a grid of instances), Enter focuses it, Escape clears the selection, Home resets the view.`}
+      aria-label={t('label', { title: twin.title })}
     >
       <Canvas
         camera={{ position: initial.position, fov: 45, near: 0.1, far: 500 }}
@@ -155,24 +157,24 @@ export function TwinScene({ twin }: { twin: Twin }) {
             const selected = useApp.getState().selected;
             if (selected) requestFocus(selected);
           }}
-          title="Fit the selected part in view (Enter)"
+          title={t('fitSelectionTitle')}
         >
-          Fit selection
+          {t('fitSelection')}
         </button>
         <button
           type="button"
           onClick={() => resetView(twin.views[0]?.id ?? WHOLE_SCENE_VIEW)}
-          title={twin.views[0] ? 'Back to the first view (Home)' : 'See the whole scene (Home)'}
+          title={twin.views[0] ? t('resetToFirst') : t('resetToWhole')}
         >
-          Reset view
+          {t('resetView')}
         </button>
         <button
           type="button"
           aria-pressed={theme === 'dark'}
           onClick={() => setTheme(theme === 'dark' ? 'isa101' : 'dark')}
-          title="Dark theme for control rooms (remembered)"
+          title={t('darkThemeTitle')}
         >
-          Dark theme
+          {t('darkTheme')}
         </button>
       </div>
       <LoadingBar />
@@ -201,6 +203,7 @@ function resetView(id: string): void {
 }
 
 function LoadingBar() {
+  const { t } = useTranslation('scene');
   const { active, progress, item } = useProgress();
   if (!active) return null;
   return (
@@ -212,9 +215,7 @@ function LoadingBar() {
       aria-valuemax={100}
     >
       <div className="loading-bar" style={{ width: `${progress}%` }} />
-      <span>
-        Loading {item.split('/').pop()} … {Math.round(progress)}%
-      </span>
+      <span>{t('loading', { item: item.split('/').pop(), progress: Math.round(progress) })}</span>
     </div>
   );
 }
