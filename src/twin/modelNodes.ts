@@ -200,10 +200,10 @@ export function closestNames(wanted: string, names: readonly string[]): string[]
     .map((x) => x.name);
 }
 
-/** "a, b, c (and 9 more)" */
-function some(names: readonly string[], max = 8): string {
+/** "a, b, c (and 9 more)"; `total` when only the first few names were worked out. */
+function some(names: readonly string[], max = 8, total = names.length): string {
   const shown = names.slice(0, max).map((n) => JSON.stringify(n));
-  return names.length > max ? `${shown.join(', ')} (and ${names.length - max} more)` : shown.join(', ');
+  return total > max ? `${shown.join(', ')} (and ${total - max} more)` : shown.join(', ');
 }
 
 /** A model file as the CLI read it: its node tree, or why it could not be read. */
@@ -268,9 +268,10 @@ function pathProblem(tree: ModelTree, file: string, asset: string, names: string
   const last = names[names.length - 1];
   if (reached.length === 1) return null;
   if (reached.length > 1) {
-    const paths = reached.map((n) => shortestPath(tree, n));
+    // Only the paths shown are worked out: a CAD model may have a thousand bolts.
+    const paths = reached.slice(0, 4).map((n) => shortestPath(tree, n));
     return (
-      `"${names.map(nodePathSegment).join('/')}" names ${reached.length} nodes in ${file} (${some(paths, 4)}); ` +
+      `"${names.map(nodePathSegment).join('/')}" names ${reached.length} nodes in ${file} (${some(paths, 4, reached.length)}); ` +
       `the scene would take the first: name an ancestor that tells them apart, e.g. "${asset}/${paths[1]}"`
     );
   }
@@ -278,8 +279,8 @@ function pathProblem(tree: ModelTree, file: string, asset: string, names: string
     const elsewhere = tree.nodes.filter((n) => pathReaches(n, [last], null, naming));
     if (elsewhere.length > 0) {
       const above = names.slice(0, -1).map(nodePathSegment).join('/');
-      const at = elsewhere.map((n) => `${asset}/${shortestPath(tree, n)}`);
-      return `no "${last}" below "${above}" in ${file}; "${last}" is at ${some(at, 4)}`;
+      const at = elsewhere.slice(0, 4).map((n) => `${asset}/${shortestPath(tree, n)}`);
+      return `no "${last}" below "${above}" in ${file}; "${last}" is at ${some(at, 4, elsewhere.length)}`;
     }
   }
   const all = writtenNames(tree);
@@ -288,6 +289,7 @@ function pathProblem(tree: ModelTree, file: string, asset: string, names: string
 }
 
 type Instances = NonNullable<Twin['assets'][number]['instances']>;
+const gridKeys = new WeakMap<Instances, Set<string>>();
 
 /**
  * An instanced asset's paths name instances by key ("field/r4c73"): is the key one of its grid's?
@@ -295,11 +297,18 @@ type Instances = NonNullable<Twin['assets'][number]['instances']>;
  */
 function instanceProblem(asset: string, grid: Instances, names: string[]): string | null {
   const key = names.join('/');
-  for (let row = 0; row < grid.rows; row++) {
-    for (let column = 0; column < grid.columns; column++) {
-      if (grid.key.replaceAll('{row}', String(row)).replaceAll('{column}', String(column)) === key) return null;
+  let keys = gridKeys.get(grid);
+  if (!keys) {
+    // Once per grid: a twin may have a rule for each of 10,000 panels.
+    keys = new Set<string>();
+    for (let row = 0; row < grid.rows; row++) {
+      for (let column = 0; column < grid.columns; column++) {
+        keys.add(grid.key.replaceAll('{row}', String(row)).replaceAll('{column}', String(column)));
+      }
     }
+    gridKeys.set(grid, keys);
   }
+  if (keys.has(key)) return null;
   return (
     `"${key}" is not an instance of "${asset}" (keys "${grid.key}" with row 0..${grid.rows - 1}, ` +
     `column 0..${grid.columns - 1})`
