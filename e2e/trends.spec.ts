@@ -1,6 +1,8 @@
-import { expect, test, type Locator, type Page } from '@playwright/test';
+import { expect, test, type Download, type Locator, type Page } from '@playwright/test';
 import type { MqttClient } from 'mqtt';
 import { connectPublisher, openTwin } from './helpers';
+import { startHistorian } from './historian';
+import { E2E } from './ports';
 
 // The trend lab (e2e/fixtures/trend-lab.fixture.ts): "Lab trend" draws tl.temp (°C, rule tl.hot:
 // "tl.temp > 50") and tl.flow (m³/h) over 5 min; "Tank trend" draws tl.level (forecast rule tl.fill,
@@ -156,14 +158,7 @@ test('CSV export downloads the window: the points shown and the raw samples, wit
   await lab.getByRole('button', { name: 'CSV' }).click();
   const file = await download;
   expect(file.suggestedFilename()).toMatch(/^trend-fixture-trend-lab-\d{8}T\d{6}Z-\d{8}T\d{6}Z\.csv$/);
-  const text = await new Promise<string>((resolve, reject) => {
-    void file.createReadStream().then((stream) => {
-      let all = '';
-      stream.on('data', (c: Buffer) => (all += c.toString('utf8')));
-      stream.on('end', () => resolve(all));
-      stream.on('error', reject);
-    });
-  });
+  const text = await readDownload(file);
   const lines = text.split('\r\n');
   expect(lines[0]).toBe('time,source,tl.temp (°C),tl.flow (m³/h)');
   expect(lines).toContain(`${new Date(t0).toISOString()},chart,11.25,`);
@@ -241,3 +236,56 @@ test('without a historian, a window beyond the tab says "history not available" 
   await expect(lab).toHaveAttribute('data-history', 'unavailable');
   await expect.poll(() => attr(lab, 'data-points')).toBeGreaterThan(0);
 });
+
+test('with a historian, a reloaded page still shows the values published before the reload', async ({ page }) => {
+  const historian = await startHistorian({ twinFile: `${E2E.fixturesDir}/fixture-trend-lab/twin.json` });
+  try {
+    await openLab(page);
+    // Whole seconds: the historian keeps each second's first/min/max/last at the second's start.
+    const t0 = Math.floor((Date.now() - 20_000) / 1000) * 1000;
+    const values = [33.5, 71.25, 34.75];
+    for (const [k, v] of values.entries()) await publish('temp', v, t0 + k * 5000);
+    await showValue(page, 'tl.temp', /^34\.8 °C$/);
+    // Recorded once its second is written (about a second after it arrives).
+    await expect
+      .poll(
+        async () => {
+          const res = await page.request.get(
+            `/api/history/v1/series?twin=fixture-trend-lab&signals=tl.temp&from=${t0 - 1000}&to=${Date.now()}&points=100`,
+          );
+          if (!res.ok()) return [];
+          return ((await res.json()) as { series: { points: { v: number | null }[] }[] }).series[0].points.map(
+            (p) => p.v,
+          );
+        },
+        { timeout: 15_000 },
+      )
+      .toEqual(expect.arrayContaining(values));
+
+    await page.reload();
+    const lab = trend(page, 'Lab trend');
+    await expect(lab).toBeVisible();
+    await lab.getByRole('button', { name: '15 min', exact: true }).click();
+    await expect(lab).toHaveAttribute('data-history', 'ok');
+    await expect(lab.getByTestId('trend-history-note')).toHaveCount(0);
+    // The spike from before the reload is on the chart, with its alarm period.
+    await expect(lab.getByTestId('trend-alarm-period')).toHaveAttribute('data-alarm', 'tl.hot');
+    const download = page.waitForEvent('download');
+    await lab.getByRole('button', { name: 'CSV' }).click();
+    const text = await readDownload(await download);
+    for (const [k, v] of values.entries())
+      expect(text).toContain(`${new Date(t0 + k * 5000).toISOString()},chart,${v},`);
+  } finally {
+    await historian.stop();
+  }
+});
+
+async function readDownload(file: Download): Promise<string> {
+  const stream = await file.createReadStream();
+  return new Promise<string>((resolve, reject) => {
+    let all = '';
+    stream.on('data', (c: Buffer) => (all += c.toString('utf8')));
+    stream.on('end', () => resolve(all));
+    stream.on('error', reject);
+  });
+}

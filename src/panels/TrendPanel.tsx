@@ -171,7 +171,7 @@ export function TrendPanel({
           dataKey="t"
           type="number"
           domain={frame.domain}
-          tickFormatter={(v: number) => (frame.to - frame.from > 86_400_000 ? dateTime(v) : clockMinutes(v))}
+          tickFormatter={(v: number) => axisTime(v, frame.to - frame.from)}
           tick={{ fontSize: 11 }}
           allowDataOverflow
         />
@@ -445,6 +445,12 @@ export function TrendPanel({
       />
     </section>
   );
+}
+
+/** Axis tick text: seconds for short windows (minute ticks would repeat), the date beyond a day. */
+function axisTime(t: number, spanMs: number): string {
+  if (spanMs > 86_400_000) return dateTime(t);
+  return spanMs <= 10 * 60_000 ? clockTime(t) : clockMinutes(t);
 }
 
 function durationText(ms: number, t: (key: string, o: Record<string, unknown>) => string): string {

@@ -21,9 +21,9 @@ const clear = (t: number, alarmId = 'hot'): AlarmTransition => ({
 
 describe('alarmPeriods', () => {
   it('shades from each raise to its clear', () => {
-    expect(alarmPeriods([raise(10), clear(20), raise(30), clear(40)], [], ids, 0, 100)).toEqual([
-      { alarmId: 'hot', priority: 'high', from: 10, to: 20 },
-      { alarmId: 'hot', priority: 'high', from: 30, to: 40 },
+    expect(alarmPeriods([raise(10_000), clear(20_000), raise(30_000), clear(40_000)], [], ids, 0, 100_000)).toEqual([
+      { alarmId: 'hot', priority: 'high', from: 10_000, to: 20_000 },
+      { alarmId: 'hot', priority: 'high', from: 30_000, to: 40_000 },
     ]);
   });
 
@@ -52,6 +52,35 @@ describe('alarmPeriods', () => {
     ]);
     // Already in the log: not twice.
     expect(alarmPeriods([raise(5)], [snapshot], ids, 0, 100)).toHaveLength(1);
+  });
+
+  it("does not reopen a raise and clear the log holds, even when the list's raise time differs a little", () => {
+    const T = 1_800_000_000_000;
+    const snapshot = { id: 'hot', priority: 'high', raisedAt: T + 800, state: 'active', signal: 'a' } as AlarmSnapshot;
+    expect(alarmPeriods([raise(T), clear(T + 500)], [snapshot], ids, 0, 2 * T)).toEqual([
+      { alarmId: 'hot', priority: 'high', from: T, to: T + 500 },
+    ]);
+  });
+
+  it('counts a transition told by two sources a few ms apart once', () => {
+    // The historian's raise and clear, then the shared service's summary of the same raise.
+    expect(alarmPeriods([raise(1000), clear(1004), raise(1012)], [], ids, 0, 5000)).toEqual([
+      { alarmId: 'hot', priority: 'high', from: 1000, to: 1004 },
+    ]);
+    // A raise again well after the clear is a new period.
+    expect(alarmPeriods([raise(1000), clear(1004), raise(3000)], [], ids, 0, 5000)).toHaveLength(2);
+  });
+
+  it('closes a listed alarm whose condition is gone', () => {
+    const snapshot = {
+      id: 'hot',
+      priority: 'high',
+      raisedAt: 5,
+      clearedAt: 9,
+      state: 'cleared-unacknowledged',
+      signal: 'a',
+    } as AlarmSnapshot;
+    expect(alarmPeriods([], [snapshot], ids, 0, 100)).toEqual([{ alarmId: 'hot', priority: 'high', from: 5, to: 9 }]);
   });
 });
 

@@ -8,6 +8,12 @@ import type { AlarmAuditEntry, AlarmSnapshot } from '../engine/protocol';
 import type { Priority, Rule } from '../twin/schema';
 import { parseExpr, signalsOf } from '../expr/parse';
 
+/** Transitions of one alarm and kind this close together are one transition told by two sources. */
+const SAME_EVENT_MS = 1000;
+
+/** How far apart the list's raise time and the log's may be and still be the same raise. */
+const KNOWN_SLACK_MS = 5000;
+
 export interface AlarmPeriod {
   alarmId: string;
   priority: Priority;
@@ -51,7 +57,14 @@ export function alarmPeriods(
   const periods: AlarmPeriod[] = [];
   const open = new Map<string, AlarmPeriod>();
   const sorted = transitions.filter((e) => ids.has(e.alarmId)).sort((a, b) => a.t - b.t);
+  // The same transition told twice (the historian's log and this tab's, or the service's summary of
+  // an earlier raise) carries times a few ms apart: the second is dropped, or it would reopen a period.
+  const lastOf = new Map<string, number>();
   for (const e of sorted) {
+    const key = `${e.alarmId}\n${e.event}`;
+    const last = lastOf.get(key);
+    if (last !== undefined && e.t - last <= SAME_EVENT_MS) continue;
+    lastOf.set(key, e.t);
     const running = open.get(e.alarmId);
     if (e.event === 'raise') {
       if (running) continue;
@@ -65,9 +78,11 @@ export function alarmPeriods(
   }
   for (const a of current) {
     if (!ids.has(a.id)) continue;
-    const cleared = a.clearedAt ?? (a.conditionActive === false ? a.raisedAt : null);
-    const known = periods.some((p) => p.alarmId === a.id && p.from <= a.raisedAt && (p.to ?? Infinity) >= a.raisedAt);
-    if (known) continue;
+    // The log already tells this raise (its times may differ from the list's by the clock of whoever
+    // wrote them, such as the service's): the list only fills in raises from before the log starts.
+    if (sorted.some((e) => e.alarmId === a.id && e.t >= a.raisedAt - KNOWN_SLACK_MS)) continue;
+    const gone = a.state === 'cleared-unacknowledged' || a.conditionActive === false;
+    const cleared = a.clearedAt ?? (gone ? a.raisedAt : null);
     periods.push({ alarmId: a.id, priority: a.priority, from: a.raisedAt, to: cleared });
   }
   return periods.filter((p) => p.from <= to && (p.to ?? Infinity) >= from).sort((a, b) => a.from - b.from);
