@@ -8,7 +8,7 @@
 import { readFile } from 'node:fs/promises';
 import { expect, test, type Page } from '@playwright/test';
 import type { MqttClient } from 'mqtt';
-import { connectPublisher, nodeLooksRed, openTwin, publishJson } from './helpers';
+import { connectPublisher, look, nodeLooksRed, openTwin, publishJson } from './helpers';
 import { INCIDENT_START } from './fixtures/timeline-lab.fixture';
 import { E2E } from './ports';
 
@@ -55,6 +55,7 @@ test('scrubbing back shows the past everywhere and says Replay with the time; Li
   await openTwin(page, TWIN);
   await expect(page.getByTestId('time-chip')).toHaveText('Live');
   const { cold, hot } = await publishIncident(page);
+  await expect.poll(async () => (await look(page, 'lab/Tank')).alarm).toBeGreaterThan(0);
   await page.getByRole('button', { name: '1 h' }).click();
 
   await clickAt(page, cold + 60_000);
@@ -67,6 +68,7 @@ test('scrubbing back shows the past everywhere and says Replay with the time; Li
   await expect(page.getByTestId('time-chip')).toContainText('Replay');
   await expect(temp(page)).toContainText('20');
   await expect.poll(() => nodeLooksRed(page, 'lab/Tank')).toBe(false);
+  await expect.poll(async () => (await look(page, 'lab/Tank')).alarm).toBe(0);
   // The alarm was not raised yet at that moment; the list says so, with no buttons to act on the past.
   const alarms = page.getByTestId('alarm-list');
   await expect(alarms).toHaveAttribute('data-replay', 'true');
@@ -84,6 +86,7 @@ test('scrubbing back shows the past everywhere and says Replay with the time; Li
   await expect(page.getByTestId('time-chip')).toHaveText('Live');
   await expect(temp(page)).toContainText('88');
   await expect.poll(() => nodeLooksRed(page, 'lab/Tank')).toBe(true);
+  await expect.poll(async () => (await look(page, 'lab/Tank')).alarm).toBeGreaterThan(0);
 });
 
 test('the keyboard scrubs; playing at 60x advances the cursor', async ({ page }) => {

@@ -9,7 +9,7 @@ import { create } from 'zustand';
 import type { AlarmAuditEntry, AlarmSnapshot } from '../engine/protocol';
 import type { Twin } from '../twin/schema';
 import { telemetry } from '../store/telemetry';
-import { useAlarms } from '../store/alarms';
+import { isAnnunciated, useAlarms } from '../store/alarms';
 import { useApp, requestFocus } from '../store/app';
 import { useTimeCursor } from '../store/timeCursor';
 import { requestSceneFrame } from '../scene/sceneFrames';
@@ -83,18 +83,27 @@ export function startTimeTravel(twin: Twin, fetchImpl: FetchLike = (u, i) => fet
   let snapshotTimer: ReturnType<typeof setTimeout> | null = null;
   let snapshotAbort: AbortController | null = null;
   let stopped = false;
+  /** The scene's alarm looks (the app store's annunciated list) in replay: the alarms of that moment. */
+  let sceneAlarms: AlarmSnapshot[] | null = null;
 
   const show = () => {
     const s = useTimeCursor.getState();
     if (s.mode === 'live') {
       if (telemetry.replayAt !== null) telemetry.leaveReplay();
       if (useReplay.getState().alarms !== null) useReplay.setState({ alarms: null });
+      if (sceneAlarms !== null) {
+        sceneAlarms = null;
+        useApp.setState({ alarms: useAlarms.getState().all.filter(isAnnunciated) });
+      }
       requestSceneFrame();
       return;
     }
     const at = s.at;
     const missing = telemetry.showMoment(at);
-    useReplay.setState({ alarms: alarmsAt(knownTransitions(), at, describe) });
+    const alarms = alarmsAt(knownTransitions(), at, describe);
+    sceneAlarms = alarms.filter(isAnnunciated);
+    useReplay.setState({ alarms });
+    useApp.setState({ alarms: sceneAlarms });
     requestSceneFrame();
     if (missing.length > 0 && useReplay.getState().historian !== 'absent' && !useReplay.getState().recording) {
       askSnapshot(at);
@@ -147,6 +156,10 @@ export function startTimeTravel(twin: Twin, fetchImpl: FetchLike = (u, i) => fet
   const unsubscribeAudit = useAlarms.subscribe((s, prev) => {
     if (s.audit !== prev.audit && useTimeCursor.getState().mode === 'replay') show();
   });
+  // The session replaces the app store's alarms when the live list changes; in replay the moment's stay.
+  const unsubscribeApp = useApp.subscribe((s) => {
+    if (sceneAlarms !== null && s.alarms !== sceneAlarms) useApp.setState({ alarms: sceneAlarms });
+  });
   const ticker = setInterval(() => {
     const s = useTimeCursor.getState();
     if (s.playing || Date.now() - s.at >= LIVE_TICK_MS) s.tick();
@@ -159,6 +172,7 @@ export function startTimeTravel(twin: Twin, fetchImpl: FetchLike = (u, i) => fet
     stopped = true;
     unsubscribe();
     unsubscribeAudit();
+    unsubscribeApp();
     clearInterval(ticker);
     clearInterval(alarmsTimer);
     if (snapshotTimer !== null) clearTimeout(snapshotTimer);
@@ -166,6 +180,7 @@ export function startTimeTravel(twin: Twin, fetchImpl: FetchLike = (u, i) => fet
     useTimeCursor.getState().goLive();
     telemetry.leaveReplay();
     useReplay.setState({ alarms: null });
+    if (sceneAlarms !== null) useApp.setState({ alarms: useAlarms.getState().all.filter(isAnnunciated) });
   };
 }
 
