@@ -106,8 +106,9 @@ export function startEngine(
     if (opts.clientId !== undefined) start.clientId = opts.clientId;
     const restore = opts.restoreState?.();
     if (restore !== undefined) start.restore = restore;
-    send(start);
+    // Frozen before it starts: a restarted worker that hangs at once, never heard from.
     if (freezeForTest) send({ type: 'test-freeze' });
+    send(start);
   };
 
   const restart = (reason: string) => {
