@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import i18next from 'i18next';
-import { chooseLanguage, currentLanguage, initI18n, LANGUAGE_STORAGE_KEY, languageOf } from './index';
+import { chooseLanguage, currentLanguage, formatLocaleFor, initI18n, LANGUAGE_STORAGE_KEY, languageOf } from './index';
+import { formatAge, formatValue } from '../lib/format';
+import { setDisplayLocale } from '../lib/locale';
 
 /** A browser as far as the language detector looks: the URL, localStorage and navigator.languages. */
 function browser({ search = '', saved, languages = [] }: { search?: string; saved?: string; languages?: string[] }) {
@@ -20,7 +22,10 @@ async function detected() {
   return currentLanguage(await initI18n(i18next.createInstance()));
 }
 
-afterEach(() => vi.unstubAllGlobals());
+afterEach(() => {
+  vi.unstubAllGlobals();
+  setDisplayLocale(undefined);
+});
 
 describe('language detection', () => {
   it('takes ?lang= before a saved choice and the browser', async () => {
@@ -74,5 +79,20 @@ describe('languageOf', () => {
     expect(languageOf('en_GB')).toBe('en');
     expect(languageOf('pt')).toBe('en');
     expect(languageOf(undefined)).toBe('en');
+  });
+});
+
+describe('number and date locale', () => {
+  it("uses the browser's own regional variant of the UI language, else the language", () => {
+    expect(formatLocaleFor('en', ['de-DE', 'en-GB'])).toBe('en-GB');
+    expect(formatLocaleFor('de', ['en-US', 'de-AT'])).toBe('de-AT');
+    expect(formatLocaleFor('de', ['en-US'])).toBe('de');
+  });
+
+  it('formats values and ages for the detected language once set up', async () => {
+    browser({ languages: ['de-DE'] });
+    await initI18n(i18next.createInstance());
+    expect(formatValue(64.34, '°C')).toBe('64,3 °C');
+    expect(formatAge(12_000)).toBe('vor 12 s');
   });
 });
