@@ -211,3 +211,12 @@ export function finishTwin(
   if (!check.ok) return { ok: false, error: 'the twin made does not validate', notes, problems: check.problems };
   return { ok: true, twin, notes };
 }
+
+/**
+ * The payload template sending one parameter as a JSON message: a number or boolean as itself
+ * ("{value}" becomes 42 or true), a choice as a JSON string ("\"{value}\"" sends "open" with its
+ * quotes: a bare string payload is sent as plain text).
+ */
+export function jsonPayloadOf(param: Param): string {
+  return param.kind === 'enum' ? `"{${param.id}}"` : `{${param.id}}`;
+}

@@ -14,6 +14,7 @@ import {
   finishTwin,
   idPart,
   isObject,
+  jsonPayloadOf,
   pathOf,
   twinIdFrom,
   unitSymbol,
@@ -194,7 +195,7 @@ export function twinFromDtdl(doc: unknown, options: DtdlOptions): ImportResult {
               id: ids.take(`${id}.set`),
               label: `Set ${label}`,
               topic: publishTopic({ name: cname, interface: name, kind: 'property' }),
-              payload: '{value}',
+              payload: jsonPayloadOf(param),
               params: [param],
             });
           }
@@ -420,5 +421,5 @@ function commandFrom(
     resolve,
     note,
   );
-  return param ? { payload: `{${id}}`, params: [param] } : null;
+  return param ? { payload: jsonPayloadOf(param), params: [param] } : null;
 }

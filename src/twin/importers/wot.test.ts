@@ -3,6 +3,7 @@ import gasSensor from './fixtures/gas-sensor.td.json';
 import { twinFromThingDescription } from './wot';
 import { validateTwin } from '../validate';
 import { Engine } from '../../engine/engine';
+import { buildMessage, checkParams, resolveCommand } from '../../engine/commands';
 import type { TwinInput } from '../schema';
 
 function imported(td: unknown, options = {}) {
@@ -80,10 +81,32 @@ describe('twinFromThingDescription: the WoT MQTT binding’s gas sensor', () => 
         id: 'changeValveStatus',
         label: 'Change Valve Status',
         topic: 'application/deviceid/valve/0/command',
-        payload: '{value}',
+        payload: '"{value}"',
         params: [{ id: 'value', label: 'Value', kind: 'enum', values: ['open', 'close'] }],
       },
     ]);
+  });
+
+  it('publishes what the Thing Description asks for: JSON numbers, JSON strings, an empty message', () => {
+    const result = validateTwin(imported(gasSensor).twin);
+    if (!result.ok) throw new Error(JSON.stringify(result.problems));
+    const send = (id: string, inputs: Record<string, string>) => {
+      const command = resolveCommand(result.twin, id);
+      const values = command && checkParams(command.def, inputs);
+      if (!command || !values?.ok) throw new Error(`cannot send ${id}`);
+      return buildMessage(command, values.values, 'r1');
+    };
+    expect(send('threshold.set', { value: '300' })).toEqual({
+      topic: 'application/deviceid/sensor/threshold/set',
+      payload: '300',
+    });
+    expect(send('changeValveStatus', { value: 'open' })).toEqual({
+      topic: 'application/deviceid/valve/0/command',
+      payload: '"open"',
+    });
+    expect(send('mute', {})).toEqual({ topic: 'application/deviceid/sensor/mute', payload: '' });
+    const command = resolveCommand(result.twin, 'threshold.set');
+    expect(command && checkParams(command.def, { value: '9000' }).ok).toBe(false); // above the TD's maximum
   });
 
   it('reads what the device publishes: states, numbers and event fields', () => {

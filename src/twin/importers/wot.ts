@@ -11,6 +11,7 @@ import {
   finishTwin,
   idPart,
   isObject,
+  jsonPayloadOf,
   pathOf,
   twinIdFrom,
   unitSymbol,
@@ -378,7 +379,9 @@ function commandFrom(
     return { ...base, payload, params };
   }
   const param = paramFrom(input, where, note, 'value', typeof input.title === 'string' ? input.title : 'Value');
-  return param ? { ...base, payload: '{value}', params: [param] } : null;
+  if (!param) return null;
+  const json = form.contentType === 'application/json' || form.contentType.endsWith('+json');
+  return { ...base, payload: json ? jsonPayloadOf(param) : '{value}', params: [param] };
 }
 
 function paramFrom(
