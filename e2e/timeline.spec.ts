@@ -10,16 +10,19 @@ import { expect, test, type Page } from '@playwright/test';
 import type { MqttClient } from 'mqtt';
 import { connectPublisher, look, nodeLooksRed, openTwin, publishJson } from './helpers';
 import { INCIDENT_START } from './fixtures/timeline-lab.fixture';
+import { startHistorian, type Historian } from './historian';
 import { E2E } from './ports';
 
 const TWIN = 'fixture-timeline-lab';
 const TOPIC = 'fixtures/timelinelab/temp';
 
 let publisher: MqttClient;
+let historian: Historian | null = null;
 test.beforeAll(async () => {
   publisher = await connectPublisher();
 });
 test.afterAll(async () => {
+  await historian?.stop();
   await publisher.endAsync();
 });
 
@@ -204,4 +207,47 @@ test('a malformed recording names its bad line and loads nothing', async ({ page
   await expect(banner(page)).toHaveCount(0);
   await expect(temp(page)).toContainText('33');
   await expect(page.getByTestId('time-chip')).toHaveText('Live');
+});
+
+test('with a historian, a moment from before a reload shows again: its alarm mark, the values then', async ({
+  page,
+}) => {
+  // e2e/twins/history-lab: hist.level, rule hist.high (level > 90), recorded into PostgreSQL.
+  historian = await startHistorian({ twinFile: 'e2e/twins/history-lab/twin.json' });
+  const from = Date.now() - 1000;
+  await openTwin(page, 'history-lab');
+  const level = page.getByTestId('value-hist.level');
+  for (const v of [30, 97.5, 41]) {
+    await publisher.publishAsync('historylab/level', String(v), { qos: 1 });
+    await expect(level).toContainText(String(v));
+  }
+  const raises = async () => {
+    const res = await page.request.get(
+      `/api/history/v1/alarms?twin=history-lab&from=${from}&to=${Date.now() + 60_000}`,
+    );
+    if (!res.ok()) return [];
+    const body = (await res.json()) as { transitions: { alarmId: string; event: string; t: number }[] };
+    return body.transitions.filter((e) => e.alarmId === 'hist.high' && e.event === 'raise').map((e) => e.t);
+  };
+  await expect.poll(raises, { timeout: 15_000 }).toHaveLength(1);
+  const [raisedAt] = await raises();
+
+  // A reload forgets the tab's history; live values go on.
+  await page.reload();
+  await page.getByTestId('connection').and(page.locator('[data-state="online"]')).waitFor({ timeout: 20_000 });
+  await publisher.publishAsync('historylab/level', '55', { qos: 1 });
+  await expect(level).toContainText('55');
+  await expect(page.getByTestId('timeline-source')).toHaveText('History from the historian');
+
+  const mark = page.getByTestId('timeline-mark').and(page.locator(`[data-t="${raisedAt}"]`));
+  await mark.first().click();
+  await expect(banner(page)).toBeVisible();
+  expect(await bannerAt(page)).toBe(raisedAt);
+  await expect(level).toContainText('97.5');
+  await expect(page.getByTestId('alarm-list').locator('[data-alarm-id="hist.high"]')).toHaveCount(1);
+
+  await page.getByTestId('timeline-live').click();
+  await expect(level).toContainText('55');
+  await historian.stop();
+  historian = null;
 });
