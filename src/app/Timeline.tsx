@@ -286,7 +286,8 @@ export function Timeline({ twin }: { twin: Twin }) {
 export function ReplayBanner() {
   const { t } = useTranslation('timeline');
   const mode = useTimeCursor((s) => s.mode);
-  const at = useTimeCursor((s) => s.at);
+  // Live, `at` follows the clock: not a reason to re-render a banner that is not shown.
+  const at = useTimeCursor((s) => (s.mode === 'replay' ? s.at : 0));
   const recording = useReplay((s) => s.recording);
   if (mode === 'live') return null;
   return (
