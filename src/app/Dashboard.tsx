@@ -18,6 +18,8 @@ import { useAlarms } from '../store/alarms';
 import { isUnacknowledged } from '../panels/alarmView';
 import { Drawer, DrawerToggle, isNarrow } from './Drawer';
 import { AlarmAnnouncer } from './AlarmAnnouncer';
+import { ReplayBanner, TimeChip, Timeline, TimeTravel } from './Timeline';
+import { AlarmsAtCursor } from './TimelineAlarms';
 import { LanguageSwitch } from './LanguageSwitch';
 import { useTranslation } from 'react-i18next';
 
@@ -30,7 +32,14 @@ const MODE = screenMode(globalThis.location?.search ?? '');
  */
 export function Dashboard({ twin, brokerUrl }: { twin: Twin; brokerUrl: string }) {
   if (MODE === 'kiosk') return <KioskDashboard twin={twin} />;
-  if (MODE === 'embed') return <EmbedDashboard twin={twin} />;
+  if (MODE === 'embed')
+    return (
+      <>
+        <TimeTravel twin={twin} />
+        <ReplayBanner />
+        <EmbedDashboard twin={twin} />
+      </>
+    );
   return <OperatorDashboard twin={twin} brokerUrl={brokerUrl} />;
 }
 
@@ -62,6 +71,7 @@ function OperatorDashboard({ twin }: { twin: Twin; brokerUrl: string }) {
             </button>
           ))}
         </nav>
+        <TimeChip />
         <ConnectionStatus />
         <LanguageSwitch />
         <DrawerToggle
@@ -74,10 +84,13 @@ function OperatorDashboard({ twin }: { twin: Twin; brokerUrl: string }) {
       <div className="body">
         <div className="scene-column">
           <ProblemsBox twin={twin} notices={notices} />
+          <ReplayBanner />
           <TwinScene twin={twin} />
         </div>
         <Drawer id="side-panels" open={drawerOpen} onClose={() => setDrawerOpen(false)} label={t('panels')}>
-          <AlarmList />
+          <AlarmsAtCursor>
+            <AlarmList />
+          </AlarmsAtCursor>
           <Inspector twin={twin} />
           <AdHocTrends twin={twin} />
           <AssetTree twin={twin} />
@@ -92,6 +105,8 @@ function OperatorDashboard({ twin }: { twin: Twin; brokerUrl: string }) {
         </Drawer>
         <AlarmAnnouncer />
       </div>
+      <Timeline twin={twin} />
+      <TimeTravel twin={twin} />
     </div>
   );
 }
