@@ -124,7 +124,8 @@ export function TrendPanel({
   // Recomputed only when something it shows changed: a moving window on each tick; a still one
   // (paused, replay, custom range) when its span, the history or the size changes.
   const frameKey = [
-    span.moving ? `tick${tick}|${spanMs}` : `${span.from}-${span.to}`,
+    // A moving window: on its tick, when new samples came (telemetry.version) or the window changed.
+    span.moving ? `tick${tick}|${spanMs}|${telemetry.version}` : `${span.from}-${span.to}`,
     history.version,
     budget,
     span.marker,
