@@ -44,10 +44,11 @@ export function sameOriginUrls(urls: readonly string[], origin: string): string[
 }
 
 /**
- * Registers the worker when this page should have one. Its first load came before the worker took
- * control, so the page hands it what it fetched until then (its resource timing entries, including
- * those still loading then) to cache. `<html data-offline="ready">` says the worker answered the last
- * such batch (or that this load was the worker's from the start).
+ * Registers the worker when this page should have one. A first load, or the first load of a new
+ * build, came before this build's worker took control (the older build's worker, if any, cached into
+ * a cache the new one drops), so the page hands it what it fetched until then (its resource timing
+ * entries, including those still loading then) to cache. `<html data-offline="ready">` says the
+ * worker answered the last such batch (or that this whole load went through it).
  */
 export async function registerKioskServiceWorker(): Promise<void> {
   const env: ServiceWorkerEnv = {
@@ -60,14 +61,17 @@ export async function registerKioskServiceWorker(): Promise<void> {
   const sw = navigator.serviceWorker;
   try {
     const base = import.meta.env.BASE_URL;
-    const controlledFromStart = sw.controller !== null;
-    await sw.register(serviceWorkerUrl(base, import.meta.url), { scope: base });
-    const registration = await sw.ready;
-    if (controlledFromStart) {
+    const url = new URL(serviceWorkerUrl(base, import.meta.url), window.location.href).href;
+    const ours = () => sw.controller?.scriptURL === url;
+    const oursFromStart = ours();
+    await sw.register(url, { scope: base });
+    await sw.ready;
+    if (oursFromStart) {
       document.documentElement.dataset.offline = 'ready';
       return;
     }
-    if (sw.controller === null) await new Promise((ok) => sw.addEventListener('controllerchange', ok, { once: true }));
+    // It takes over at once (skipWaiting, clients.claim); an older build's worker may come first.
+    while (!ours()) await new Promise((ok) => sw.addEventListener('controllerchange', ok, { once: true }));
     const controlledAt = performance.now();
     let pending = 0;
     const send = (urls: string[]) => {
@@ -79,7 +83,7 @@ export async function registerKioskServiceWorker(): Promise<void> {
         channel.port1.close();
         if (--pending === 0) document.documentElement.dataset.offline = 'ready';
       };
-      registration.active?.postMessage({ type: 'cache-urls', urls }, [channel.port2]);
+      sw.controller?.postMessage({ type: 'cache-urls', urls }, [channel.port2]);
     };
     send([window.location.href]);
     // Requests started before the worker took control went around it; later ones it sees itself.
