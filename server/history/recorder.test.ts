@@ -169,3 +169,25 @@ describe('Recorder', () => {
     expect(emptyBatch().buckets.sig).toEqual([]);
   });
 });
+
+describe('Recorder forecasts', () => {
+  it('keeps each forecast rule prediction for t + horizon, at most every ten seconds', async () => {
+    const { store, recorder, advance, now } = setup();
+    recorder.addSignals([{ index: 0, id: 'level', def: 0, label: 'Level', unit: '%' }]);
+    const estimate = [{ rule: 'overflow', signal: 'level', horizonMs: 60_000, predicted: 88 }];
+    const t0 = now();
+    recorder.addForecasts(estimate, t0);
+    recorder.addForecasts(estimate, t0 + 5000); // too soon
+    recorder.addForecasts([{ ...estimate[0], signal: 'unknown' }], t0 + 20_000); // not a signal seen
+    recorder.addForecasts(estimate, t0 + 10_000);
+    advance(1000);
+    await recorder.flush();
+    expect(store.writes[0].forecasts).toEqual({
+      sig: [100, 100],
+      rule: ['overflow', 'overflow'],
+      t: [t0, t0 + 10_000],
+      target: [t0 + 60_000, t0 + 70_000],
+      predicted: [88, 88],
+    });
+  });
+});

@@ -16,6 +16,8 @@ import { DEFAULT_RETENTION, RETENTION_EVERY_MS, retentionCutoff, type RetentionP
 
 export const RECORDER_FLUSH_MS = 1000;
 export const DEFAULT_MAX_PENDING_ROWS = 1_000_000;
+/** A forecast rule's prediction is kept at most this often (it changes slowly; the error is averaged). */
+export const FORECAST_EVERY_MS = 10_000;
 
 export interface RecorderOptions {
   twin: Twin;
@@ -68,6 +70,8 @@ export class Recorder {
     expired: 0,
   };
   private lastProblem = '';
+  private readonly indexByName = new Map<string, number>();
+  private readonly lastForecast = new Map<string, number>();
 
   constructor(options: RecorderOptions) {
     this.twin = options.twin;
@@ -91,6 +95,7 @@ export class Recorder {
   addSignals(added: readonly SignalInfo[]): void {
     for (const info of added) {
       this.names[info.index] = info.id;
+      this.indexByName.set(info.id, info.index);
       this.ids[info.index] = -1;
       this.quality[info.index] = 0;
       this.bucketer.setDeadband(info.index, deadbandFor(this.twin.signals[info.def]?.range, this.fraction));
@@ -145,6 +150,19 @@ export class Recorder {
       e.t.push(r.t);
       e.kind.push(r.kind);
       e.body.push(JSON.stringify(r));
+    }
+  }
+
+  /** Forecast rules' predictions now (Engine.forecastEstimates), each rule's kept every FORECAST_EVERY_MS. */
+  addForecasts(
+    estimates: readonly { rule: string; signal: string; horizonMs: number; predicted: number }[],
+    t: number,
+  ): void {
+    for (const e of estimates) {
+      const index = this.indexByName.get(e.signal);
+      if (index === undefined || t - (this.lastForecast.get(e.rule) ?? -Infinity) < FORECAST_EVERY_MS) continue;
+      this.lastForecast.set(e.rule, t);
+      this.addForecast(index, e.rule, t, t + e.horizonMs, e.predicted);
     }
   }
 

@@ -255,6 +255,7 @@ export class TwinService {
       if (out.added.length > 0) recorder.addSignals(out.added);
       if (out.batch) recorder.addBatch(out.batch);
       if (out.quality) recorder.addQuality(out.quality, this.now());
+      recorder.addForecasts(this.engine.forecastEstimates(), this.now());
     }
     if (out.alarms) {
       this.state.alarms = out.alarms;

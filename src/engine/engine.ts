@@ -32,6 +32,7 @@ import {
 import { SparkplugIngest } from './sparkplugIngest';
 import { RuleSet, type CompiledRule, type RuleChange } from './rules';
 import { AlarmBook } from './alarms';
+import { parseDuration } from '../lib/duration';
 
 export interface EngineOptions {
   /** The clock (ms since the epoch); samples are stamped with arrival time. Default Date.now. */
@@ -353,6 +354,27 @@ export class Engine {
     this.added = [];
     const holding = new Set(this.alarmBook.restore(state.alarms));
     for (const rule of this.ruleSet.rules) if (holding.has(rule.id)) rule.restoreRaised();
+  }
+
+  /**
+   * Each forecast rule's prediction now, for the historian's accuracy record: the value its trend gives
+   * for `horizonMs` ahead (current + slope x horizon), for rules that see a trend towards their limit.
+   */
+  forecastEstimates(): { rule: string; signal: string; horizonMs: number; predicted: number }[] {
+    const out: { rule: string; signal: string; horizonMs: number; predicted: number }[] = [];
+    for (const r of this.forecasts) {
+      const current = this.value(r.signal);
+      const limit = r.rule.limit;
+      if (current === undefined || limit === undefined || !(r.etaMs > 0) || !Number.isFinite(r.etaMs)) continue;
+      const horizonMs = (r.rule.horizon === undefined ? null : parseDuration(r.rule.horizon)) ?? 30 * 60_000;
+      out.push({
+        rule: r.id,
+        signal: r.signal,
+        horizonMs,
+        predicted: current + ((limit - current) / r.etaMs) * horizonMs,
+      });
+    }
+    return out;
   }
 
   /** Alarm transitions since the last call, for the audit log. */
