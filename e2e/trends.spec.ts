@@ -235,6 +235,11 @@ test('without a historian, a window beyond the tab says "history not available" 
   await expect(lab.getByTestId('trend-history-note')).toHaveText(/history not available/);
   await expect(lab).toHaveAttribute('data-history', 'unavailable');
   await expect.poll(() => attr(lab, 'data-points')).toBeGreaterThan(0);
+
+  // The what-if asked for the historian's week falls back to this tab's values, and says so.
+  await whatIf(page, 'tl.temp > 20', 'Historian: last 7 days');
+  await expect(page.getByTestId('whatif-note')).toHaveText("history not available: tested over this tab's history");
+  await expect(page.getByTestId('whatif-result')).toContainText('as deployed 0 alarms, as edited 1 alarm');
 });
 
 test('with a historian, a reloaded page still shows the values published before the reload', async ({ page }) => {
@@ -275,10 +280,25 @@ test('with a historian, a reloaded page still shows the values published before 
     const text = await readDownload(await download);
     for (const [k, v] of values.entries())
       expect(text).toContain(`${new Date(t0 + k * 5000).toISOString()},chart,${v},`);
+
+    // The what-if over the historian's last hour: would "> 80" have fired? (71.25 raised "> 50" once.)
+    await whatIf(page, 'tl.temp > 80', 'Historian: last hour');
+    await expect(page.getByTestId('whatif-result')).toContainText('as deployed 1 alarm, as edited 0 alarms');
+    await expect(page.getByTestId('whatif-note')).toHaveCount(0);
   } finally {
     await historian.stop();
   }
 });
+
+/** Runs the alarm panel's "Test a rule change" for tl.hot with condition `when` over `source`. */
+async function whatIf(page: Page, when: string, source: string): Promise<void> {
+  const panel = page.getByTestId('rule-whatif');
+  await panel.locator('summary').click();
+  await panel.getByLabel('Rule to test').selectOption('tl.hot');
+  await panel.getByLabel('Edited condition').fill(when);
+  await panel.getByTestId('whatif-source').selectOption({ label: source });
+  await panel.getByRole('button', { name: 'Test over recorded values' }).click();
+}
 
 async function readDownload(file: Download): Promise<string> {
   const stream = await file.createReadStream();

@@ -6,6 +6,8 @@ import { telemetry } from '../store/telemetry';
 import { whatIf, whatIfRecording, type SignalHistory, type WhatIf } from '../engine/whatIf';
 import { parseRecording, type RecordedMessage } from '../engine/recording';
 import { clockTime } from '../lib/clock';
+import { fetchExport } from './trendHistory';
+import { HISTORY_SPANS, whatIfHistory } from './trendWhatIf';
 
 /**
  * "Test a rule change": edit a rule's condition (its limit, say) and see which alarms it would have
@@ -14,6 +16,7 @@ import { clockTime } from '../lib/clock';
  */
 export function RuleWhatIf() {
   const { t } = useTranslation('alarms');
+  const { t: tt } = useTranslation('trends');
   const twin = useApp((s) => (s.load.state === 'ready' ? s.load.twin : null));
   const rules = twin?.rules.filter((r) => r.kind === 'condition') ?? [];
   const [ruleId, setRuleId] = useState('');
@@ -21,6 +24,10 @@ export function RuleWhatIf() {
   const [result, setResult] = useState<WhatIf | null>(null);
   const [recording, setRecording] = useState<{ name: string; messages: RecordedMessage[] } | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
+  // Where the values come from without a file: this tab's rings, or a span of the historian's export.
+  const [source, setSource] = useState('tab');
+  const [note, setNote] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
   if (!twin || rules.length === 0) return null;
   const pick = (id: string) => {
     setRuleId(id);
@@ -36,10 +43,36 @@ export function RuleWhatIf() {
     else setLoadError(t('whatIf.loadError', { file: file.name, line: parsed.line, error: parsed.error }));
   };
   const test = () => {
+    setNote(null);
     if (recording) {
       setResult(whatIfRecording(twin, ruleId, when, recording.messages));
       return;
     }
+    const span = HISTORY_SPANS.find((s) => s.id === source);
+    if (span) {
+      void testHistory(span.ms);
+      return;
+    }
+    testTab();
+  };
+  // Over the historian's recording of the span; without a historian, over this tab's values, and said so.
+  const testHistory = async (ms: number) => {
+    setBusy(true);
+    const to = Date.now();
+    const res = await fetchExport(fetch, { twin: twin.id, from: to - ms, to }).catch(() => null);
+    setBusy(false);
+    if (res?.ok) {
+      const outcome = whatIfHistory(twin, ruleId, when, res.value);
+      if (!outcome.ok && 'line' in outcome) {
+        setResult(null);
+        setNote(tt('whatIf.badRecording', { line: outcome.line, error: outcome.error }));
+      } else setResult(outcome);
+      return;
+    }
+    setNote(res && res.kind === 'error' ? tt('whatIf.refused', { message: res.message }) : tt('whatIf.fallback'));
+    testTab();
+  };
+  const testTab = () => {
     const history: SignalHistory[] = [];
     telemetry.signals.forEach((info, i) => {
       const ring = telemetry.history[i];
@@ -79,9 +112,28 @@ export function RuleWhatIf() {
           {loadError}
         </p>
       )}
-      <button type="button" onClick={test} disabled={!ruleId || when.trim() === ''}>
+      {!recording && (
+        <label>
+          {tt('whatIf.source')}{' '}
+          <select value={source} onChange={(e) => setSource(e.target.value)} data-testid="whatif-source">
+            <option value="tab">{tt('whatIf.sourceTab')}</option>
+            {HISTORY_SPANS.map((s) => (
+              <option key={s.id} value={s.id}>
+                {tt(`whatIf.source${s.id}`)}
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
+      <button type="button" onClick={test} disabled={!ruleId || when.trim() === '' || busy}>
         {recording ? t('whatIf.testOver', { name: recording.name }) : t('whatIf.testRecorded')}
       </button>
+      {busy && <p aria-live="polite">{tt('whatIf.loading')}</p>}
+      {note && (
+        <p className="note" role="status" data-testid="whatif-note">
+          {note}
+        </p>
+      )}
       {result && !result.ok && (
         <p className="error" role="alert">
           {t('whatIf.error', { error: result.error, position: result.position + 1 })}
