@@ -1,30 +1,44 @@
-import { cachedFormatter, displayLocale, formatWords } from './locale';
+import { cachedFormatter, displayLocale, formatWords, type FormatterCache } from './locale';
 
-const numberFormats = new Map<string, Intl.NumberFormat>();
+const numberFormats: FormatterCache<Intl.NumberFormat> = new Map();
+const countFormats: FormatterCache<Intl.NumberFormat> = new Map();
+
+const makeNumberFormat = (locale: string | undefined, digits: number) =>
+  new Intl.NumberFormat(locale, { minimumFractionDigits: digits, maximumFractionDigits: digits, useGrouping: false });
+const makeCountFormat = (locale: string | undefined) => new Intl.NumberFormat(locale);
 
 /**
  * A number with exactly `digits` decimals in the UI's locale ("64.3", German "64,3"), no grouping
  * (a reading reads like an instrument's display). One formatter per locale and digit count.
  */
 export function formatNumber(value: number, digits: number, locale = displayLocale()): string {
-  return cachedFormatter(
-    numberFormats,
-    locale,
-    String(digits),
-    () =>
-      new Intl.NumberFormat(locale, {
-        minimumFractionDigits: digits,
-        maximumFractionDigits: digits,
-        useGrouping: false,
-      }),
-  ).format(value);
+  // Where the locale writes plain ASCII digits, '-' and one decimal mark (English, German), toFixed with
+  // that mark is the same text at a fifth of the cost; on a decimal tie (1.005, binary 1.00499...) it
+  // rounds the binary value as the UI always did, where Intl may round up.
+  const mark = Number.isFinite(value) && Math.abs(value) < 1e21 ? decimalMark(locale) : null;
+  if (mark !== null) {
+    const text = value.toFixed(digits);
+    return mark === '.' ? text : text.replace('.', mark);
+  }
+  return cachedFormatter(numberFormats, locale, digits, makeNumberFormat).format(value);
 }
 
-const countFormats = new Map<string, Intl.NumberFormat>();
+const decimalMarks = new Map<string | undefined, string | null>();
+
+/** The locale's decimal mark when its numbers are otherwise plain ("-1234.5" / "-1234,5"), else null. */
+function decimalMark(locale: string | undefined): string | null {
+  let mark = decimalMarks.get(locale);
+  if (mark === undefined) {
+    const probe = cachedFormatter(numberFormats, locale, 1, makeNumberFormat).format(-1234.5);
+    mark = /^-1234([.,])5$/.exec(probe)?.[1] ?? null;
+    decimalMarks.set(locale, mark);
+  }
+  return mark;
+}
 
 /** A count with the locale's grouping ("12,345", German "12.345"). */
 export function formatCount(value: number, locale = displayLocale()): string {
-  return cachedFormatter(countFormats, locale, 'count', () => new Intl.NumberFormat(locale)).format(value);
+  return cachedFormatter(countFormats, locale, 'count', makeCountFormat).format(value);
 }
 
 /** Formats a reading for display: a sensible number of decimals, and an em dash when there is none. */

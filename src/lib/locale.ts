@@ -48,16 +48,29 @@ export function formatWords(): FormatWords {
   return activeWords;
 }
 
+/** Formatters by locale, then by style: looked up without building a key string (no garbage per call). */
+export type FormatterCache<F> = Map<string | undefined, Map<string | number, F>>;
+
 /**
  * One formatter per locale and style, made on first use: building an Intl formatter costs far more
- * than formatting with one, and values are formatted many times a second.
+ * than formatting with one, and values are formatted many times a second (scene labels every frame).
  */
-export function cachedFormatter<F>(cache: Map<string, F>, locale: string | undefined, style: string, make: () => F): F {
-  const key = `${locale ?? ''}|${style}`;
-  let f = cache.get(key);
+export function cachedFormatter<F, S extends string | number>(
+  cache: FormatterCache<F>,
+  locale: string | undefined,
+  style: S,
+  // A module-level function, not a closure made per call: nothing is allocated when the cache hits.
+  make: (locale: string | undefined, style: S) => F,
+): F {
+  let styles = cache.get(locale);
+  if (styles === undefined) {
+    styles = new Map();
+    cache.set(locale, styles);
+  }
+  let f = styles.get(style);
   if (f === undefined) {
-    f = make();
-    cache.set(key, f);
+    f = make(locale, style);
+    styles.set(style, f);
   }
   return f;
 }
