@@ -242,6 +242,44 @@ test('without a historian, a window beyond the tab says "history not available" 
   await expect(page.getByTestId('whatif-result')).toContainText('as deployed 0 alarms, as edited 1 alarm');
 });
 
+test('in replay a trend shows the window ending at the replayed moment, marked, and goes live again', async ({
+  page,
+}) => {
+  await openLab(page);
+  const lab = trend(page, 'Lab trend');
+  const hot = Date.now();
+  const cold = hot - 120_000;
+  await publish('temp', 20, cold);
+  await publish('temp', 70, hot);
+  await showValue(page, 'tl.temp', /^70\.0 °C$/);
+  // Scrub the timeline (its 1-hour span) to a minute after the cold value.
+  await page.getByTestId('timeline').getByRole('button', { name: '1 h', exact: true }).click();
+  const track = page.getByTestId('timeline-scrubber');
+  const from = Number(await track.getAttribute('data-from'));
+  const to = Number(await track.getAttribute('data-to'));
+  const box = (await track.boundingBox())!;
+  await track.click({ position: { x: ((cold + 60_000 - from) / (to - from)) * box.width, y: box.height / 2 } });
+  const at = Number(await page.getByTestId('replay-banner').getAttribute('data-at'));
+  await expect.poll(() => attr(lab, 'data-to')).toBe(Math.round(at));
+  expect(await span(lab)).toBe(300_000);
+  await expect(lab.getByTestId('trend-replay')).toContainText('replay');
+  await expect(lab.locator('.trend-replay-marker')).toHaveCount(1);
+  await expect(lab.getByRole('button', { name: '1 h', exact: true })).toBeDisabled();
+  // The newest value drawn is the one from before that moment, not the 70 published after it.
+  await lab.getByTestId('trend-chart').focus();
+  await expect(async () => {
+    await lab.getByTestId('trend-chart').press('End');
+    await expect(lab.getByTestId('trend-readout').locator('[data-signal="tl.temp"]')).toHaveText(
+      'Lab temperature: 20.0 °C',
+      { timeout: 1000 },
+    );
+  }).toPass();
+
+  await page.getByTestId('replay-banner').getByRole('button').click();
+  await expect(lab.getByTestId('trend-replay')).toHaveCount(0);
+  await expect.poll(() => attr(lab, 'data-to')).toBeGreaterThan(hot);
+});
+
 test('with a historian, a reloaded page still shows the values published before the reload', async ({ page }) => {
   const historian = await startHistorian({ twinFile: `${E2E.fixturesDir}/fixture-trend-lab/twin.json` });
   try {
