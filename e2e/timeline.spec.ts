@@ -119,6 +119,26 @@ test('the keyboard scrubs; playing at 60x advances the cursor', async ({ page })
   await expect(temp(page)).toContainText('70');
 });
 
+test('a tap on the timeline seeks (touch)', async ({ browser }) => {
+  const context = await browser.newContext({ hasTouch: true, viewport: { width: 1024, height: 768 } });
+  const page = await context.newPage();
+  await openTwin(page, TWIN);
+  const { cold, hot } = await publishIncident(page);
+  await page.getByRole('button', { name: '1 h' }).tap();
+  const track = scrubber(page);
+  const from = Number(await track.getAttribute('data-from'));
+  const to = Number(await track.getAttribute('data-to'));
+  const box = (await track.boundingBox())!;
+  const target = cold + 60_000;
+  await page.touchscreen.tap(box.x + ((target - from) / (to - from)) * box.width, box.y + box.height / 2);
+  await expect(banner(page)).toBeVisible();
+  const at = await bannerAt(page);
+  expect(at).toBeGreaterThan(cold);
+  expect(at).toBeLessThan(hot);
+  await expect(temp(page)).toContainText('20');
+  await context.close();
+});
+
 test('an alarm mark on the timeline, or Show in the audit log, seeks to its raise and selects its part', async ({
   page,
 }) => {
