@@ -74,6 +74,13 @@ function describer(twin: Twin): (id: string) => AlarmDescription | undefined {
   };
 }
 
+/** The same alarms in the same states (what the scene draws from them). */
+function sameAlarms(a: readonly AlarmSnapshot[], b: readonly AlarmSnapshot[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i].id !== b[i].id || a[i].state !== b[i].state) return false;
+  return true;
+}
+
 /**
  * Starts following the cursor for a twin; returns the stop function. One per page (the operator's
  * timeline or the embed mounts it). `fetchImpl` is the page's fetch (tests pass their own).
@@ -101,9 +108,13 @@ export function startTimeTravel(twin: Twin, fetchImpl: FetchLike = (u, i) => fet
     const at = s.at;
     const missing = telemetry.showMoment(at);
     const alarms = alarmsAt(knownTransitions(), at, describe);
-    sceneAlarms = alarms.filter(isAnnunciated);
+    const annunciated = alarms.filter(isAnnunciated);
     useReplay.setState({ alarms });
-    useApp.setState({ alarms: sceneAlarms });
+    // Playback moves the cursor a few times a second; the scene re-syncs only when the set changes.
+    if (sceneAlarms === null || !sameAlarms(sceneAlarms, annunciated)) {
+      sceneAlarms = annunciated;
+      useApp.setState({ alarms: sceneAlarms });
+    }
     requestSceneFrame();
     if (missing.length > 0 && useReplay.getState().historian !== 'absent' && !useReplay.getState().recording) {
       askSnapshot(at);
