@@ -161,23 +161,25 @@ export class SqlHistoryStore implements HistoryStore {
   }
 
   async signalIds(twin: string, names: readonly string[]): Promise<Map<string, number>> {
+    const key = (name: string) => `${twin}\u0000${name}`;
+    const missing = [...new Set(names.filter((n) => !this.ids.has(key(n))))];
+    if (missing.length > 0) {
+      // New signals in a few statements (a twin may bring 10,000 at once), then every id of the twin.
+      for (let start = 0; start < missing.length; start += 500) {
+        const chunk = missing.slice(start, start + 500);
+        await this.driver.query(
+          `INSERT INTO tv_hist_signals (twin, signal) VALUES ${chunk.map((_, i) => `($1, $${i + 2})`).join(', ')}
+          ON CONFLICT (twin, signal) DO NOTHING`,
+          [twin, ...chunk],
+        );
+      }
+      for (const r of await this.driver.query('SELECT id, signal FROM tv_hist_signals WHERE twin = $1', [twin]))
+        this.ids.set(key(String(r.signal)), num(r.id));
+    }
     const out = new Map<string, number>();
     for (const name of names) {
-      const key = `${twin}\u0000${name}`;
-      let id = this.ids.get(key);
-      if (id === undefined) {
-        await this.driver.query(
-          'INSERT INTO tv_hist_signals (twin, signal) VALUES ($1, $2) ON CONFLICT (twin, signal) DO NOTHING',
-          [twin, name],
-        );
-        const rows = await this.driver.query('SELECT id FROM tv_hist_signals WHERE twin = $1 AND signal = $2', [
-          twin,
-          name,
-        ]);
-        id = num(rows[0].id);
-        this.ids.set(key, id);
-      }
-      out.set(name, id);
+      const id = this.ids.get(key(name));
+      if (id !== undefined) out.set(name, id);
     }
     return out;
   }
