@@ -224,6 +224,7 @@ export function TrendPanel({
                 value: `${l.ruleId} ${l.op === 'forecast' ? '' : l.op} ${formatValue(l.value)}`,
                 fontSize: 10,
                 position: 'insideTopLeft',
+                fill: '#5c6670',
               }}
             />
           );
