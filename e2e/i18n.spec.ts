@@ -114,3 +114,10 @@ test('?lang=de puts a kiosk in an English browser into German', async ({ page })
   await page.goto(`/?twin=${TWIN}`);
   await expect(page.getByRole('heading', { name: 'Assets' })).toBeVisible();
 });
+
+test('?lang=de puts an embedded dashboard into German', async ({ page }) => {
+  await page.goto(`/?twin=${TWIN}&mode=embed&panels=alarms&lang=de`);
+  await page.getByTestId('connection').and(page.locator('[data-state="online"]')).waitFor({ timeout: 20_000 });
+  await expect(page.locator('html')).toHaveAttribute('lang', 'de');
+  await expect(page.getByTestId('embed-alarms').getByRole('heading')).toHaveText('Keine Alarme');
+});
