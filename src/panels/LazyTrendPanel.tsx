@@ -23,6 +23,11 @@ function TrendPlaceholder({ title }: { title: string }) {
   return (
     <section className="panel trend" aria-label={title} aria-busy="true" data-testid="trend-placeholder">
       <h2>{title}</h2>
+      {/* The rows the panel puts above its chart (window buttons, the range line), kept empty. */}
+      <div className="trend-controls" style={{ minHeight: '1.7rem' }} aria-hidden="true" />
+      <p className="trend-range" aria-hidden="true">
+        {'\u00a0'}
+      </p>
       <div className="chart" />
     </section>
   );
