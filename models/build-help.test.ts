@@ -8,7 +8,7 @@ const models = (...args: string[]) =>
   spawnSync(process.execPath, ['--import', 'tsx', 'models/build.ts', ...args], { cwd: REPO, encoding: 'utf8' });
 
 describe('npm run models -- --help', () => {
-  it('prints the usage and exits 0, writing nothing', { timeout: 30_000 }, () => {
+  it('prints the usage and exits 0, writing nothing', { timeout: 120_000 }, () => {
     for (const flag of ['--help', '-h', 'help']) {
       const run = models(flag);
       expect(run.status).toBe(0);
@@ -19,7 +19,7 @@ describe('npm run models -- --help', () => {
     expect(models('optimize', '--help').status).toBe(0);
   });
 
-  it('names an unknown command and shows the usage, exit 2', { timeout: 30_000 }, () => {
+  it('names an unknown command and shows the usage, exit 2', { timeout: 120_000 }, () => {
     const run = models('frob');
     expect(run.status).toBe(2);
     expect(run.stderr).toContain('unknown command "frob"');

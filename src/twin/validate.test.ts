@@ -95,41 +95,45 @@ describe('validateTwinText: bad JSON', () => {
     expect(result.ok ? [] : result.problems).toEqual([{ path: '$', message: expect.stringContaining(message) }]);
   });
 
-  it('gives a line and column for every broken variant of the demo twin that JSON.parse rejects', () => {
-    // Deterministic damage: delete, duplicate or replace one character at many places.
-    let seed = 7;
-    const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
-    let rejected = 0;
-    for (let n = 0; n < 400; n++) {
-      const at = Math.floor(next() * demoText.length);
-      const op = n % 3;
-      const damaged =
-        op === 0
-          ? demoText.slice(0, at) + demoText.slice(at + 1)
-          : op === 1
-            ? demoText.slice(0, at) + demoText[at] + demoText.slice(at)
-            : demoText.slice(0, at) + '{]:,"x'[Math.floor(next() * 6)] + demoText.slice(at + 1);
-      let parses = true;
-      try {
-        JSON.parse(damaged);
-      } catch {
-        parses = false;
-      }
-      const result = validateTwinText(damaged);
-      if (parses) {
-        expect(result.ok || result.problems.every((p) => !p.message.startsWith('not valid JSON'))).toBe(true);
-      } else {
-        rejected++;
-        expect(result.ok).toBe(false);
-        if (!result.ok) {
-          expect(result.problems).toHaveLength(1);
-          expect(result.problems[0].path).toBe('$');
-          expect(result.problems[0].message).toMatch(/^not valid JSON at line \d+, column \d+: /);
+  it(
+    'gives a line and column for every broken variant of the demo twin that JSON.parse rejects',
+    { timeout: 60_000 },
+    () => {
+      // Deterministic damage: delete, duplicate or replace one character at many places.
+      let seed = 7;
+      const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+      let rejected = 0;
+      for (let n = 0; n < 400; n++) {
+        const at = Math.floor(next() * demoText.length);
+        const op = n % 3;
+        const damaged =
+          op === 0
+            ? demoText.slice(0, at) + demoText.slice(at + 1)
+            : op === 1
+              ? demoText.slice(0, at) + demoText[at] + demoText.slice(at)
+              : demoText.slice(0, at) + '{]:,"x'[Math.floor(next() * 6)] + demoText.slice(at + 1);
+        let parses = true;
+        try {
+          JSON.parse(damaged);
+        } catch {
+          parses = false;
+        }
+        const result = validateTwinText(damaged);
+        if (parses) {
+          expect(result.ok || result.problems.every((p) => !p.message.startsWith('not valid JSON'))).toBe(true);
+        } else {
+          rejected++;
+          expect(result.ok).toBe(false);
+          if (!result.ok) {
+            expect(result.problems).toHaveLength(1);
+            expect(result.problems[0].path).toBe('$');
+            expect(result.problems[0].message).toMatch(/^not valid JSON at line \d+, column \d+: /);
+          }
         }
       }
-    }
-    expect(rejected).toBeGreaterThan(100);
-  });
+      expect(rejected).toBeGreaterThan(100);
+    },
+  );
 });
 
 describe('validateTwin: the schema', () => {
