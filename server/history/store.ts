@@ -241,9 +241,12 @@ export class SqlHistoryStore implements HistoryStore {
 
   async snapshot(twin: string, at: number): Promise<SnapshotValue[]> {
     const rows = await this.driver.query(
-      `SELECT DISTINCT ON (s.signal) s.signal AS signal, v.t AS t, v.v AS v, v.txt AS txt, v.quality AS quality
-      FROM tv_hist_values v JOIN tv_hist_signals s ON s.id = v.sig
-      WHERE s.twin = $1 AND v.t <= $2 ORDER BY s.signal, v.t DESC`,
+      // Per signal, the newest row at or before the moment: an index lookup each, not a scan of the past.
+      `SELECT s.signal AS signal, v.t AS t, v.v AS v, v.txt AS txt, v.quality AS quality
+      FROM tv_hist_signals s, LATERAL (
+        SELECT t, v, txt, quality FROM tv_hist_values WHERE sig = s.id AND t <= $2 ORDER BY t DESC LIMIT 1
+      ) v
+      WHERE s.twin = $1 ORDER BY s.signal`,
       [twin, Math.floor(at)],
     );
     return rows.map((r) => {
