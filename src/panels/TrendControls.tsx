@@ -1,14 +1,6 @@
 import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { TFunction } from 'i18next';
-import { checkCustomRange, toLocalDateTime, type WindowChoice } from './trendWindow';
-
-/** "15 min", "1 h", "30 s": a window's length on its button. */
-export function windowLabel(ms: number, t: TFunction): string {
-  if (ms >= 3_600_000 && ms % 3_600_000 === 0) return t('window.hours', { count: ms / 3_600_000 });
-  if (ms >= 60_000 && ms % 60_000 === 0) return t('window.minutes', { count: ms / 60_000 });
-  return t('window.seconds', { count: Math.round(ms / 1000) });
-}
+import { checkCustomRange, toLocalDateTime, windowLabel, type WindowChoice } from './trendWindow';
 
 /**
  * The trend's controls: window buttons (the panel's configured window first when it is not a

@@ -15,6 +15,7 @@ import {
   PRESET_WINDOWS,
   requestSpan,
   resolveSpan,
+  windowLabel,
   type TrendSpan,
   type WindowChoice,
 } from './trendWindow';
@@ -25,7 +26,7 @@ import { alarmPeriods, alarmsOnSignals, type AlarmPeriod, type AlarmTransition }
 import { forecastRules, projectForecast, type ForecastLine } from './trendForecast';
 import { trendCsv, trendCsvFilename } from './trendCsv';
 import { fetchAlarms, fetchForecasts, fetchSeries, type ForecastError } from './trendHistory';
-import { TrendControls, windowLabel } from './TrendControls';
+import { TrendControls } from './TrendControls';
 
 // Distinguishable in greyscale too (dash patterns), so the chart does not rely on colour alone.
 const SERIES = [

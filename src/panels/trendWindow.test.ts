@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { testT } from '../i18n/testing';
 import {
   checkCustomRange,
   needsHistory,
@@ -6,6 +7,7 @@ import {
   requestSpan,
   resolveSpan,
   toLocalDateTime,
+  windowLabel,
   MAX_CUSTOM_RANGE_MS,
 } from './trendWindow';
 
@@ -109,5 +111,15 @@ describe('requestSpan', () => {
     expect(b).toEqual(a);
     expect(a.from).toBeLessThanOrEqual(end - 3_600_000);
     expect(a.to).toBeGreaterThanOrEqual(end + 1000);
+  });
+});
+
+describe('windowLabel', () => {
+  it('names a window in whole hours, minutes or seconds, in the UI language', () => {
+    const en = testT('en', 'trends');
+    expect(windowLabel(86_400_000, en)).toBe('24 h');
+    expect(windowLabel(900_000, en)).toBe('15 min');
+    expect(windowLabel(90_000, en)).toBe('90 s');
+    expect(windowLabel(60_000, testT('de', 'trends'))).toBe('1 min');
   });
 });

@@ -2,6 +2,7 @@
  * Which time span a trend shows: the preset windows, a custom range, and how the time cursor
  * (live or replay), a host-set range and pause move it. Pure: the panel passes the clock in.
  */
+import type { TFunction } from 'i18next';
 
 /** The windows a trend offers besides its configured one and a custom range. */
 export const PRESET_WINDOWS: readonly { id: string; ms: number }[] = [
@@ -108,4 +109,11 @@ export function needsHistory(span: TrendSpan, tabStart: number | null, replay: b
 export function requestSpan(span: TrendSpan): { from: number; to: number } {
   const step = Math.max(1000, Math.floor((span.to - span.from) / 50));
   return { from: Math.floor(span.from / step) * step, to: Math.ceil(span.to / step) * step };
+}
+
+/** "15 min", "1 h", "30 s" (in the UI language): a window's length on its button. */
+export function windowLabel(ms: number, t: TFunction): string {
+  if (ms >= 3_600_000 && ms % 3_600_000 === 0) return t('window.hours', { count: ms / 3_600_000 });
+  if (ms >= 60_000 && ms % 60_000 === 0) return t('window.minutes', { count: ms / 60_000 });
+  return t('window.seconds', { count: Math.round(ms / 1000) });
 }
