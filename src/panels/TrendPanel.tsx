@@ -4,6 +4,7 @@ import { CartesianGrid, Legend, Line, LineChart, ReferenceArea, ReferenceLine, X
 import type { Twin } from '../twin/schema';
 import { telemetry } from '../store/telemetry';
 import { useAlarms } from '../store/alarms';
+import { useReplay } from '../app/replay';
 import { cursorTime, useTimeCursor } from '../store/timeCursor';
 import { useTick } from '../app/useTick';
 import { parseDuration } from '../lib/duration';
@@ -94,6 +95,7 @@ export function TrendPanel({
   const mode = useTimeCursor((s) => s.mode);
   const range = useTimeCursor((s) => s.range);
   const playing = useTimeCursor((s) => s.playing);
+  const playingFile = useReplay((s) => s.recording !== null);
   useTimeCursor((s) => (s.mode === 'replay' && !s.playing ? s.at : null));
 
   const now = Date.now();
@@ -118,7 +120,8 @@ export function TrendPanel({
     const i = telemetry.indexOf(id);
     return i >= 0 ? telemetry.history[i] : undefined;
   });
-  const wantHistory = needsHistory(span, tabStart(rings), mode === 'replay');
+  // A recording opened on the timeline is the whole story: the tab's rings hold it, the historian has none of it.
+  const wantHistory = !playingFile && needsHistory(span, tabStart(rings), mode === 'replay');
   const history = useHistory(twin.id, signals, span, wantHistory, choice, budget);
   const forecastErrors = useForecastErrors(twin, signals);
 
