@@ -3,11 +3,12 @@ import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
 import { useApp } from '../store/app';
 import { telemetry } from '../store/telemetry';
-import { whatIf, whatIfRecording, type SignalHistory, type WhatIf } from '../engine/whatIf';
+import type { SignalHistory, WhatIf } from '../engine/whatIf';
 import { parseRecording, type RecordedMessage } from '../engine/recording';
 import { clockTime } from '../lib/clock';
 import { fetchExport } from './trendHistory';
-import { HISTORY_SPANS, whatIfHistory } from './trendWhatIf';
+import { HISTORY_SPANS } from './whatIfSpans';
+import { loadWhatIf } from './whatIfLoader';
 
 /**
  * "Test a rule change": edit a rule's condition (its limit, say) and see which alarms it would have
@@ -42,27 +43,35 @@ export function RuleWhatIf() {
     if (parsed.ok) setRecording({ name: file.name, messages: parsed.messages });
     else setLoadError(t('whatIf.loadError', { file: file.name, line: parsed.line, error: parsed.error }));
   };
-  const test = () => {
+  const test = async () => {
     setNote(null);
+    setBusy(true);
+    const run = await loadWhatIf(twin).catch(() => null);
+    setBusy(false);
+    if (!run) {
+      setNote(tt('whatIf.loadFailed'));
+      return;
+    }
     if (recording) {
-      setResult(whatIfRecording(twin, ruleId, when, recording.messages));
+      setResult(run.whatIfRecording(twin, ruleId, when, recording.messages));
       return;
     }
     const span = HISTORY_SPANS.find((s) => s.id === source);
     if (span) {
-      void testHistory(span.ms);
+      void testHistory(run, span.ms);
       return;
     }
-    testTab();
+    testTab(run);
   };
+  type Run = Awaited<ReturnType<typeof loadWhatIf>>;
   // Over the historian's recording of the span; without a historian, over this tab's values, and said so.
-  const testHistory = async (ms: number) => {
+  const testHistory = async (run: Run, ms: number) => {
     setBusy(true);
     const to = Date.now();
     const res = await fetchExport(fetch, { twin: twin.id, from: to - ms, to }).catch(() => null);
     setBusy(false);
     if (res?.ok) {
-      const outcome = whatIfHistory(twin, ruleId, when, res.value);
+      const outcome = run.whatIfHistory(twin, ruleId, when, res.value);
       if (!outcome.ok && 'line' in outcome) {
         setResult(null);
         setNote(tt('whatIf.badRecording', { line: outcome.line, error: outcome.error }));
@@ -70,9 +79,9 @@ export function RuleWhatIf() {
       return;
     }
     setNote(res && res.kind === 'error' ? tt('whatIf.refused', { message: res.message }) : tt('whatIf.fallback'));
-    testTab();
+    testTab(run);
   };
-  const testTab = () => {
+  const testTab = (run: Run) => {
     const history: SignalHistory[] = [];
     telemetry.signals.forEach((info, i) => {
       const ring = telemetry.history[i];
@@ -84,7 +93,7 @@ export function RuleWhatIf() {
           valueAt: (k) => ring.valueAt(k),
         });
     });
-    setResult(whatIf(twin, ruleId, when, history));
+    setResult(run.whatIf(twin, ruleId, when, history));
   };
   return (
     <details className="rule-whatif" data-testid="rule-whatif">
@@ -125,7 +134,7 @@ export function RuleWhatIf() {
           </select>
         </label>
       )}
-      <button type="button" onClick={test} disabled={!ruleId || when.trim() === '' || busy}>
+      <button type="button" onClick={() => void test()} disabled={!ruleId || when.trim() === '' || busy}>
         {recording ? t('whatIf.testOver', { name: recording.name }) : t('whatIf.testRecorded')}
       </button>
       {busy && <p aria-live="polite">{tt('whatIf.loading')}</p>}

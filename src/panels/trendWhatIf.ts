@@ -10,12 +10,7 @@ import { backtest } from '../engine/backtest';
 import { parseRecording } from '../engine/recording';
 import type { WhatIf } from '../engine/whatIf';
 
-/** The spans the what-if offers over the historian (ms before now). */
-export const HISTORY_SPANS: readonly { id: string; ms: number }[] = [
-  { id: '1h', ms: 3_600_000 },
-  { id: '24h', ms: 86_400_000 },
-  { id: '7d', ms: 7 * 86_400_000 },
-];
+export { HISTORY_SPANS } from './whatIfSpans';
 
 export type HistoryWhatIf = WhatIf | { ok: false; error: string; position: number; line: number };
 
