@@ -183,7 +183,6 @@ test('an exported span plays again in a page with no broker', async ({ page, bro
   // A closed port: nothing ever connects.
   const offline = await browser.newPage();
   await offline.goto(`/?twin=${TWIN}&broker=${encodeURIComponent(`ws://127.0.0.1:${E2E.webPort + 9}`)}`);
-  await offline.getByTestId('timeline-speed').selectOption('60');
   await offline.getByTestId('timeline-open-file').setInputFiles({
     name: 'incident-export.jsonl',
     mimeType: 'application/x-ndjson',
@@ -191,8 +190,10 @@ test('an exported span plays again in a page with no broker', async ({ page, bro
   });
   await expect(banner(offline)).toContainText('Recording: incident-export.jsonl');
   await expect(offline.getByTestId('timeline-source')).toContainText('Recording: incident-export.jsonl');
+  // It plays from its beginning (at 1x: the first value stays for two minutes, however slow the machine).
   await expect(temp(offline)).toContainText('20');
   // At 60x the two minutes play in about two seconds; it stops at the end of the file.
+  await offline.getByTestId('timeline-speed').selectOption('60');
   await expect(temp(offline)).toContainText('70');
   await expect(offline.getByTestId('timeline-play')).toHaveText('Play');
   await offline.close();
@@ -204,11 +205,13 @@ test('?recording= plays a recording of the site with no broker, and its alarms a
   );
   await expect(banner(page)).toContainText('Recording: incident.jsonl');
   await expect(temp(page)).toContainText('20');
-  // End: the file's last moment (75 °C). (The scene draws every part stale while no broker is
-  // connected, replay or not: src/scene/useSceneSync.ts reads the connection; see the report.)
+  // End: the file's last moment (75 °C). The scene judges the replayed values by their own times, so
+  // the tank is drawn as it was (hot, not washed out as stale) though no broker is connected.
   await scrubber(page).focus();
   await page.keyboard.press('End');
   await expect(temp(page)).toContainText('75');
+  await expect.poll(async () => (await look(page, 'lab/Tank')).stale).toBe(false);
+  await expect.poll(() => nodeLooksRed(page, 'lab/Tank')).toBe(true);
   await expect(page.getByTestId('replay-banner')).toHaveAttribute('data-at', String(INCIDENT_START + 60_000));
   // The rule raised at 03:12:30 in the file: its mark is on the timeline; showing it lists it as active.
   const mark = page.getByTestId('timeline-mark').and(page.locator('[data-alarm-id="tl.hot"]'));

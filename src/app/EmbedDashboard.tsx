@@ -6,6 +6,7 @@ import { isAnnunciated, useAlarms } from '../store/alarms';
 import { TwinScene } from '../scene/TwinScene';
 import { ConnectionStatus } from '../panels/ConnectionStatus';
 import { AlarmList } from '../panels/AlarmList';
+import { AlarmsAtCursor } from './TimelineAlarms';
 import { alarmStateText, priorityText, sortAlarms } from '../panels/alarmView';
 import { Inspector } from '../panels/Inspector';
 import { LazyTrendPanel as TrendPanel } from '../panels/LazyTrendPanel';
@@ -63,7 +64,9 @@ export function EmbedDashboard({ twin }: { twin: Twin }) {
         </div>
         {side && (
           <aside className="embed-side">
-            {panels.has('alarms') && (settings.readOnly ? <EmbedAlarms /> : <AlarmList />)}
+            {panels.has('alarms') && (
+              <AlarmsAtCursor>{settings.readOnly ? <EmbedAlarms /> : <AlarmList />}</AlarmsAtCursor>
+            )}
             {panels.has('inspector') && <Inspector twin={twin} />}
             {twin.panels.map((p, i) =>
               p.kind === 'trend'

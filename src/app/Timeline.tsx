@@ -116,7 +116,8 @@ export function Timeline({ twin }: { twin: Twin }) {
     setBusy(true);
     try {
       const from = w.from;
-      const to = Math.min(w.to, Date.now());
+      // A live window ends now, not at its last re-render (up to a second ago): the newest values count.
+      const to = live && endsNow ? Date.now() : Math.min(w.to, Date.now());
       const res = await exportRecording(twin.id, from, to);
       if (!res.ok) {
         const text = res.reason === 'empty' ? t('exportEmpty') : t('exportFailed', { reason: res.reason });

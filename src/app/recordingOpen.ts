@@ -28,7 +28,12 @@ export async function openRecordingText(twin: Twin, name: string, text: string):
       ? { ok: false, name, kind: 'empty' }
       : { ok: false, name, kind: 'bad-line', line: file.line, reason: file.error };
   // The Engine is only needed here: loaded with the first recording, not with the page.
-  const { loadRecording } = await import('./recordingLoad');
+  const [{ loadRecording }, sparkplug] = await Promise.all([
+    import('./recordingLoad'),
+    import('../engine/sparkplugIngest'),
+  ]);
+  // A Sparkplug twin's engine needs its decoder before it can read the file's messages.
+  if (sparkplug.needsSparkplug(twin)) await sparkplug.loadSparkplug();
   const loaded = loadRecording(twin, file);
   const cursor = useTimeCursor.getState();
   cursor.goLive(); // leaves any replay of the live data before the store changes hands

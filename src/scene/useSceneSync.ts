@@ -2,6 +2,8 @@ import { useEffect } from 'react';
 import { useThree } from '@react-three/fiber';
 import type { AlarmSnapshot } from '../engine/protocol';
 import { useApp } from '../store/app';
+import { telemetry } from '../store/telemetry';
+import { useTimeCursor } from '../store/timeCursor';
 
 /** How often an idle scene checks whether values have gone stale (no frames are drawn for the check). */
 export const STALE_CHECK_MS = 500;
@@ -24,7 +26,10 @@ export function useSceneSync(target: SceneSyncTarget): void {
   useEffect(() => {
     const sync = () => {
       const s = useApp.getState();
-      target.online = s.connection?.state === 'online';
+      // A replayed moment (or a recording played with no broker) is judged by its own times, not by
+      // whether the broker is reachable now: otherwise every part would be washed out as stale.
+      const replaying = useTimeCursor.getState().mode === 'replay' || telemetry.replayAt !== null;
+      target.online = replaying || s.connection?.state === 'online';
       target.setAlarms(s.alarms);
       invalidate();
     };
@@ -32,11 +37,15 @@ export function useSceneSync(target: SceneSyncTarget): void {
     const unsubscribe = useApp.subscribe((s, prev) => {
       if (s.alarms !== prev.alarms || s.connection !== prev.connection) sync();
     });
+    const unsubscribeCursor = useTimeCursor.subscribe((c, prev) => {
+      if (c.mode !== prev.mode) sync();
+    });
     const staleTimer = setInterval(() => {
       if (target.staleChanged(Date.now())) invalidate();
     }, STALE_CHECK_MS);
     return () => {
       unsubscribe();
+      unsubscribeCursor();
       clearInterval(staleTimer);
     };
   }, [target, invalidate]);
