@@ -50,8 +50,18 @@ describe('connectionText', () => {
     expect(connectionText(status, 7000, 10_000, de)).toMatchObject({
       label: 'Neuer Verbindungsversuch (3. Versuch)',
       countdown: 'nächster Versuch in 4 s',
-      reason: 'connection lost',
+      reason: 'Verbindung verloren',
     });
+    expect(connectionText({ ...status, reason: 'broker not reachable' }, null, 10_000, de).reason).toBe(
+      'Broker nicht erreichbar',
+    );
+    expect(connectionText({ ...status, reason: 'broker disconnected: Server busy' }, null, 10_000, de).reason).toBe(
+      'Broker hat getrennt: Server busy',
+    );
+    // A broker's own words are shown as they came.
+    expect(
+      connectionText({ state: 'offline', url, reason: 'Connection refused: Not authorized' }, null, 0, de).reason,
+    ).toBe('Connection refused: Not authorized');
     expect(connectionText({ state: 'online', url, since: 0, resumed: false }, null, 0, de).label).toBe('Online');
     expect(connectionText(null, null, 0, de).label).toBe('Verbinde…');
   });

@@ -21,6 +21,27 @@ export interface ConnectionText {
   protocol: string | null;
 }
 
+/**
+ * The engine's own reasons (fixed English words from src/engine/connection.ts) in the UI language; a
+ * broker's or the network's message (an MQTT reason text, a socket error) is shown as it came.
+ */
+const ENGINE_REASONS: Readonly<Record<string, string>> = {
+  'connection lost': 'connectionLost',
+  'broker not reachable': 'notReachable',
+  'broker disconnected': 'disconnected',
+  stopped: 'stopped',
+};
+
+function reasonWords(reason: string | null | undefined, t: TFunction): string | null {
+  if (!reason) return null;
+  const key = ENGINE_REASONS[reason];
+  if (key) return t(`operator:connection.reasons.${key}`);
+  const prefix = 'broker disconnected: ';
+  if (reason.startsWith(prefix))
+    return t('operator:connection.reasons.disconnectedBecause', { reason: reason.slice(prefix.length) });
+  return reason;
+}
+
 export function connectionText(
   status: ConnectionStatus | null,
   lastMessageAt: number | null,
@@ -48,12 +69,17 @@ export function connectionText(
         state: status.state,
         label: t('operator:connection.reconnecting', { attempt: status.attempt }),
         countdown: seconds > 0 ? t('operator:connection.nextTry', { seconds }) : t('operator:connection.tryingNow'),
-        reason: status.reason,
+        reason: reasonWords(status.reason, t),
         lastMessage,
         protocol: null,
       };
     }
     case 'offline':
-      return { ...none, state: status.state, label: t('operator:connection.offline'), reason: status.reason };
+      return {
+        ...none,
+        state: status.state,
+        label: t('operator:connection.offline'),
+        reason: reasonWords(status.reason, t),
+      };
   }
 }
