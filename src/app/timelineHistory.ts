@@ -8,57 +8,12 @@ import type { AlarmAuditEntry, AlarmEvent, AlarmState } from '../engine/protocol
 import type { Priority } from '../twin/schema';
 import type { SnapshotValue } from '../store/telemetry';
 
-export const HISTORY_API = '/api/history/v1';
+import { historyGet, historyUrl, type FetchLike, type HistoryAnswer } from '../lib/historyApi';
 
-export type HistoryAnswer<T> = { ok: true; value: T } | { ok: false; kind: 'unavailable' | 'error'; message: string };
-export type FetchLike = (url: string, init?: { signal?: AbortSignal }) => Promise<Response>;
+export { fetchExport, historyUrl, HISTORY_API, type FetchLike, type HistoryAnswer } from '../lib/historyApi';
 
-const UNAVAILABLE = new Set([404, 502, 503, 504]);
 const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null;
 const bad = (message: string): HistoryAnswer<never> => ({ ok: false, kind: 'error', message });
-
-/** The API's path with its query, every value encoded. */
-export function historyUrl(endpoint: string, params: Record<string, string | number>): string {
-  const q = Object.entries(params)
-    .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`)
-    .join('&');
-  return `${HISTORY_API}/${endpoint}?${q}`;
-}
-
-async function answer(
-  fetchImpl: FetchLike,
-  url: string,
-  json: boolean,
-  signal?: AbortSignal,
-): Promise<HistoryAnswer<unknown>> {
-  let res: Response;
-  try {
-    res = await fetchImpl(url, { signal });
-  } catch (err) {
-    if (signal?.aborted) throw err;
-    return { ok: false, kind: 'unavailable', message: 'history service not reachable' };
-  }
-  const text = await res.text().catch(() => '');
-  let body: unknown = null;
-  if (json || !res.ok) {
-    try {
-      body = JSON.parse(text);
-    } catch {
-      body = null;
-    }
-  }
-  if (!res.ok) {
-    const error = isObject(body) && isObject(body.error) ? body.error : null;
-    const message = error && typeof error.message === 'string' ? error.message : `HTTP ${res.status}`;
-    return { ok: false, kind: UNAVAILABLE.has(res.status) ? 'unavailable' : 'error', message };
-  }
-  const type = res.headers.get('content-type') ?? '';
-  // A single-page fallback answering 200 with index.html is no historian.
-  if (type.includes('text/html')) return { ok: false, kind: 'unavailable', message: 'history service not found' };
-  if (!json) return { ok: true, value: text };
-  if (body === null) return { ok: false, kind: 'unavailable', message: 'history service answered no JSON' };
-  return { ok: true, value: body };
-}
 
 const EVENTS: ReadonlySet<string> = new Set<AlarmEvent>([
   'raise',
@@ -140,7 +95,7 @@ export async function fetchTransitions(
   signal?: AbortSignal,
 ): Promise<HistoryAnswer<AlarmAuditEntry[]>> {
   const url = historyUrl('alarms', { twin: q.twin, from: Math.floor(q.from), to: Math.ceil(q.to) });
-  const res = await answer(fetchImpl, url, true, signal);
+  const res = await historyGet(fetchImpl, url, true, signal);
   return res.ok ? parseTransitions(res.value) : res;
 }
 
@@ -149,16 +104,6 @@ export async function fetchSnapshot(
   q: { twin: string; at: number },
   signal?: AbortSignal,
 ): Promise<HistoryAnswer<SnapshotValue[]>> {
-  const res = await answer(fetchImpl, historyUrl('snapshot', { twin: q.twin, at: Math.floor(q.at) }), true, signal);
+  const res = await historyGet(fetchImpl, historyUrl('snapshot', { twin: q.twin, at: Math.floor(q.at) }), true, signal);
   return res.ok ? parseSnapshot(res.value) : res;
-}
-
-/** The historian's JSONL recording of a range, as text. */
-export async function fetchExport(
-  fetchImpl: FetchLike,
-  q: { twin: string; from: number; to: number },
-  signal?: AbortSignal,
-): Promise<HistoryAnswer<string>> {
-  const url = historyUrl('export', { twin: q.twin, from: Math.floor(q.from), to: Math.ceil(q.to) });
-  return answer(fetchImpl, url, false, signal) as Promise<HistoryAnswer<string>>;
 }

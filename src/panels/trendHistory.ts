@@ -7,52 +7,13 @@
 import type { ChartPoint } from './trendData';
 import type { AlarmTransition } from './trendAlarms';
 
-export const HISTORY_BASE = '/api/history/v1';
+import { historyGet, historyUrl, type FetchLike, type HistoryAnswer } from '../lib/historyApi';
 
-export type HistoryResult<T> = { ok: true; value: T } | { ok: false; kind: 'unavailable' | 'error'; message: string };
+export { fetchExport, HISTORY_API as HISTORY_BASE } from '../lib/historyApi';
+export type HistoryResult<T> = HistoryAnswer<T>;
+export type Fetch = FetchLike;
 
-export type Fetch = (url: string, init?: { signal?: AbortSignal }) => Promise<Response>;
-
-function query(params: Record<string, string | number>): string {
-  return Object.entries(params)
-    .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`)
-    .join('&');
-}
-
-/** Status codes that mean "no historian here" rather than "the historian refused the question". */
-const UNAVAILABLE = new Set([404, 502, 503, 504]);
-
-async function getJson(fetchImpl: Fetch, url: string, signal?: AbortSignal): Promise<HistoryResult<unknown>> {
-  let res: Response;
-  try {
-    res = await fetchImpl(url, { signal });
-  } catch (err) {
-    if (signal?.aborted) throw err;
-    return { ok: false, kind: 'unavailable', message: 'history service not reachable' };
-  }
-  let body: unknown;
-  try {
-    body = await res.json();
-  } catch {
-    body = null;
-  }
-  if (!res.ok) {
-    const message = errorMessage(body) ?? `HTTP ${res.status}`;
-    return { ok: false, kind: UNAVAILABLE.has(res.status) ? 'unavailable' : 'error', message };
-  }
-  // A page served instead of the API (an SPA fallback answering 200 with HTML) is no historian either.
-  if (body === null) return { ok: false, kind: 'unavailable', message: 'history service answered no JSON' };
-  return { ok: true, value: body };
-}
-
-function errorMessage(body: unknown): string | null {
-  if (typeof body !== 'object' || body === null) return null;
-  const error = (body as { error?: unknown }).error;
-  if (typeof error !== 'object' || error === null) return null;
-  const m = (error as { message?: unknown }).message;
-  return typeof m === 'string' ? m : null;
-}
-
+const getJson = (fetchImpl: Fetch, url: string, signal?: AbortSignal) => historyGet(fetchImpl, url, true, signal);
 const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null;
 const bad = (message: string): HistoryResult<never> => ({ ok: false, kind: 'error', message });
 
@@ -81,13 +42,13 @@ export async function fetchSeries(
   q: { twin: string; signals: readonly string[]; from: number; to: number; points: number },
   signal?: AbortSignal,
 ): Promise<HistoryResult<Map<string, ChartPoint[]>>> {
-  const url = `${HISTORY_BASE}/series?${query({
+  const url = historyUrl('series', {
     twin: q.twin,
     signals: q.signals.join(','),
     from: Math.floor(q.from),
     to: Math.ceil(q.to),
     points: Math.max(1, Math.round(q.points)),
-  })}`;
+  });
   const res = await getJson(fetchImpl, url, signal);
   return res.ok ? parseSeries(res.value) : res;
 }
@@ -118,7 +79,7 @@ export async function fetchAlarms(
   q: { twin: string; from: number; to: number },
   signal?: AbortSignal,
 ): Promise<HistoryResult<AlarmTransition[]>> {
-  const url = `${HISTORY_BASE}/alarms?${query({ twin: q.twin, from: Math.floor(q.from), to: Math.ceil(q.to) })}`;
+  const url = historyUrl('alarms', { twin: q.twin, from: Math.floor(q.from), to: Math.ceil(q.to) });
   const res = await getJson(fetchImpl, url, signal);
   return res.ok ? parseAlarms(res.value) : res;
 }
@@ -147,45 +108,12 @@ export async function fetchForecasts(
   q: { twin: string; signals: readonly string[]; from: number; to: number },
   signal?: AbortSignal,
 ): Promise<HistoryResult<ForecastError[]>> {
-  const url = `${HISTORY_BASE}/forecasts?${query({
+  const url = historyUrl('forecasts', {
     twin: q.twin,
     signals: q.signals.join(','),
     from: Math.floor(q.from),
     to: Math.ceil(q.to),
-  })}`;
+  });
   const res = await getJson(fetchImpl, url, signal);
   return res.ok ? parseForecasts(res.value) : res;
-}
-
-/** The export endpoint's JSONL recording of a range, as text (the what-if parses it). */
-export async function fetchExport(
-  fetchImpl: Fetch,
-  q: { twin: string; from: number; to: number },
-  signal?: AbortSignal,
-): Promise<HistoryResult<string>> {
-  const url = `${HISTORY_BASE}/export?${query({ twin: q.twin, from: Math.floor(q.from), to: Math.ceil(q.to) })}`;
-  let res: Response;
-  try {
-    res = await fetchImpl(url, { signal });
-  } catch (err) {
-    if (signal?.aborted) throw err;
-    return { ok: false, kind: 'unavailable', message: 'history service not reachable' };
-  }
-  if (!res.ok) {
-    let body: unknown;
-    try {
-      body = await res.json();
-    } catch {
-      body = null;
-    }
-    return {
-      ok: false,
-      kind: UNAVAILABLE.has(res.status) ? 'unavailable' : 'error',
-      message: errorMessage(body) ?? `HTTP ${res.status}`,
-    };
-  }
-  const type = res.headers.get('content-type') ?? '';
-  if (type.includes('text/html'))
-    return { ok: false, kind: 'unavailable', message: 'history service answered no recording' };
-  return { ok: true, value: await res.text() };
 }
