@@ -156,7 +156,9 @@ export function startTimeTravel(twin: Twin, fetchImpl: FetchLike = (u, i) => fet
 
   let last = useTimeCursor.getState();
   const unsubscribe = useTimeCursor.subscribe((s) => {
-    if (s.mode === last.mode && s.at === last.at) {
+    // While live, `at` follows the clock every second: nothing to show then, and no frame to draw (an
+    // idle scene draws none).
+    if ((s.mode === last.mode && s.at === last.at) || (s.mode === 'live' && last.mode === 'live')) {
       last = s;
       return;
     }
