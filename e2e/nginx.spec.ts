@@ -89,21 +89,21 @@ test.beforeAll(async () => {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   nginx.stderr!.setEncoding('utf8').on('data', (chunk: string) => (nginxLog += chunk));
-  const exited = new Promise<never>((_, fail) =>
-    nginx!.once('exit', (code) => fail(new Error(`nginx exited (${code}): ${nginxLog}`))),
-  );
-  // Ready when it answers.
-  const ready = (async () => {
-    for (;;) {
-      try {
-        if ((await fetch(`${URL_BASE}/favicon.svg`)).ok) return;
-      } catch {
-        // not listening yet
-      }
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  })();
-  await Promise.race([ready, exited]);
+  let exited: string | null = null;
+  nginx.once('exit', (code) => (exited = `nginx exited (${code}): ${nginxLog}`));
+  // Ready when it answers; an nginx that exits (a bad config) fails with its own words.
+  await expect
+    .poll(
+      async () => {
+        if (exited) throw new Error(exited);
+        return fetch(`${URL_BASE}/favicon.svg`).then(
+          (r) => r.ok,
+          () => false,
+        );
+      },
+      { timeout: 20_000 },
+    )
+    .toBe(true);
   publisher = await connectPublisher();
 });
 

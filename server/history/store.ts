@@ -74,11 +74,39 @@ CREATE INDEX IF NOT EXISTS tv_hist_forecasts_sig_target ON tv_hist_forecasts (si
 `;
 
 /** Tables with a time column, for retention; the estimated bytes a row takes (for the size limit). */
+/**
+ * The tables retention trims, each with its statements written out in full: no SQL text is ever put
+ * together from pieces, not even from names fixed in code.
+ */
 export const TABLES = [
-  { name: 'tv_hist_buckets', column: 't', rowBytes: 56 },
-  { name: 'tv_hist_values', column: 't', rowBytes: 40 },
-  { name: 'tv_hist_events', column: 't', rowBytes: 200 },
-  { name: 'tv_hist_forecasts', column: 'target', rowBytes: 48 },
+  {
+    name: 'tv_hist_buckets',
+    rowBytes: 56,
+    countBefore: 'SELECT count(*) AS n FROM tv_hist_buckets WHERE t < $1',
+    deleteBefore: 'DELETE FROM tv_hist_buckets WHERE t < $1',
+    countAll: 'SELECT count(*) AS n FROM tv_hist_buckets',
+  },
+  {
+    name: 'tv_hist_values',
+    rowBytes: 40,
+    countBefore: 'SELECT count(*) AS n FROM tv_hist_values WHERE t < $1',
+    deleteBefore: 'DELETE FROM tv_hist_values WHERE t < $1',
+    countAll: 'SELECT count(*) AS n FROM tv_hist_values',
+  },
+  {
+    name: 'tv_hist_events',
+    rowBytes: 200,
+    countBefore: 'SELECT count(*) AS n FROM tv_hist_events WHERE t < $1',
+    deleteBefore: 'DELETE FROM tv_hist_events WHERE t < $1',
+    countAll: 'SELECT count(*) AS n FROM tv_hist_events',
+  },
+  {
+    name: 'tv_hist_forecasts',
+    rowBytes: 48,
+    countBefore: 'SELECT count(*) AS n FROM tv_hist_forecasts WHERE target < $1',
+    deleteBefore: 'DELETE FROM tv_hist_forecasts WHERE target < $1',
+    countAll: 'SELECT count(*) AS n FROM tv_hist_forecasts',
+  },
 ] as const;
 
 export interface SeriesColumn {
@@ -308,11 +336,9 @@ export class SqlHistoryStore implements HistoryStore {
   async deleteBefore(t: number): Promise<number> {
     let deleted = 0;
     for (const table of TABLES) {
-      const rows = await this.driver.query(`SELECT count(*) AS n FROM ${table.name} WHERE ${table.column} < $1`, [
-        Math.floor(t),
-      ]);
+      const rows = await this.driver.query(table.countBefore, [Math.floor(t)]);
       const n = num(rows[0]?.n ?? 0);
-      if (n > 0) await this.driver.query(`DELETE FROM ${table.name} WHERE ${table.column} < $1`, [Math.floor(t)]);
+      if (n > 0) await this.driver.query(table.deleteBefore, [Math.floor(t)]);
       deleted += n;
     }
     return deleted;
@@ -321,7 +347,7 @@ export class SqlHistoryStore implements HistoryStore {
   async estimatedBytes(): Promise<number> {
     let bytes = 0;
     for (const table of TABLES) {
-      const rows = await this.driver.query(`SELECT count(*) AS n FROM ${table.name}`);
+      const rows = await this.driver.query(table.countAll);
       bytes += num(rows[0]?.n ?? 0) * table.rowBytes;
     }
     return bytes;
