@@ -273,11 +273,16 @@ export function Timeline({ twin }: { twin: Twin }) {
         <div className="timeline-cursor" style={{ left: `${fractionOf(at, w) * 100}%` }} />
       </div>
       <div className="timeline-ticks" aria-hidden="true">
-        {ticks(w).map((x) => (
-          <span key={x} style={{ left: `${fractionOf(x, w) * 100}%` }}>
-            {clockMinutes(x)}
-          </span>
-        ))}
+        {ticks(w).map((x) => {
+          const f = fractionOf(x, w);
+          // Shifted by its own width in proportion to where it sits, so a label at either end stays
+          // inside the track instead of reaching past the window (a phone showed a sideways scroll).
+          return (
+            <span key={x} style={{ left: `${f * 100}%`, transform: `translateX(${-f * 100}%)` }}>
+              {clockMinutes(x)}
+            </span>
+          );
+        })}
       </div>
     </section>
   );
