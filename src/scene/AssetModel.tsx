@@ -7,6 +7,7 @@ import type { Asset } from '../twin/schema';
 import { registerAsset } from './sceneRegistry';
 import { lightRendering } from './softwareGl';
 import { placeModel } from './placement';
+import { resolvedModelUrl } from './modelSource';
 
 /** Decoders are served by the app (tools/vite-plugin-twins.ts serves them from three): nothing from a CDN. */
 export const DRACO_PATH = '/draco/';
@@ -27,6 +28,9 @@ function withKtx2(gl: WebGLRenderer): (loader: GLTFLoader) => void {
 
 /** Where a model is served: under the twin's folder (its name in the URL, not the twin's id). */
 export function modelUrl(folder: string, asset: Asset): string {
+  // The editor's draft files (blob URLs) come before the server's folder (modelSource.ts).
+  const resolved = resolvedModelUrl(asset.model);
+  if (resolved !== null) return resolved;
   return `/twins/${encodeURIComponent(folder)}/${asset.model.split('/').map(encodeURIComponent).join('/')}`;
 }
 

@@ -1,4 +1,13 @@
-import { Suspense, useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import {
+  Suspense,
+  useCallback,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+  type KeyboardEvent,
+  type ReactNode,
+} from 'react';
 import { Canvas, useFrame, useThree, type ThreeEvent } from '@react-three/fiber';
 import { OrbitControls, useProgress } from '@react-three/drei';
 import { useTranslation } from 'react-i18next';
@@ -32,11 +41,21 @@ const FALLBACK_VIEW = {
  * The 3D view of a twin: its assets, bindings applied per frame, orbit controls and view presets.
  * Frames render on demand only (new data, interaction, animation), so an idle scene costs nothing.
  */
-export function TwinScene({ twin }: { twin: Twin }) {
+export function TwinScene({
+  twin,
+  children,
+}: {
+  twin: Twin;
+  /** More scene content (the editor's transform gizmo and camera reader), drawn inside the canvas. */
+  children?: ReactNode;
+}) {
   const { t } = useTranslation('scene');
   const initial = twin.views[0]?.camera ?? FALLBACK_VIEW;
   const runtime = useMemo(() => new BindingRuntime(twin, telemetry), [twin]);
-  const assetIds = useMemo(() => twin.assets.map((a) => a.id), [twin]);
+  // By the ids, not the twin: an edited twin (the editor's preview, an asset moved) with the same
+  // assets must not reframe the camera.
+  const assetKey = twin.assets.map((a) => a.id).join('\n');
+  const assetIds = useMemo(() => (assetKey === '' ? [] : assetKey.split('\n')), [assetKey]);
   const onSceneSize = useCallback((radius: number) => (runtime.labelLift = labelLift(radius)), [runtime]);
   // Nodes the twin names are equipment whatever their names: picking stops at them, the tree lists them.
   useEffect(
@@ -147,6 +166,7 @@ export function TwinScene({ twin }: { twin: Twin }) {
         <CameraRig views={twin.views} assetIds={assetIds} onSceneSize={onSceneSize} />
         <SceneProbe twin={twin} runtime={runtime} />
         {software && <SoftwareResolution />}
+        {children}
       </Canvas>
       <LabelLayer runtime={runtime} />
       <div className="scene-tooltip" ref={tooltip} hidden role="tooltip" />
