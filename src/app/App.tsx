@@ -1,6 +1,10 @@
+import { lazy, Suspense } from 'react';
 import { StartPage } from './StartPage';
 import { TwinPage } from './TwinPage';
 import { screenMode } from '../engine/commands';
+
+// The editor is its own chunk: an operator's first load does not carry it.
+const EditorPage = lazy(() => import('../editor/ui/EditorPage'));
 
 /** Routing by URL parameter, so a portal can link straight to a site: ?twin=pump-station. */
 export function App() {
@@ -8,5 +12,11 @@ export function App() {
   const twin = params.get('twin');
   // The whole page knows its screen (the kiosk hides the cursor everywhere, even over the start page).
   document.documentElement.dataset.mode = screenMode(window.location.search);
+  if (params.get('mode') === 'edit')
+    return (
+      <Suspense fallback={null}>
+        <EditorPage folder={twin} />
+      </Suspense>
+    );
   return twin ? <TwinPage id={twin} params={params} /> : <StartPage />;
 }
