@@ -9,6 +9,16 @@
  */
 import type { ComponentType } from 'react';
 import { TwinSection } from './TwinSection';
+import { ModelsSection } from './ModelsSection';
+import { BindingPanel, BindingsSection } from './BindingsSection';
+import { ViewsSection } from './ViewsSection';
+import { NodeTree } from './NodeTree';
+import { EditorPreview } from './EditorPreview';
+import { SignalsSection } from './SignalsSection';
+import { RulesSection } from './RulesSection';
+import { CommandsSection } from './CommandsSection';
+import { ImportSection } from './ImportSection';
+import { TopicBrowser } from './TopicBrowser';
 import { under } from '../paths';
 
 export { under };
@@ -34,13 +44,24 @@ export const SECTIONS: EditorSection[] = [
     component: TwinSection,
     owns: (path) => path === '$' || under('$schema', 'id', 'title', 'description', 'connection')(path),
   },
+  { id: 'models', titleKey: 'editorScene:models.title', component: ModelsSection, owns: under('assets') },
+  { id: 'signals', titleKey: 'editorSignals:signals.title', component: SignalsSection, owns: under('signals') },
+  { id: 'bindings', titleKey: 'editorScene:bindings.title', component: BindingsSection, owns: under('bindings') },
+  { id: 'rules', titleKey: 'editorSignals:rules.title', component: RulesSection, owns: under('rules') },
+  { id: 'commands', titleKey: 'editorSignals:commands.title', component: CommandsSection, owns: under('commands') },
+  { id: 'views', titleKey: 'editorScene:views.title', component: ViewsSection, owns: under('views') },
+  { id: 'import', titleKey: 'editorSignals:import.title', component: ImportSection, owns: () => false },
 ];
 
 /** The middle of the page: the live preview (src/editor/ui/EditorPreview.tsx registers itself here). */
-export const CENTER: ComponentType[] = [];
+export const CENTER: ComponentType[] = [EditorPreview];
 
 /** Right column, top to bottom: the part/selection panel, the topic browser. */
-export const RIGHT_PANELS: EditorPanel[] = [];
+export const RIGHT_PANELS: EditorPanel[] = [
+  { id: 'part', titleKey: 'editorScene:part.title', component: BindingPanel },
+  { id: 'nodes', titleKey: 'editorScene:tree.title', component: NodeTree },
+  { id: 'topics', titleKey: 'editorSignals:topics.title', component: TopicBrowser },
+];
 
 /** The section that edits a JSON path; the first registered wins. */
 export function sectionFor(path: string): EditorSection | undefined {
