@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SampleRing } from './ringBuffer';
+import { CHUNK, ChunkPool, SampleRing } from './ringBuffer';
 
 const contents = (r: SampleRing) => Array.from({ length: r.length }, (_, i) => [r.timeAt(i), r.valueAt(i)]);
 
@@ -31,7 +31,8 @@ describe('SampleRing', () => {
   it('never grows its storage past the capacity whatever arrives', () => {
     const r = new SampleRing(1000, 8);
     for (let i = 0; i < 100_000; i++) r.push(i, i);
-    expect(r.byteLength).toBe(1000 * 16);
+    // Storage is whole chunks: at most the capacity rounded up to one.
+    expect(r.byteLength).toBe(Math.ceil(1000 / CHUNK) * CHUNK * 16);
     expect(r.timeAt(0)).toBe(99_000);
   });
 
@@ -58,7 +59,7 @@ describe('SampleRing.limit', () => {
     expect(contents(r).map(([t]) => t)).toEqual([40, 41, 42, 43, 44, 45, 46, 47, 48, 49]);
     for (let i = 50; i < 1000; i++) r.push(i, i);
     expect(r.length).toBe(10);
-    expect(r.byteLength).toBe(10 * 16);
+    expect(r.byteLength).toBe(CHUNK * 16);
     expect(r.timeAt(0)).toBe(990);
   });
 
@@ -66,5 +67,48 @@ describe('SampleRing.limit', () => {
     const r = new SampleRing(10);
     r.limit(20);
     expect(r.capacity).toBe(10);
+  });
+});
+
+describe('SampleRing storage in chunks', () => {
+  it('keeps order across chunk boundaries and across the wrap of a ring that is not a whole number of chunks', () => {
+    const r = new SampleRing(CHUNK * 2 + 5, 1, new ChunkPool());
+    for (let i = 0; i < CHUNK * 7 + 3; i++) r.push(i, i * 2);
+    expect(r.length).toBe(CHUNK * 2 + 5);
+    const first = CHUNK * 7 + 3 - (CHUNK * 2 + 5);
+    expect(contents(r)).toEqual(Array.from({ length: CHUNK * 2 + 5 }, (_, i) => [first + i, (first + i) * 2]));
+    expect(r.indexAtOrAfter(first + 100)).toBe(100);
+  });
+
+  it('grows one chunk at a time, carving chunks of many rings out of one slab', () => {
+    const pool = new ChunkPool();
+    const rings = Array.from({ length: 100 }, () => new SampleRing(36_000, 1, pool));
+    for (let i = 0; i < CHUNK + 1; i++) for (const r of rings) r.push(i, i);
+    // 100 rings x 2 chunks of 64 samples: 200 chunks, one slab of 256, not 200 allocations.
+    expect(rings[0].byteLength).toBe(2 * CHUNK * 16);
+    expect(pool.slabs).toBe(1);
+  });
+
+  it('gives chunks back when its capacity is lowered, and the next ring to grow reuses them', () => {
+    const pool = new ChunkPool();
+    const big = new SampleRing(10 * CHUNK, 1, pool);
+    for (let i = 0; i < 10 * CHUNK; i++) big.push(i, i);
+    big.limit(CHUNK);
+    expect(big.byteLength).toBe(CHUNK * 16);
+    expect(contents(big)[0]).toEqual([9 * CHUNK, 9 * CHUNK]);
+    const slabs = pool.slabs;
+    const other = new SampleRing(10 * CHUNK, 1, pool);
+    for (let i = 0; i < 9 * CHUNK; i++) other.push(i, -i);
+    expect(pool.slabs).toBe(slabs);
+    expect(other.valueAt(9 * CHUNK - 1)).toBe(-(9 * CHUNK - 1));
+    // The ring that gave them back still reads its own samples.
+    expect(big.timeAt(CHUNK - 1)).toBe(10 * CHUNK - 1);
+  });
+
+  it('a small ring holds exactly its capacity in a chunk of its own', () => {
+    const r = new SampleRing(8);
+    expect(r.byteLength).toBe(8 * 16);
+    r.limit(3);
+    expect(r.byteLength).toBe(3 * 16);
   });
 });

@@ -1,21 +1,78 @@
 /**
- * A fixed-capacity ring of (time, value) samples. Storage starts small and doubles up to the
- * capacity, so a slow signal costs little while memory stays bounded whatever arrives.
+ * A fixed-capacity ring of (time, value) samples. Storage is a list of chunks of CHUNK samples that
+ * grows one chunk at a time up to the capacity, so a slow signal costs little while memory stays
+ * bounded whatever arrives.
+ *
+ * Why chunks: a store of thousands of signals used to grow each ring by doubling two typed arrays;
+ * under a fleet's stream thousands of rings outgrew their storage in the same second, and those
+ * allocations (two ArrayBuffers each, zeroed, then scavenged) were most of the main thread's batch
+ * handling (a profile: 55 % of it, `npm run bench -- page-profile`). Chunks come from a shared pool
+ * that carves them out of large slabs, so growing a ring allocates no ArrayBuffer, and chunks a ring
+ * gives back (`limit`) are reused.
  */
+
+/** Samples per chunk (a power of two: an index splits into chunk and offset with a shift and a mask). */
+export const CHUNK = 64;
+const SHIFT = 6;
+const MASK = CHUNK - 1;
+/** Chunks carved from one slab (one ArrayBuffer of SLAB_CHUNKS * CHUNK * 16 bytes: 256 KiB). */
+const SLAB_CHUNKS = 256;
+
+/**
+ * Hands out chunks (views of CHUNK interleaved time/value pairs) carved from slabs, and takes back the
+ * ones a ring no longer needs. It keeps no reference to the chunks it handed out: a slab is freed by
+ * the garbage collector once no ring holds any of its chunks.
+ */
+export class ChunkPool {
+  private slab: Float64Array | null = null;
+  private next = SLAB_CHUNKS;
+  private readonly free: Float64Array[] = [];
+  /** Slabs allocated so far (diagnostics and tests). */
+  slabs = 0;
+
+  take(): Float64Array {
+    const reused = this.free.pop();
+    if (reused !== undefined) return reused;
+    if (this.next === SLAB_CHUNKS) {
+      this.slab = new Float64Array(SLAB_CHUNKS * CHUNK * 2);
+      this.next = 0;
+      this.slabs++;
+    }
+    const from = this.next++ * CHUNK * 2;
+    return this.slab!.subarray(from, from + CHUNK * 2);
+  }
+
+  give(chunk: Float64Array): void {
+    this.free.push(chunk);
+  }
+}
+
+/** The pool rings use unless given their own. */
+export const sharedChunkPool = new ChunkPool();
+
 export class SampleRing {
-  private times: Float64Array;
-  private values: Float64Array;
+  /**
+   * Storage: chunk c holds samples c*CHUNK ... c*CHUNK+CHUNK-1 of the ring's slots, each as a
+   * (time, value) pair. A ring of capacity up to CHUNK has one chunk of its own, exactly its size.
+   */
+  private chunks: Float64Array[] = [];
+  /** Slot of the oldest sample (0 until the ring is full and wraps). */
   private start = 0;
   private size = 0;
-
   private cap: number;
+  private readonly pool: ChunkPool | null;
 
-  constructor(capacity: number, initial = 64) {
+  /** `initial`: samples of storage to take at once (rounded up to whole chunks); more is taken as needed. */
+  constructor(capacity: number, initial = CHUNK, pool: ChunkPool = sharedChunkPool) {
     if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError('capacity must be a positive integer');
     this.cap = capacity;
-    const n = Math.min(capacity, Math.max(1, initial));
-    this.times = new Float64Array(n);
-    this.values = new Float64Array(n);
+    this.pool = capacity > CHUNK ? pool : null;
+    if (this.pool === null) {
+      this.chunks.push(new Float64Array(capacity * 2));
+    } else {
+      const n = Math.ceil(Math.min(capacity, Math.max(1, initial)) / CHUNK);
+      for (let c = 0; c < n; c++) this.chunks.push(this.pool.take());
+    }
   }
 
   get length(): number {
@@ -34,44 +91,64 @@ export class SampleRing {
   limit(capacity: number): void {
     if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError('capacity must be a positive integer');
     if (capacity >= this.cap) return;
-    this.cap = capacity;
-    if (this.times.length <= capacity) return;
     const keep = Math.min(this.size, capacity);
-    const times = new Float64Array(capacity);
-    const values = new Float64Array(capacity);
-    for (let i = 0; i < keep; i++) {
-      times[i] = this.timeAt(this.size - keep + i);
-      values[i] = this.valueAt(this.size - keep + i);
+    if (this.start !== 0 || this.size > capacity) {
+      // Rare (signals appearing after a ring filled): put the newest `keep` samples first, in order.
+      const times = new Float64Array(keep);
+      const values = new Float64Array(keep);
+      for (let i = 0; i < keep; i++) {
+        times[i] = this.timeAt(this.size - keep + i);
+        values[i] = this.valueAt(this.size - keep + i);
+      }
+      this.start = 0;
+      this.size = 0;
+      const old = this.cap;
+      this.cap = Math.max(old, keep); // push below must not wrap while refilling
+      for (let i = 0; i < keep; i++) this.push(times[i], values[i]);
     }
-    this.times = times;
-    this.values = values;
-    this.start = 0;
-    this.size = keep;
+    this.cap = capacity;
+    if (this.pool === null) {
+      // Its own single chunk: cut it to the new capacity.
+      const chunk = new Float64Array(capacity * 2);
+      chunk.set(this.chunks[0].subarray(0, capacity * 2));
+      this.chunks[0] = chunk;
+      return;
+    }
+    const needed = Math.ceil(capacity / CHUNK);
+    while (this.chunks.length > needed) this.pool.give(this.chunks.pop()!);
   }
 
   push(time: number, value: number): void {
-    if (this.size === this.times.length && this.size < this.cap) this.grow();
-    const n = this.times.length;
-    if (this.size < n) {
-      const i = (this.start + this.size) % n;
-      this.times[i] = time;
-      this.values[i] = value;
-      this.size++;
+    let slot: number;
+    if (this.size < this.cap) {
+      slot = this.size++; // start is 0 until the ring is full
+      if (slot >> SHIFT === this.chunks.length) this.chunks.push(this.pool!.take());
     } else {
       // Full at capacity: overwrite the oldest.
-      this.times[this.start] = time;
-      this.values[this.start] = value;
-      this.start = (this.start + 1) % n;
+      slot = this.start;
+      this.start = slot + 1 === this.cap ? 0 : slot + 1;
     }
+    const chunk = this.chunks[slot >> SHIFT];
+    const o = (slot & MASK) << 1;
+    chunk[o] = time;
+    chunk[o + 1] = value;
+  }
+
+  /** The slot of the i-th oldest sample. */
+  private slot(i: number): number {
+    const s = this.start + i;
+    return s >= this.cap ? s - this.cap : s;
   }
 
   /** The i-th oldest sample's time (0 = oldest). */
   timeAt(i: number): number {
-    return this.times[(this.start + i) % this.times.length];
+    const s = this.slot(i);
+    return this.chunks[s >> SHIFT][(s & MASK) << 1];
   }
 
   valueAt(i: number): number {
-    return this.values[(this.start + i) % this.times.length];
+    const s = this.slot(i);
+    return this.chunks[s >> SHIFT][((s & MASK) << 1) + 1];
   }
 
   /** Index of the first sample at or after `time` (binary search; times are pushed in order). */
@@ -88,25 +165,8 @@ export class SampleRing {
 
   /** Bytes held by the storage, for diagnostics and memory benchmarks. */
   get byteLength(): number {
-    return this.times.byteLength + this.values.byteLength;
-  }
-
-  private ordered(array: Float64Array): Float64Array {
-    const out = new Float64Array(this.size);
-    for (let i = 0; i < this.size; i++) out[i] = array[(this.start + i) % array.length];
-    return out;
-  }
-
-  private grow(): void {
-    const n = Math.min(this.cap, this.times.length * 2);
-    const times = new Float64Array(n);
-    const values = new Float64Array(n);
-    // Storage grows only before the ring first fills, so the samples are in order from index 0
-    // (start is 0): one block copy each. Many signals grow in the same batch; this keeps it short.
-    times.set(this.start === 0 ? this.times : this.ordered(this.times));
-    values.set(this.start === 0 ? this.values : this.ordered(this.values));
-    this.times = times;
-    this.values = values;
-    this.start = 0;
+    let n = 0;
+    for (const c of this.chunks) n += c.byteLength;
+    return n;
   }
 }

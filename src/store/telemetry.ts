@@ -131,9 +131,9 @@ export class TelemetryStore {
       this.periods[info.index] = this.periodByDef[info.def] ?? 0;
       this.independent[info.index] = this.independentByDef[info.def] ? 1 : 0;
       this.refreshFreshness(info.index);
-      // Staggered starting sizes: signals that update together would otherwise all outgrow their
-      // rings in the same batch (thousands of allocations in one frame); this spreads the growth.
-      this.history[info.index] = new SampleRing(this.ringCapacity, 64 + (info.index % 64));
+      // Rings grow a chunk at a time from a shared pool (lib/ringBuffer.ts): thousands of signals
+      // outgrowing their storage in the same batch allocate no ArrayBuffer each.
+      this.history[info.index] = new SampleRing(this.ringCapacity);
     }
     this.shareHistoryBudget();
     if (added.length) for (const l of this.signalListeners) l();
