@@ -1,5 +1,10 @@
 import { defineConfig } from '@playwright/test';
+import { mkdirSync } from 'node:fs';
 import { E2E } from './e2e/ports';
+import { EDITOR_DIR } from './e2e/editorDir';
+
+// The editor's save folder must exist to be listed among the twins folders.
+mkdirSync(EDITOR_DIR, { recursive: true });
 
 // Debian's Chromium: Playwright cannot download its own browser here. Software WebGL (SwiftShader).
 export default defineConfig({
@@ -28,7 +33,9 @@ export default defineConfig({
     reuseExistingServer: false,
     timeout: 60_000,
     env: {
-      TWINVIEW_TWINS_DIRS: `models:e2e/twins:${E2E.fixturesDir}`,
+      TWINVIEW_TWINS_DIRS: `models:e2e/twins:${E2E.fixturesDir}:${EDITOR_DIR}`,
+      // The editor saves here (tools/vite-plugin-editor.ts), and the saved twins are served from here.
+      TWINVIEW_EDITOR_DIR: EDITOR_DIR,
       TWINVIEW_BROKER_URL: E2E.brokerWsUrl,
       // Specs open the app on brokers of their own (outages, credentials, aedes): allowed for ?broker=.
       TWINVIEW_BROKERS: 'ws://127.0.0.1:*',

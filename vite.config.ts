@@ -1,10 +1,12 @@
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 import { twinsPlugin } from './tools/vite-plugin-twins.ts';
+import { editorPlugin } from './tools/vite-plugin-editor.ts';
 import { historyApiUrl, historyProxy } from './server/history/proxy.ts';
 
 // TWINVIEW_TWINS_DIRS: colon-separated folders of twins (default "models").
 // TWINVIEW_BROKER_URL: a broker URL that overrides the twins' connection.url.
+// TWINVIEW_EDITOR_DIR: where the editor (?mode=edit) may save twins; unset: it offers a zip download instead.
 // TWINVIEW_HISTORY_API: the history API (http://127.0.0.1:<port>) that /api/history/ is proxied to; unset: 503.
 const history = historyProxy(historyApiUrl(process.env.TWINVIEW_HISTORY_API));
 const dirs = (process.env.TWINVIEW_TWINS_DIRS ?? 'models').split(':').filter(Boolean);
@@ -13,6 +15,7 @@ export default defineConfig({
   plugins: [
     react(),
     twinsPlugin({ dirs, brokerUrl: process.env.TWINVIEW_BROKER_URL || undefined }),
+    editorPlugin({ dir: process.env.TWINVIEW_EDITOR_DIR || undefined, twinsDirs: dirs }),
     {
       name: 'twinview-history-proxy',
       configureServer: (server) => void server.middlewares.use(history),

@@ -290,6 +290,9 @@ async function main(): Promise<void> {
 
   // vite.config.ts hands this to the dashboard (/config.json), overriding each twin's connection.url.
   process.env.TWINVIEW_BROKER_URL = brokerUrl;
+  // The editor (?mode=edit) saves twins into models/ on this machine (tools/vite-plugin-editor.ts);
+  // TWINVIEW_EDITOR_DIR= (empty) turns saving off, another folder saves there.
+  if (process.env.TWINVIEW_EDITOR_DIR === undefined) process.env.TWINVIEW_EDITOR_DIR = 'models';
   try {
     vite = settings.dev ? await startDevServer(settings.port) : await startBuiltDashboard(settings.port);
   } catch (err) {
