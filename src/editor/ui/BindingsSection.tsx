@@ -4,7 +4,7 @@
  * step, and the preview shows the effect with the next value. The section lists the bindings with
  * edit and delete.
  */
-import { useEffect, useId, useState, type ReactNode } from 'react';
+import { useEffect, useId, useMemo, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { create } from 'zustand';
 import type { Effect } from '../../twin/schema';
@@ -21,6 +21,9 @@ import {
 } from '../bindingForm';
 import { listOf } from '../sceneEdit';
 import { useProblemsAt } from './fields';
+
+/** One empty list for every render (a new [] per render would be a change to the store's subscribers). */
+const NONE: unknown[] = [];
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -82,7 +85,7 @@ function openBinding(index: number): void {
 /** Left column: the bindings, with edit and delete. */
 export function BindingsSection() {
   const { t } = useTranslation('editorScene');
-  const bindings = useDraft((s) => (Array.isArray(s.doc.bindings) ? (s.doc.bindings as unknown[]) : []));
+  const bindings = useDraft((s) => (Array.isArray(s.doc.bindings) ? (s.doc.bindings as unknown[]) : NONE));
   const focus = useDraft((s) => s.focus);
 
   // A problem under a binding was clicked: open that binding in the form, where its fields are.
@@ -152,7 +155,8 @@ export function BindingPanel() {
 
 function BindingForm({ form }: { form: FormState }) {
   const { t } = useTranslation('editorScene');
-  const signals = useDraft((s) => signalsOf(s.doc));
+  const doc = useDraft((s) => s.doc);
+  const signals = useMemo(() => signalsOf(doc), [doc]);
   const set = (patch: Partial<FormState>) =>
     useBindingForm.setState((s) => ({ form: s.form ? { ...s.form, ...patch } : null }));
   const base = form.index === null ? null : `$.bindings[${form.index}]`;

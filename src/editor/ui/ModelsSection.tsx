@@ -10,6 +10,9 @@ import { assetIndex } from '../sceneEdit';
 import { useApp } from '../../store/app';
 import { NumberInput } from './sceneFields';
 
+/** One empty list for every render (a new [] per render would be a change to the store's subscribers). */
+const NONE: unknown[] = [];
+
 const AXES = ['x', 'y', 'z'] as const;
 
 type AssetDoc = Record<string, unknown>;
@@ -28,7 +31,7 @@ function assetAt(doc: TwinDoc, i: number): AssetDoc | null {
 export function ModelsSection() {
   const { t } = useTranslation('editorScene');
   const inputId = useId();
-  const assets = useDraft((s) => (Array.isArray(s.doc.assets) ? (s.doc.assets as unknown[]) : []));
+  const assets = useDraft((s) => (Array.isArray(s.doc.assets) ? (s.doc.assets as unknown[]) : NONE));
   const [report, setReport] = useState<Report | null>(null);
   const [busy, setBusy] = useState(false);
 

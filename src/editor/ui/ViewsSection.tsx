@@ -5,6 +5,9 @@ import { idsOf, listOf, readCamera, viewFromCamera } from '../sceneEdit';
 import { useApp } from '../../store/app';
 import { TextField } from './fields';
 
+/** One empty list for every render (a new [] per render would be a change to the store's subscribers). */
+const NONE: unknown[] = [];
+
 type ViewDoc = Record<string, unknown>;
 
 function viewAt(doc: TwinDoc, i: number): ViewDoc | null {
@@ -14,7 +17,7 @@ function viewAt(doc: TwinDoc, i: number): ViewDoc | null {
 
 export function ViewsSection() {
   const { t } = useTranslation('editorScene');
-  const views = useDraft((s) => (Array.isArray(s.doc.views) ? (s.doc.views as unknown[]) : []));
+  const views = useDraft((s) => (Array.isArray(s.doc.views) ? (s.doc.views as unknown[]) : NONE));
   const camera = usePreviewCamera();
 
   const add = () => {

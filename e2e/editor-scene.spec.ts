@@ -1,0 +1,145 @@
+/**
+ * The editor's scene side (issue 15): a GLB dropped into a twin shows in the node tree with the names
+ * its exporter wrote, is placed by a field (and moves in the live preview), a view is named from the
+ * camera and flown back to, and a part clicked in the preview is bound to a signal whose next value
+ * colours it.
+ */
+import { expect, test, type Page } from '@playwright/test';
+import { join } from 'node:path';
+import type { MqttClient } from 'mqtt';
+import { connectPublisher, nodeLooksRed, publishJson, screenPosition } from './helpers';
+import { E2E } from './ports';
+
+/** The exporter-shaped model of e2e/fixtures/exporter-names.fixture.ts (dotted and repeated names). */
+const SKID = join(E2E.fixturesDir, 'fixture-exporter-names', 'skid.glb');
+
+let publisher: MqttClient;
+test.beforeAll(async () => {
+  publisher = await connectPublisher();
+});
+test.afterAll(async () => {
+  await publisher.endAsync();
+});
+
+async function openSection(page: Page, name: RegExp): Promise<void> {
+  const heading = page.locator('.editor-section h2 button', { hasText: name });
+  if ((await heading.getAttribute('aria-expanded')) !== 'true') await heading.click();
+}
+
+/** The preview's scene is up with every asset of the draft in it. */
+async function previewReady(page: Page): Promise<void> {
+  await page.waitForFunction(
+    () => (window as unknown as { twinview?: { ready(): boolean } }).twinview?.ready() === true,
+  );
+}
+
+/** The canvas point of a part, in page coordinates. */
+async function pagePoint(page: Page, path: string): Promise<{ x: number; y: number }> {
+  const p = await screenPosition(page, path);
+  if (!p) throw new Error(`${path} is not on screen`);
+  const box = await page.getByTestId('scene').locator('canvas').boundingBox();
+  if (!box) throw new Error('no canvas');
+  return { x: box.x + p.x, y: box.y + p.y };
+}
+
+test('a dropped GLB is placed, viewed and bound by clicking in the live preview', async ({ page }) => {
+  await page.goto('/?mode=edit&twin=fixture-editor-scene');
+  await expect(page.getByTestId('editor-title')).toHaveText('Fixture: editing the scene');
+
+  // Drop (pick) the model: it becomes the asset "skid".
+  await openSection(page, /Models/);
+  await page.getByTestId('editor-model-drop').setInputFiles(SKID);
+  await expect(page.getByTestId('editor-model-report')).toContainText('Added skid');
+
+  // The node tree has the names as the exporter wrote them; a repeated name shows the path that tells it apart.
+  const tree = page.getByTestId('editor-node-tree');
+  await expect(tree.locator('[data-node="skid/Pump.002"]')).toHaveText('Pump.002');
+  await expect(tree.locator('[data-node="skid/Valve.001"]')).toHaveText('Valve.001');
+  await expect(tree.locator('[data-node="skid/Pump.002/Motor"]')).toHaveText('Motor Pump.002/Motor');
+  await previewReady(page);
+
+  // Selecting a row selects the part in the scene (the binding form names it).
+  await tree.locator('[data-node="skid/Valve.001"]').click();
+  await expect(page.getByTestId('binding-node')).toHaveValue('skid/Valve.001');
+  await expect(tree.locator('[data-node="skid/Valve.001"]')).toHaveAttribute('aria-selected', 'true');
+
+  // Move the asset by its x field: the valve moves on screen, the field's path is the schema's.
+  const before = await screenPosition(page, 'skid/Valve.001');
+  expect(before).not.toBeNull();
+  const x = page.getByTestId('editor-asset-position-x');
+  await expect(x).toHaveAttribute('data-path', '$.assets[0].position[0]');
+  await x.fill('-2');
+  await expect
+    .poll(async () => {
+      const after = await screenPosition(page, 'skid/Valve.001');
+      return after && before ? Math.hypot(after.x - before.x, after.y - before.y) : 0;
+    })
+    .toBeGreaterThan(30);
+  // Nothing selected: no gizmo under the pointer when the camera is turned below.
+  await page.getByTestId('scene').press('Escape');
+
+  // A view from the camera: named, and "Go" flies back to it after the camera was turned.
+  await openSection(page, /Views/);
+  await page.getByTestId('editor-add-view').click();
+  await expect(page.locator('[data-path="$.views[0].id"]')).toHaveValue('view-1');
+  await previewReady(page);
+  const atView = await screenPosition(page, 'skid/Valve.001');
+  const canvas = page.getByTestId('scene').locator('canvas');
+  const box = (await canvas.boundingBox())!;
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width / 2 + 200, box.y + box.height / 2, { steps: 8 });
+  await page.mouse.up();
+  await expect.poll(() => screenPosition(page, 'skid/Valve.001')).not.toEqual(atView);
+  await page.locator('[data-view="view-1"]').getByRole('button', { name: 'Fly to view view-1' }).click();
+  await expect
+    .poll(async () => {
+      const p = await screenPosition(page, 'skid/Valve.001');
+      return p && atView ? Math.hypot(p.x - atView.x, p.y - atView.y) : Infinity;
+    })
+    .toBeLessThan(2);
+
+  // Bind by clicking: the second pump's motor, picked in the scene, coloured by pump2.temp over 80.
+  const motor = await pagePoint(page, 'skid/Pump.002/Motor');
+  await page.mouse.click(motor.x, motor.y);
+  const form = page.getByTestId('binding-form');
+  await expect(form.getByTestId('binding-node')).toHaveValue('skid/Pump.002/Motor');
+  await expect(form.getByTestId('binding-signal')).toHaveValue('pump2.temp');
+  await expect(form.getByTestId('binding-effect')).toHaveValue('colorThresholds');
+  await expect(form.getByTestId('binding-stop-value-0')).toHaveValue('80');
+  await form.getByTestId('binding-save').click();
+  await openSection(page, /Bindings/);
+  await expect(page.locator('.editor-binding')).toContainText('pump2.temp → skid/Pump.002/Motor');
+  // Put the selection (and its gizmo) away so nothing is drawn over the motor.
+  await page.getByTestId('scene').press('Escape');
+  await previewReady(page);
+
+  await publishJson(publisher, 'fixtures/editor-scene/pump2', { temp: 40 });
+  await expect
+    .poll(() =>
+      page.evaluate(() =>
+        (window as unknown as { twinview: { value(id: string): number } }).twinview.value('pump2.temp'),
+      ),
+    )
+    .toBe(40);
+  expect(await nodeLooksRed(page, 'skid/Pump.002/Motor')).toBe(false);
+  await publishJson(publisher, 'fixtures/editor-scene/pump2', { temp: 95 });
+  await expect.poll(() => nodeLooksRed(page, 'skid/Pump.002/Motor')).toBe(true);
+});
+
+test('a broken model file is named with the reason and not added', async ({ page }) => {
+  await page.goto('/?mode=edit&twin=fixture-editor-scene');
+  await openSection(page, /Models/);
+  await page.getByTestId('editor-model-drop').setInputFiles([
+    { name: 'broken.glb', mimeType: 'model/gltf-binary', buffer: Buffer.from('this is not a model') },
+    {
+      name: 'tank.gltf',
+      mimeType: 'model/gltf+json',
+      buffer: Buffer.from(JSON.stringify({ asset: { version: '2.0' }, buffers: [{ uri: 'tank.bin', byteLength: 4 }] })),
+    },
+  ]);
+  const report = page.getByTestId('editor-model-report');
+  await expect(report).toContainText('broken.glb was not added: not a GLB file (no "glTF" header)');
+  await expect(report).toContainText('tank.gltf was not added: it needs tank.bin, which was not dropped with it');
+  await expect(page.locator('.editor-asset')).toHaveCount(0);
+});
