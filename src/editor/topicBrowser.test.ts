@@ -69,8 +69,8 @@ describe('topic browser: counts, rate and payload', () => {
 });
 
 describe('topic browser: values seen', () => {
-  it('samples the values at every path at most every sampleEveryMs, with min and max', () => {
-    const b = new TopicBrowser({ sampleEveryMs: 100 });
+  it('samples the values at every path at most every sampleEveryMs after a burst, with min and max', () => {
+    const b = new TopicBrowser({ sampleEveryMs: 100, sampleBurst: 1 });
     b.record('p/1', bytes('{"temp": 60, "ok": true}'), T0);
     b.record('p/1', bytes('{"temp": 99, "ok": true}'), T0 + 50); // within 100 ms: counted, not sampled
     b.record('p/1', bytes('{"temp": 40, "ok": false}'), T0 + 200);
@@ -80,6 +80,17 @@ describe('topic browser: values seen', () => {
     expect(temp.series.ring.valueAt(1)).toBe(40);
     expect(b.seriesMatching('p/1', 'ok')[0].series.ring.valueAt(1)).toBe(0);
     expect(b.leaves('p/1')!.leaves.map((l) => l.path)).toEqual(['temp', 'ok']);
+  });
+
+  it('keeps every value of a short burst, then about one per sampleEveryMs', () => {
+    const b = new TopicBrowser({ sampleEveryMs: 100, sampleBurst: 5 });
+    for (let i = 0; i < 5; i++) b.record('q', bytes(String(i)), T0 + i);
+    expect(b.seriesMatching('q', '')[0].series.count).toBe(5);
+    // A flood of 1000 messages a second for a second: about ten more samples, not a thousand.
+    for (let i = 0; i < 1000; i++) b.record('q', bytes('1'), T0 + 10 + i);
+    const count = b.seriesMatching('q', '')[0].series.count;
+    expect(count).toBeGreaterThanOrEqual(14);
+    expect(count).toBeLessThanOrEqual(16);
   });
 
   it('finds the series of every topic a wildcard pattern matches, with its captures', () => {

@@ -6,8 +6,8 @@
  *
  * Everything is bounded: topics (the least recently seen goes when full, and is counted), the
  * payload kept per topic, the value series (in number and length). A message costs a map lookup and
- * a few counters; its payload is decoded for values at most every `sampleEveryMs` per topic, so a
- * flood on `#` does not parse every message on the page's thread. Sparkplug messages all go through
+ * a few counters; its payload is decoded for values at most every `sampleEveryMs` per topic on
+ * average (after a short burst), so a flood on `#` does not parse every message on the page's thread. Sparkplug messages all go through
  * the decoder (births define the names later data messages use), once it is set.
  */
 import { SampleRing } from '../lib/ringBuffer';
@@ -22,8 +22,10 @@ export interface TopicBrowserOptions {
   windowMs: number;
   /** Bytes of the last payload kept per topic; longer payloads are cut (and say so). */
   maxPayloadBytes: number;
-  /** A topic's payload is decoded for its values at most this often. */
+  /** A topic's payload is decoded for its values at most this often on average... */
   sampleEveryMs: number;
+  /** ...after a burst of this many (a device's few quick messages are all kept). */
+  sampleBurst: number;
   /** Value series kept in all (one per topic and path); more are refused and counted. */
   maxSeries: number;
   /** Samples per series (the newest kept). */
@@ -37,6 +39,7 @@ export const DEFAULT_TOPIC_BROWSER: TopicBrowserOptions = {
   windowMs: 10_000,
   maxPayloadBytes: 4096,
   sampleEveryMs: 100,
+  sampleBurst: 20,
   maxSeries: 2000,
   seriesCapacity: 1200,
   maxPendingSparkplug: 1000,
@@ -88,6 +91,8 @@ interface Entry {
   /** Index of the bucket `bucketAt` points to. */
   bucketIndex: number;
   lastSampled: number;
+  /** Samples the topic may take now (a token bucket: one per sampleEveryMs, up to sampleBurst). */
+  tokens: number;
   /** Leaves of the newest sampled payload (Sparkplug: of every metric this device has sent). */
   leaves: PayloadPaths | null;
   series: Map<string, Series>;
@@ -156,7 +161,8 @@ export class TopicBrowser {
         buckets: new Uint32Array(BUCKETS),
         bucketAt: this.bucketOf(now),
         bucketIndex: 0,
-        lastSampled: -Infinity,
+        lastSampled: now,
+        tokens: this.options.sampleBurst,
         leaves: null,
         series: new Map(),
         sparkplugKey: null,
@@ -181,8 +187,12 @@ export class TopicBrowser {
       else this.droppedSparkplug++;
       return;
     }
-    if (now - entry.lastSampled < this.options.sampleEveryMs || entry.cut) return;
+    if (entry.cut) return;
+    const { sampleEveryMs, sampleBurst } = this.options;
+    entry.tokens = Math.min(sampleBurst, entry.tokens + (now - entry.lastSampled) / sampleEveryMs);
     entry.lastSampled = now;
+    if (entry.tokens < 1) return;
+    entry.tokens--;
     const text = decodeText(payload);
     if (text === null) {
       entry.leaves = null;

@@ -8,7 +8,8 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
 import { edit, useDraft } from '../draft';
-import { TextField } from './fields';
+import { TextField, useProblemsAt } from './fields';
+import { parseCondition } from '../../twin/condition';
 import { SelectField, isObject, itemOf, numberOrText, setOrDelete, str, type Json } from './signalFields';
 import { topicModel } from '../topicStore';
 import type { SeenWhatIf } from '../ruleWhatIf';
@@ -93,6 +94,7 @@ function RuleForm({ index, rule }: { index: number; rule: Json }) {
           testId="rule-signal"
         />
       )}
+      {kind === 'condition' ? <ConditionCheck path={`${at}.when`} text={str(rule.when)} /> : null}
       {kind === 'forecast' ? (
         <TextField
           path={`${at}.limit`}
@@ -186,4 +188,21 @@ function describe(result: SeenWhatIf, t: TFunction): string {
       ? t('rules.seconds', { value: formatNumber(seconds, 0) })
       : t('rules.minutes', { value: formatNumber(seconds / 60, 1) });
   return t('rules.whatIfFired', { count: result.fired, span, signals: result.signals.join(', ') });
+}
+
+/**
+ * The condition parsed as you type, whatever else of the document is wrong: the validator checks
+ * conditions only once the schema passes (a rule without its message yet), the parser always.
+ */
+function ConditionCheck({ path, text }: { path: string; text: string }) {
+  const { t } = useTranslation('editorSignals');
+  const validatorSays = useProblemsAt(path).length > 0;
+  if (validatorSays || text.trim() === '') return null;
+  const parsed = parseCondition(text);
+  if (parsed.ok) return null;
+  return (
+    <p className="editor-field-problems" data-testid="rule-when-error">
+      {t('rules.whenError', { error: parsed.error, position: parsed.position + 1 })}
+    </p>
+  );
 }

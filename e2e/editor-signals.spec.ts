@@ -1,0 +1,171 @@
+/**
+ * The editor's signal side (issue 15), against the real broker: the topic browser lists what the test
+ * publishes (rate, last payload as text), a picked JSON path becomes a signal with a guessed unit and
+ * range, a wildcard capture makes a template, a rule's what-if counts firings over the values seen,
+ * the command form refuses a wildcard topic as you type, and the W3C example Thing Description is
+ * imported with its notes listed.
+ */
+import { expect, test, type Page } from '@playwright/test';
+import type { MqttClient } from 'mqtt';
+import { connectPublisher, publishJson } from './helpers';
+
+let publisher: MqttClient;
+test.beforeAll(async () => {
+  publisher = await connectPublisher();
+});
+test.afterAll(async () => {
+  await publisher.endAsync();
+});
+
+/** A topic prefix of the test's own, so no other spec's messages show. */
+const prefix = () => `e2e-editor-signals/${Math.random().toString(16).slice(2, 10)}`;
+
+async function openSection(page: Page, name: RegExp): Promise<void> {
+  const heading = page.locator('.editor-section h2 button', { hasText: name });
+  if ((await heading.getAttribute('aria-expanded')) !== 'true') await heading.click();
+}
+
+/** A new twin in the editor, its topic browser listening on `filter`. */
+async function browse(page: Page, filter: string): Promise<void> {
+  await page.goto('/?mode=edit');
+  await expect(page.getByTestId('editor')).toBeVisible();
+  const browser = page.getByTestId('topic-browser');
+  await browser.getByTestId('topic-filter').fill(filter);
+  await browser.getByTestId('topic-start').click();
+  await expect(browser.getByTestId('topic-state')).toHaveText(`Listening on ${filter}`);
+}
+
+const row = (page: Page, topic: string) =>
+  page.getByTestId('topic-browser').locator(`[data-testid="topic-row"][data-topic="${topic}"]`);
+
+test('the topic browser lists published topics with their rate and last payload, as text', async ({ page }) => {
+  const base = prefix();
+  await browse(page, `${base}/#`);
+  const hostile = '<img src=x onerror="window.__pwned=1"><b>bold</b>';
+  for (let i = 0; i < 4; i++) await publishJson(publisher, `${base}/pump1/telemetry`, { bearing: { temp: 60 + i } });
+  await publisher.publishAsync(`${base}/hostile`, hostile, { qos: 1 });
+
+  const pump = row(page, `${base}/pump1/telemetry`);
+  await expect(pump).toHaveAttribute('data-count', '4');
+  await expect(pump.getByTestId('topic-payload')).toHaveText('{"bearing":{"temp":63}}');
+  await expect(pump.getByTestId('topic-rate')).toHaveText(/^[1-9][\d.,]*\/s$/);
+  await expect(pump).toContainText('4 messages');
+
+  const bad = row(page, `${base}/hostile`);
+  await expect(bad.getByTestId('topic-payload')).toHaveText(hostile);
+  await expect(page.getByTestId('topic-browser').locator('img, b')).toHaveCount(0);
+  expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+});
+
+test('a picked JSON path makes a signal with a guessed unit and range, and a rule says how often it would have fired', async ({
+  page,
+}) => {
+  const base = prefix();
+  const topic = `${base}/pump1/telemetry`;
+  await browse(page, `${base}/#`);
+  // Two excursions over 65 in what the browser sees.
+  for (const temp of [60, 68, 61, 69, 62]) await publishJson(publisher, topic, { bearing: { temp }, running: true });
+  await expect(row(page, topic)).toHaveAttribute('data-count', '5');
+
+  await row(page, topic).getByRole('button', { name: topic }).click();
+  const values = page.getByTestId('topic-values');
+  const leaf = values.locator('[data-testid="topic-leaf"][data-path-leaf="bearing.temp"]');
+  await leaf.getByTestId('topic-make-signal').click();
+  await expect(values.getByRole('status')).toHaveText('Signal “pump1.bearing.temp” added to Signals.');
+
+  // The Signals section opens on the new signal: the guesses are there to edit.
+  const form = page.getByTestId('signal-form').first();
+  await expect(form.getByTestId('signal-id')).toHaveValue('pump1.bearing.temp');
+  await expect(form.getByTestId('signal-topic')).toHaveValue(topic);
+  await expect(form.getByTestId('signal-path')).toHaveValue('bearing.temp');
+  await expect(form.getByTestId('signal-unit')).toHaveValue('°C');
+  // Seen 60..69: a margin of a quarter of the span, rounded outwards to a step of 5.
+  await expect(form.getByTestId('signal-range-low')).toHaveValue('55');
+  await expect(form.getByTestId('signal-range-high')).toHaveValue('75');
+
+  // A field validates as you type, with the schema's message.
+  await form.getByTestId('signal-range-high').fill('x');
+  await expect(form.getByTestId('signal-range-high')).toHaveAttribute('aria-invalid', 'true');
+  await form.getByTestId('signal-range-high').fill('75');
+  await expect(form.getByTestId('signal-range-high')).toHaveAttribute('aria-invalid', 'false');
+
+  await openSection(page, /^Rules/);
+  await page.getByRole('button', { name: 'Add rule' }).click();
+  const rule = page.getByTestId('rule-form').first();
+  // The parser checks the condition as you type, even while the rule has no message yet.
+  await rule.getByTestId('rule-when').fill('pump1.bearing.temp >');
+  await expect(rule.getByTestId('rule-when-error')).toContainText('at character 21');
+  await rule.getByTestId('rule-message').fill('Pump 1 hot');
+  await expect(rule.getByTestId('rule-when')).toHaveAttribute('aria-invalid', 'true');
+  await rule.getByTestId('rule-when').fill('pump1.bearing.temp > 65');
+  await expect(rule.getByTestId('rule-when')).toHaveAttribute('aria-invalid', 'false');
+  await rule.getByTestId('rule-whatif-run').click();
+  await expect(rule.getByTestId('rule-whatif')).toHaveText(
+    /^Would have fired 2 times over the last \d+ s of values seen \(pump1\.bearing\.temp\)\.$/,
+  );
+});
+
+test('a wildcard capture over sibling topics makes a signal template', async ({ page }) => {
+  const base = prefix();
+  await browse(page, `${base}/#`);
+  await publishJson(publisher, `${base}/pump1/telemetry`, { bearing: { temp: 50 } });
+  await publishJson(publisher, `${base}/pump2/telemetry`, { bearing: { temp: 70 } });
+  await expect(row(page, `${base}/pump2/telemetry`)).toHaveAttribute('data-count', '1');
+
+  await row(page, `${base}/pump1/telemetry`).getByRole('button').click();
+  const values = page.getByTestId('topic-values');
+  await values.getByTestId('topic-pattern').selectOption(`${base}/+pump/telemetry`);
+  await values.locator('[data-path-leaf="bearing.temp"]').getByTestId('topic-make-signal').click();
+
+  const form = page.getByTestId('signal-form').first();
+  await expect(form.getByTestId('signal-id')).toHaveValue('{pump}.bearing.temp');
+  await expect(form.getByTestId('signal-topic')).toHaveValue(`${base}/+pump/telemetry`);
+  await expect(form.getByTestId('signal-label')).toHaveValue('{pump} bearing temp');
+  // The range covers both pumps' values (50 and 70).
+  await expect(form.getByTestId('signal-range-low')).toHaveValue('45');
+  await expect(form.getByTestId('signal-range-high')).toHaveValue('75');
+  await expect(form.getByTestId('signal-topic')).toHaveAttribute('aria-invalid', 'false');
+});
+
+test('the command form refuses a wildcard topic as you type', async ({ page }) => {
+  await page.goto('/?mode=edit');
+  await openSection(page, /^Commands/);
+  await page.getByRole('button', { name: 'Add command' }).click();
+  const form = page.getByTestId('command-form').first();
+  const topic = form.getByTestId('command-topic');
+  await topic.fill('plant/+/cmd');
+  await expect(topic).toHaveAttribute('aria-invalid', 'true');
+  await expect(form).toContainText('a command topic cannot contain wildcards');
+  await topic.fill('plant/pump1/cmd');
+  await expect(topic).toHaveAttribute('aria-invalid', 'false');
+  await expect(form).not.toContainText('a command topic cannot contain wildcards');
+  await form.getByTestId('command-payload').fill('{"action": "stop"}');
+  await expect(form).toContainText('JSON (a number');
+});
+
+test('importing the W3C example Thing Description adds its signals and commands and lists its notes', async ({
+  page,
+}) => {
+  await page.goto('/?mode=edit');
+  await openSection(page, /^Import/);
+  await page.getByTestId('import-file').setInputFiles('src/twin/importers/fixtures/gas-sensor.td.json');
+  await page.getByTestId('import-run').click();
+  await expect(page.getByTestId('import-result')).toHaveText(
+    'Imported 5 signals and 3 commands from gas-sensor.td.json.',
+  );
+  const notes = page.getByTestId('import-note');
+  await expect(notes.filter({ hasText: 'not imported: a form for https' })).toHaveCount(1);
+  await expect(notes.filter({ hasText: '$.events.overheating.data.properties.since' })).toHaveCount(1);
+  // The draft keeps the broker it has, and says so.
+  await expect(notes.filter({ hasText: 'the draft keeps its broker' })).toHaveCount(1);
+
+  await openSection(page, /^Signals/);
+  const ids = page.getByTestId('signal-form').getByTestId('signal-id');
+  await expect(ids).toHaveCount(5);
+  await expect(ids.first()).toHaveValue('status');
+  await openSection(page, /^Commands/);
+  await expect(page.getByTestId('command-form')).toHaveCount(3);
+  // One undo step removes the whole import.
+  await page.getByTestId('editor-undo').click();
+  await expect(page.getByTestId('command-form')).toHaveCount(0);
+});
