@@ -240,3 +240,41 @@ describe('AlarmBook: chattering, audit and restore', () => {
     expect(fresh.snapshot()).toEqual([]);
   });
 });
+
+describe('AlarmBook: snapshots reuse unchanged alarms', () => {
+  it('gives an unchanged alarm as the same object, a changed one anew, and leaves earlier lists as they were', () => {
+    const b = book();
+    b.raise('pump1.hot', 97, 1000);
+    b.raise('tank1.low', 3, 1000);
+    const first = b.snapshot();
+    b.acknowledge('pump1.hot', 2000, { operator: 'ana' });
+    const second = b.snapshot();
+    expect(second[1]).toBe(first[1]); // tank1.low did not change
+    expect(second[0]).not.toBe(first[0]);
+    expect(first[0].state).toBe('active'); // what a caller kept still says what it said
+    expect(second[0]).toMatchObject({ state: 'acknowledged', acknowledgedBy: 'ana' });
+  });
+
+  it('makes a fresh alarm after each kind of change: raise, clear, message, suppression, shelve, by index too', () => {
+    const b = book();
+    b.raiseAt(0, 97, 1000);
+    let before = b.snapshot()[0];
+    b.setMessage('pump1.hot', 'Pump 1 hot: bearing');
+    expect(b.snapshot()[0]).toMatchObject({ message: 'Pump 1 hot: bearing' });
+    expect(b.snapshot()[0]).not.toBe(before);
+    before = b.snapshot()[0];
+    b.clearAt(0, 2000);
+    expect(b.snapshot()[0]).toMatchObject({ state: 'cleared-unacknowledged', conditionActive: false, clearedAt: 2000 });
+    expect(before.state).toBe('active');
+    b.raiseAt(0, 98, 3000);
+    b.setSuppressedAt(0, true, 3500);
+    expect(b.snapshot()[0]).toMatchObject({ state: 'suppressed', conditionActive: true });
+    b.setSuppressedAt(0, false, 4000);
+    expect(b.snapshot()[0]).toMatchObject({ state: 'active', raisedAt: 4000 });
+    b.shelve('pump1.hot', 5000, 9000);
+    expect(b.snapshot()[0]).toMatchObject({ state: 'shelved', shelvedUntil: 9000 });
+    b.tick(9000);
+    expect(b.snapshot()[0]).toMatchObject({ state: 'active' });
+    expect(b.snapshot()[0].shelvedUntil).toBeUndefined();
+  });
+});

@@ -58,6 +58,8 @@ interface AlarmRecord {
   /** Times of the last CHATTER_RAISES raises, a ring. */
   raises: number[];
   chattering: boolean;
+  /** The alarm as snapshot() last gave it; null once anything changed (then a fresh one is made). */
+  snap: AlarmSnapshot | null;
 }
 
 export interface OperatorAction {
@@ -82,13 +84,33 @@ export class AlarmBook {
       raisedAt: 0,
       raises: [],
       chattering: false,
+      snap: null,
     }));
     for (const r of this.records) this.byId.set(r.def.id, r);
   }
 
   /** The condition of alarm `id` started (after its on-delay). Returns whether anything changed. */
   raise(id: string, value: number, now: number): boolean {
-    const r = this.byId.get(id);
+    return this.raiseRecord(this.byId.get(id), value, now);
+  }
+
+  /**
+   * raise(), clear() and setSuppressed() by the alarm's position in the defs (the rule's index): the
+   * engine's per-message path, which then looks up no string.
+   */
+  raiseAt(index: number, value: number, now: number): boolean {
+    return this.raiseRecord(this.records[index], value, now);
+  }
+
+  clearAt(index: number, now: number): boolean {
+    return this.clearRecord(this.records[index], now);
+  }
+
+  setSuppressedAt(index: number, suppressed: boolean, now: number): boolean {
+    return this.setSuppressedRecord(this.records[index], suppressed, now);
+  }
+
+  private raiseRecord(r: AlarmRecord | undefined, value: number, now: number): boolean {
     if (!r || r.condition) return false;
     r.condition = true;
     r.value = value;
@@ -102,7 +124,10 @@ export class AlarmBook {
 
   /** The condition of alarm `id` ended. Returns whether anything changed. */
   clear(id: string, now: number): boolean {
-    const r = this.byId.get(id);
+    return this.clearRecord(this.byId.get(id), now);
+  }
+
+  private clearRecord(r: AlarmRecord | undefined, now: number): boolean {
     if (!r || !r.condition) return false;
     r.condition = false;
     r.clearedAt = now;
@@ -179,7 +204,10 @@ export class AlarmBook {
 
   /** Suppression by design follows the rule's suppressWhen; operator states take precedence. */
   setSuppressed(id: string, suppressed: boolean, now: number): boolean {
-    const r = this.byId.get(id);
+    return this.setSuppressedRecord(this.byId.get(id), suppressed, now);
+  }
+
+  private setSuppressedRecord(r: AlarmRecord | undefined, suppressed: boolean, now: number): boolean {
     if (!r) return false;
     if (suppressed) {
       if (r.overlay !== null) return false;
@@ -207,6 +235,7 @@ export class AlarmBook {
     const r = this.byId.get(id);
     if (!r || r.message === message) return;
     r.message = message;
+    r.snap = null;
     if (r.state !== 'normal') this.dirty = true;
   }
 
@@ -218,6 +247,7 @@ export class AlarmBook {
       }
       if (r.chattering && !isChattering(r, now)) {
         r.chattering = false;
+        r.snap = null;
         this.dirty = true;
       }
     }
@@ -236,40 +266,46 @@ export class AlarmBook {
 
   /**
    * The alarms the operator should see or can act on (not normal; suppressed ones only while their
-   * condition holds), in the twin's rule order; fresh objects the caller may keep.
+   * condition holds), in the twin's rule order. A fresh list each call; an alarm that has not changed
+   * since the last call is the same object as then (with 10,000 rules, rebuilding every alarm for each
+   * change was a tenth of the engine's time), so callers may keep them but must not modify them.
    */
   snapshot(): AlarmSnapshot[] {
     const out: AlarmSnapshot[] = [];
     for (const r of this.records) {
       const state = stateOf(r);
       if (state === 'normal' || (state === 'suppressed' && !r.condition)) continue;
-      const s: AlarmSnapshot = {
-        id: r.def.id,
-        message: r.message,
-        priority: r.def.priority,
-        signal: r.def.signal,
-        state,
-        value: r.value,
-        raisedAt: r.raisedAt,
-        conditionActive: r.condition,
-      };
-      if (r.def.asset !== undefined) s.asset = r.def.asset;
-      if (r.acknowledgedAt !== undefined) s.acknowledgedAt = r.acknowledgedAt;
-      if (r.acknowledgedBy !== undefined) s.acknowledgedBy = r.acknowledgedBy;
-      if (r.comment !== undefined) s.comment = r.comment;
-      if (r.clearedAt !== undefined) s.clearedAt = r.clearedAt;
-      if (r.overlay === 'shelved') {
-        s.shelvedAt = r.shelvedAt;
-        s.shelvedUntil = r.shelvedUntil;
-        if (r.shelvedBy !== undefined) s.shelvedBy = r.shelvedBy;
-      }
-      if (r.def.latch) s.latched = true;
-      if (r.def.predicted) s.predicted = true;
-      if (r.chattering) s.chattering = true;
-      if (r.def.guidance) s.guidance = r.def.guidance;
-      out.push(s);
+      out.push((r.snap ??= this.snapshotOf(r, state)));
     }
     return out;
+  }
+
+  private snapshotOf(r: AlarmRecord, state: AlarmState): AlarmSnapshot {
+    const s: AlarmSnapshot = {
+      id: r.def.id,
+      message: r.message,
+      priority: r.def.priority,
+      signal: r.def.signal,
+      state,
+      value: r.value,
+      raisedAt: r.raisedAt,
+      conditionActive: r.condition,
+    };
+    if (r.def.asset !== undefined) s.asset = r.def.asset;
+    if (r.acknowledgedAt !== undefined) s.acknowledgedAt = r.acknowledgedAt;
+    if (r.acknowledgedBy !== undefined) s.acknowledgedBy = r.acknowledgedBy;
+    if (r.comment !== undefined) s.comment = r.comment;
+    if (r.clearedAt !== undefined) s.clearedAt = r.clearedAt;
+    if (r.overlay === 'shelved') {
+      s.shelvedAt = r.shelvedAt;
+      s.shelvedUntil = r.shelvedUntil;
+      if (r.shelvedBy !== undefined) s.shelvedBy = r.shelvedBy;
+    }
+    if (r.def.latch) s.latched = true;
+    if (r.def.predicted) s.predicted = true;
+    if (r.chattering) s.chattering = true;
+    if (r.def.guidance) s.guidance = r.def.guidance;
+    return s;
   }
 
   /**
@@ -294,6 +330,7 @@ export class AlarmBook {
       r.shelvedUntil = s.shelvedUntil;
       r.shelvedBy = s.shelvedBy;
       if (s.predicted) r.message = s.message;
+      r.snap = null;
       if (r.condition) holding.push(s.id);
     }
     this.dirty = true;
@@ -338,7 +375,9 @@ export class AlarmBook {
     this.dirty = true;
   }
 
+  /** Every transition is logged, so this is also where a record's cached snapshot goes stale. */
   private log(r: AlarmRecord, t: number, event: AlarmEvent, extra: OperatorAction & { value?: number }): void {
+    r.snap = null;
     const entry: AlarmAuditEntry = { t, alarmId: r.def.id, event, state: stateOf(r), priority: r.def.priority };
     if (extra.operator !== undefined) entry.operator = extra.operator;
     if (extra.comment) entry.comment = extra.comment;

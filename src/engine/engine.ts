@@ -519,14 +519,15 @@ export class Engine {
     }
   }
 
+  // The alarm book holds one alarm per rule in rule order: rule.index addresses it without a string lookup.
   private evaluate(rule: CompiledRule, now: number): void {
-    if (rule.suppressTest !== null) this.alarmBook.setSuppressed(rule.id, rule.suppressed(now), now);
+    if (rule.suppressTest !== null) this.alarmBook.setSuppressedAt(rule.index, rule.suppressTest(now), now);
     const change: RuleChange = rule.evaluate(now);
     if (change === 'raise') {
       if (rule.rule.kind === 'forecast')
         this.alarmBook.setMessage(rule.id, forecastMessage(rule.rule.message, rule.etaMs));
-      this.alarmBook.raise(rule.id, rule.valueOf(now), now);
-    } else if (change === 'clear') this.alarmBook.clear(rule.id, now);
+      this.alarmBook.raiseAt(rule.index, rule.valueOf(now), now);
+    } else if (change === 'clear') this.alarmBook.clearAt(rule.index, now);
   }
 
   private reject(reason: RejectReason, topic: string, now: number, signal?: string): void {

@@ -7,7 +7,7 @@
  */
 import type { Rule } from '../twin/schema';
 import { parseExpr, signalsOf, type Expr } from '../expr/parse';
-import { compileExpr, truthy, type Evaluator, type ExprEnv } from '../expr/evaluate';
+import { compileCondition, compileExpr, type Condition, type Evaluator, type ExprEnv } from '../expr/evaluate';
 import { SignalWindow } from '../expr/window';
 import { parseDuration } from '../lib/duration';
 
@@ -23,6 +23,8 @@ class SignalTable implements ExprEnv {
   /** Windows and anomaly detectors fed by each slot. */
   readonly windows: SignalWindow[][] = [];
   readonly detectors: EwmaDetector[][] = [];
+  /** Some rule was restored as raised (CompiledRule.restoreRaised) and may still await data. */
+  restoredRaised = false;
 
   constructor(private readonly startedAt: number) {
     this.times.fill(startedAt);
@@ -107,10 +109,10 @@ export class CompiledRule {
   readonly signal: string;
   /** Every signal the rule reads (its condition and its suppression). */
   readonly signals: string[];
-  readonly raiseTest: Evaluator;
-  readonly holdTest: Evaluator;
+  readonly raiseTest: Condition;
+  readonly holdTest: Condition;
   readonly valueOf: Evaluator;
-  readonly suppressTest: Evaluator | null;
+  readonly suppressTest: Condition | null;
   /** Forecast rules: predicted ms until the limit (NaN when none); kept for the message. */
   etaMs = Number.NaN;
   private raised = false;
@@ -122,19 +124,21 @@ export class CompiledRule {
   /** Throws with the rule id and the position when an expression or duration does not parse. */
   constructor(
     readonly rule: Rule,
-    table: SignalTable,
+    private readonly table: SignalTable,
+    /** Position in the twin's rules (and in the engine's alarm book). */
+    readonly index = 0,
   ) {
     this.id = rule.id;
     this.delayMs = duration(rule, 'for', rule.for, 0);
     this.offDelayMs = duration(rule, 'offDelay', rule.offDelay, 0);
     const suppress = rule.suppressWhen === undefined ? null : parse(rule, 'suppressWhen', rule.suppressWhen);
-    this.suppressTest = suppress ? compileExpr(suppress, table) : null;
+    this.suppressTest = suppress ? compileCondition(suppress, table) : null;
     switch (rule.kind) {
       case 'condition': {
         if (rule.when === undefined) throw new Error(`rule "${rule.id}": a condition rule needs "when"`);
         const expr = parse(rule, 'when', rule.when);
-        this.raiseTest = compileExpr(expr, table);
-        this.holdTest = compileExpr(expr, table, { deadband: rule.deadband });
+        this.raiseTest = compileCondition(expr, table);
+        this.holdTest = compileCondition(expr, table, { deadband: rule.deadband });
         const shown = reportedSide(expr);
         this.valueOf = compileExpr(shown, table);
         this.signals = signalsOf(expr);
@@ -148,8 +152,8 @@ export class CompiledRule {
         table.detectors[slot].push(detector);
         const k = rule.sigmas;
         const hold = Math.max(0, k - rule.deadband);
-        this.raiseTest = () => (Math.abs(detector.z) > k ? 1 : 0);
-        this.holdTest = () => (Math.abs(detector.z) > hold ? 1 : 0);
+        this.raiseTest = () => Math.abs(detector.z) > k;
+        this.holdTest = () => Math.abs(detector.z) > hold;
         this.valueOf = () => table.value(slot);
         this.signals = [signal];
         this.signal = signal;
@@ -165,18 +169,18 @@ export class CompiledRule {
         const limit = rule.limit;
         const dir = rule.direction === 'falling' ? -1 : 1;
         const fit = { slope: 0, at: 0 };
-        const forecast = (now: number, horizon: number): number => {
+        const forecast = (now: number, horizon: number): boolean => {
           this.etaMs = Number.NaN;
           // A window that is not yet half full gives no trend worth an alarm.
-          if (w.coverage(now) < 0.5 || !w.trend(now, fit)) return 0;
+          if (w.coverage(now) < 0.5 || !w.trend(now, fit)) return false;
           const current = table.value(slot);
           if ((limit - current) * dir <= 0) {
             this.etaMs = 0;
-            return 1;
+            return true;
           }
-          if (fit.slope * dir <= 0) return 0;
+          if (fit.slope * dir <= 0) return false;
           this.etaMs = (limit - current) / fit.slope;
-          return this.etaMs <= horizon ? 1 : 0;
+          return this.etaMs <= horizon;
         };
         this.raiseTest = (now) => forecast(now, horizonMs);
         // Deadband for a forecast: hold while within the horizon plus 10 %, so the ETA's jitter does not chatter.
@@ -202,11 +206,12 @@ export class CompiledRule {
 
   /** Is the rule suppressed by design at `now`? */
   suppressed(now: number): boolean {
-    return this.suppressTest !== null && truthy(this.suppressTest(now));
+    return this.suppressTest !== null && this.suppressTest(now);
   }
 
   /** Marks the rule raised without an event: restoring alarm state after a restart. */
   restoreRaised(): void {
+    this.table.restoredRaised = true;
     this.raised = true;
     this.awaitingData = true;
     this.pendingSince = this.clearingSince = null;
@@ -215,7 +220,7 @@ export class CompiledRule {
   /** Evaluates the rule at `now` (after a new value, or as time passes). */
   evaluate(now: number): RuleChange {
     if (!this.raised) {
-      if (!truthy(this.raiseTest(now))) {
+      if (!this.raiseTest(now)) {
         // Interrupted: the on-delay starts again from the next time the condition holds.
         this.pendingSince = null;
         return null;
@@ -226,7 +231,7 @@ export class CompiledRule {
       this.pendingSince = null;
       return 'raise';
     }
-    if (this.awaitingData || truthy(this.holdTest(now))) {
+    if (this.awaitingData || this.holdTest(now)) {
       this.clearingSince = null;
       return null;
     }
@@ -248,7 +253,7 @@ export class RuleSet {
   /** Throws (naming the rule) when a rule does not compile; a validated twin has none that fail. */
   constructor(rules: readonly Rule[], startedAt: number) {
     this.table = new SignalTable(startedAt);
-    this.rules = rules.map((r) => new CompiledRule(r, this.table));
+    this.rules = rules.map((r, i) => new CompiledRule(r, this.table, i));
     for (const rule of this.rules) {
       for (const id of rule.signals) {
         const slot = this.table.slot(id);
@@ -274,7 +279,8 @@ export class RuleSet {
     const detectors = t.detectors[slot];
     for (let i = 0; i < detectors.length; i++) detectors[i].push(value);
     const rules = this.dependents[slot];
-    for (let i = 0; i < rules.length; i++) rules[i].awaitingData = false;
+    // Only rules restored as raised wait for data; without any, the loop over every dependent is skipped.
+    if (t.restoredRaised) for (let i = 0; i < rules.length; i++) rules[i].awaitingData = false;
     return rules;
   }
 }

@@ -2,21 +2,35 @@
  * Turns a parsed expression into a tree of small closures (built once per rule, no allocation per
  * evaluation). Values are numbers; a comparison or logic gives 1 or 0; a signal without a value yet
  * is NaN, and a comparison with NaN is false, so a rule never raises on data it has not seen.
+ *
+ * Speed: every rule's closures come from the same few function literals, so V8 shares their type
+ * feedback and a call from one closure to the next is megamorphic (never inlined). The tree is
+ * therefore kept shallow: signals and constants are not closures of their own but operands read in
+ * place (`values[slot]`, a captured number), the common shapes (`x > 90`, `a - b`, `max(a, b)`) get
+ * one closure each, and conditions (comparisons and logic) return booleans, so a rule's test is
+ * `x > 90` itself rather than a chain of calls converting to 1/0 and back. No `eval`/`new Function`:
+ * the page's Content-Security-Policy forbids it, and the same code runs in the browser and in Node.
  */
-import type { Expr } from './parse';
+import type { CompareOp, Expr } from './parse';
 import type { SignalWindow } from './window';
 
 export type Evaluator = (now: number) => number;
+/** A compiled condition: does it hold at `now`? NaN operands never make a comparison hold. */
+export type Condition = (now: number) => boolean;
 
 /** Where compiled expressions read signals. Slots are resolved once, at compile time. */
 export interface ExprEnv {
   slot(id: string): number;
-  value(slot: number): number;
   /**
-   * Time (ms) of the slot's latest value; before the first, when the engine started, so a stale rule
-   * fires for a signal that never arrives, but not at start-up.
+   * Latest value per slot (NaN before the first). Read on every evaluation, never captured, so the
+   * environment may replace the array as it grows.
    */
-  time(slot: number): number;
+  readonly values: Float64Array;
+  /**
+   * Time (ms) of each slot's latest value; before the first, when the engine started, so a stale rule
+   * fires for a signal that never arrives, but not at start-up. Read on every evaluation.
+   */
+  readonly times: Float64Array;
   window(id: string, ms: number): SignalWindow;
 }
 
@@ -28,89 +42,261 @@ export interface CompileOptions {
   deadband?: number;
 }
 
+/** A compiled number: a constant, a signal's slot (read in place), or a closure. */
+type Operand = { kind: 'const'; value: number } | { kind: 'slot'; slot: number } | { kind: 'fn'; fn: Evaluator };
+
+/** The expression's value: 1/0 for a condition. */
 export function compileExpr(expr: Expr, env: ExprEnv, options: CompileOptions = {}): Evaluator {
-  const deadband = options.deadband ?? 0;
-  // `sign` flips under "not", where keeping the inner comparison true means tightening it.
-  const c = (e: Expr, sign: number): Evaluator => {
+  return new Compiler(env, options.deadband ?? 0).number(expr, 1);
+}
+
+/** The expression as a condition: holds when its value is neither 0 nor NaN. */
+export function compileCondition(expr: Expr, env: ExprEnv, options: CompileOptions = {}): Condition {
+  return new Compiler(env, options.deadband ?? 0).condition(expr, 1);
+}
+
+/** NaN counts as false: no data, no alarm. */
+export function truthy(v: number): boolean {
+  return v !== 0 && v === v;
+}
+
+class Compiler {
+  constructor(
+    private readonly env: ExprEnv,
+    private readonly deadband: number,
+  ) {}
+
+  number(e: Expr, sign: number): Evaluator {
+    return this.fn(this.operand(e, sign));
+  }
+
+  /** `sign` flips under "not", where keeping the inner comparison true means tightening it. */
+  condition(e: Expr, sign: number): Condition {
     switch (e.kind) {
-      case 'num': {
-        const v = e.value;
-        return () => v;
-      }
-      case 'dur': {
-        const v = e.ms / 1000;
-        return () => v;
-      }
-      case 'sig': {
-        const slot = env.slot(e.id);
-        return () => env.value(slot);
-      }
-      case 'neg': {
-        const a = c(e.arg, sign);
-        return (now) => -a(now);
-      }
-      case 'not': {
-        const a = c(e.arg, -sign);
-        return (now) => (truthy(a(now)) ? 0 : 1);
-      }
+      case 'cmp':
+        return this.compare(e.op, this.operand(e.left, sign), this.operand(e.right, sign), this.deadband * sign);
       case 'and': {
-        const l = c(e.left, sign);
-        const r = c(e.right, sign);
-        return (now) => (truthy(l(now)) && truthy(r(now)) ? 1 : 0);
+        const l = this.condition(e.left, sign);
+        const r = this.condition(e.right, sign);
+        return (now) => l(now) && r(now);
       }
       case 'or': {
-        const l = c(e.left, sign);
-        const r = c(e.right, sign);
-        return (now) => (truthy(l(now)) || truthy(r(now)) ? 1 : 0);
+        const l = this.condition(e.left, sign);
+        const r = this.condition(e.right, sign);
+        return (now) => l(now) || r(now);
       }
-      case 'arith': {
-        const l = c(e.left, sign);
-        const r = c(e.right, sign);
-        switch (e.op) {
-          case '+':
-            return (now) => l(now) + r(now);
-          case '-':
-            return (now) => l(now) - r(now);
-          case '*':
-            return (now) => l(now) * r(now);
-          case '/':
-            return (now) => l(now) / r(now);
-          case '%':
-            return (now) => l(now) % r(now);
+      case 'not': {
+        const a = this.condition(e.arg, -sign);
+        return (now) => !a(now);
+      }
+      default: {
+        const o = this.operand(e, sign);
+        if (o.kind === 'const') {
+          const holds = truthy(o.value);
+          return () => holds;
         }
-        break;
-      }
-      case 'cmp': {
-        const l = c(e.left, sign);
-        const r = c(e.right, sign);
-        const d = deadband * sign;
-        switch (e.op) {
-          case '>':
-            return (now) => (l(now) > r(now) - d ? 1 : 0);
-          case '>=':
-            return (now) => (l(now) >= r(now) - d ? 1 : 0);
-          case '<':
-            return (now) => (l(now) < r(now) + d ? 1 : 0);
-          case '<=':
-            return (now) => (l(now) <= r(now) + d ? 1 : 0);
-          case '==':
-            return (now) => (l(now) === r(now) ? 1 : 0);
-          case '!=':
-            return (now) => {
-              const a = l(now);
-              const b = r(now);
-              return a === a && b === b && a !== b ? 1 : 0;
-            };
+        if (o.kind === 'slot') {
+          const env = this.env;
+          const s = o.slot;
+          return () => {
+            const v = env.values[s];
+            return v !== 0 && v === v;
+          };
         }
-        break;
+        const f = o.fn;
+        return (now) => {
+          const v = f(now);
+          return v !== 0 && v === v;
+        };
       }
-      case 'call':
-        return call(e, sign);
     }
-    throw new Error('unreachable');
-  };
+  }
 
-  const call = (e: Extract<Expr, { kind: 'call' }>, sign: number): Evaluator => {
+  private fn(o: Operand): Evaluator {
+    switch (o.kind) {
+      case 'const': {
+        const v = o.value;
+        return () => v;
+      }
+      case 'slot': {
+        const env = this.env;
+        const s = o.slot;
+        return () => env.values[s];
+      }
+      case 'fn':
+        return o.fn;
+    }
+  }
+
+  private operand(e: Expr, sign: number): Operand {
+    const env = this.env;
+    switch (e.kind) {
+      case 'num':
+        return { kind: 'const', value: e.value };
+      case 'dur':
+        return { kind: 'const', value: e.ms / 1000 };
+      case 'sig':
+        return { kind: 'slot', slot: env.slot(e.id) };
+      case 'neg': {
+        const a = this.operand(e.arg, sign);
+        if (a.kind === 'const') return { kind: 'const', value: -a.value };
+        if (a.kind === 'slot') {
+          const s = a.slot;
+          return { kind: 'fn', fn: () => -env.values[s] };
+        }
+        const f = a.fn;
+        return { kind: 'fn', fn: (now) => -f(now) };
+      }
+      case 'cmp':
+      case 'and':
+      case 'or':
+      case 'not': {
+        const c = this.condition(e, sign);
+        return { kind: 'fn', fn: (now) => (c(now) ? 1 : 0) };
+      }
+      case 'arith':
+        return { kind: 'fn', fn: this.arith(e.op, this.operand(e.left, sign), this.operand(e.right, sign)) };
+      case 'call':
+        return { kind: 'fn', fn: this.call(e, sign) };
+    }
+  }
+
+  private arith(op: '+' | '-' | '*' | '/' | '%', lo: Operand, ro: Operand): Evaluator {
+    const env = this.env;
+    if (lo.kind === 'slot' && ro.kind === 'slot') {
+      const a = lo.slot;
+      const b = ro.slot;
+      switch (op) {
+        case '+':
+          return () => env.values[a] + env.values[b];
+        case '-':
+          return () => env.values[a] - env.values[b];
+        case '*':
+          return () => env.values[a] * env.values[b];
+        case '/':
+          return () => env.values[a] / env.values[b];
+        case '%':
+          return () => env.values[a] % env.values[b];
+      }
+    }
+    if (lo.kind === 'slot' && ro.kind === 'const') {
+      const a = lo.slot;
+      const k = ro.value;
+      switch (op) {
+        case '+':
+          return () => env.values[a] + k;
+        case '-':
+          return () => env.values[a] - k;
+        case '*':
+          return () => env.values[a] * k;
+        case '/':
+          return () => env.values[a] / k;
+        case '%':
+          return () => env.values[a] % k;
+      }
+    }
+    const l = this.fn(lo);
+    const r = this.fn(ro);
+    switch (op) {
+      case '+':
+        return (now) => l(now) + r(now);
+      case '-':
+        return (now) => l(now) - r(now);
+      case '*':
+        return (now) => l(now) * r(now);
+      case '/':
+        return (now) => l(now) / r(now);
+      case '%':
+        return (now) => l(now) % r(now);
+    }
+  }
+
+  /**
+   * `l op r`, the limit moved by `d` (deadband x sign) in the direction that keeps it true:
+   * `l > r - d`, `l < r + d`; equality is exact. One closure for a signal or a function against a constant.
+   */
+  private compare(op: CompareOp, lo: Operand, ro: Operand, d: number): Condition {
+    const env = this.env;
+    if (op === '==' || op === '!=') {
+      // Symmetric: put a signal or a function on the left of a constant.
+      if (lo.kind === 'const' && ro.kind !== 'const') [lo, ro] = [ro, lo];
+      if (lo.kind === 'slot' && ro.kind === 'const') {
+        const s = lo.slot;
+        const k = ro.value;
+        if (op === '==') return () => env.values[s] === k;
+        if (k !== k) return () => false;
+        return () => {
+          const v = env.values[s];
+          return v === v && v !== k;
+        };
+      }
+      const l = this.fn(lo);
+      const r = this.fn(ro);
+      if (op === '==') return (now) => l(now) === r(now);
+      return (now) => {
+        const a = l(now);
+        const b = r(now);
+        return a === a && b === b && a !== b;
+      };
+    }
+    if (ro.kind === 'const') {
+      // The limit with its deadband, computed once (the same number `r - d` gives on each evaluation).
+      const k = op === '>' || op === '>=' ? ro.value - d : ro.value + d;
+      if (lo.kind === 'slot') {
+        const s = lo.slot;
+        switch (op) {
+          case '>':
+            return () => env.values[s] > k;
+          case '>=':
+            return () => env.values[s] >= k;
+          case '<':
+            return () => env.values[s] < k;
+          case '<=':
+            return () => env.values[s] <= k;
+        }
+      }
+      const l = this.fn(lo);
+      switch (op) {
+        case '>':
+          return (now) => l(now) > k;
+        case '>=':
+          return (now) => l(now) >= k;
+        case '<':
+          return (now) => l(now) < k;
+        case '<=':
+          return (now) => l(now) <= k;
+      }
+    }
+    if (lo.kind === 'const' && ro.kind === 'slot') {
+      const k = lo.value;
+      const s = ro.slot;
+      switch (op) {
+        case '>':
+          return () => k > env.values[s] - d;
+        case '>=':
+          return () => k >= env.values[s] - d;
+        case '<':
+          return () => k < env.values[s] + d;
+        case '<=':
+          return () => k <= env.values[s] + d;
+      }
+    }
+    const l = this.fn(lo);
+    const r = this.fn(ro);
+    switch (op) {
+      case '>':
+        return (now) => l(now) > r(now) - d;
+      case '>=':
+        return (now) => l(now) >= r(now) - d;
+      case '<':
+        return (now) => l(now) < r(now) + d;
+      case '<=':
+        return (now) => l(now) <= r(now) + d;
+    }
+  }
+
+  private call(e: Extract<Expr, { kind: 'call' }>, sign: number): Evaluator {
+    const env = this.env;
     const [a0, a1] = e.args;
     if (a0.kind === 'sig' && a1?.kind === 'dur' && e.args.length === 2) {
       const w = env.window(a0.id, a1.ms);
@@ -129,37 +315,55 @@ export function compileExpr(expr: Expr, env: ExprEnv, options: CompileOptions = 
           break;
       }
     }
-    const args = e.args.map((a) => c(a, sign));
+    if (e.name === 'age') {
+      const s = env.slot((a0 as Extract<Expr, { kind: 'sig' }>).id);
+      return (now) => (now - env.times[s]) / 1000;
+    }
+    const ops = e.args.map((a) => this.operand(a, sign));
     switch (e.name) {
       case 'abs': {
-        const a = args[0];
+        const o = ops[0];
+        if (o.kind === 'slot') {
+          const s = o.slot;
+          return () => Math.abs(env.values[s]);
+        }
+        const a = this.fn(o);
         return (now) => Math.abs(a(now));
       }
       case 'min':
-        return (now) => {
+      case 'max':
+        return this.extreme(e.name, ops);
+      default:
+        throw new Error(`${e.name}() needs a signal and a window`);
+    }
+  }
+
+  /** min/max of two or more values; NaN when any is NaN (Math.min/max). */
+  private extreme(name: 'min' | 'max', ops: Operand[]): Evaluator {
+    const env = this.env;
+    const [lo, ro] = ops;
+    if (ops.length === 2 && lo.kind === 'slot' && ro.kind === 'slot') {
+      const a = lo.slot;
+      const b = ro.slot;
+      return name === 'min'
+        ? () => Math.min(env.values[a], env.values[b])
+        : () => Math.max(env.values[a], env.values[b]);
+    }
+    const args = ops.map((o) => this.fn(o));
+    if (args.length === 2) {
+      const [l, r] = args;
+      return name === 'min' ? (now) => Math.min(l(now), r(now)) : (now) => Math.max(l(now), r(now));
+    }
+    return name === 'min'
+      ? (now) => {
           let m = Infinity;
           for (let i = 0; i < args.length; i++) m = Math.min(m, args[i](now));
           return m;
-        };
-      case 'max':
-        return (now) => {
+        }
+      : (now) => {
           let m = -Infinity;
           for (let i = 0; i < args.length; i++) m = Math.max(m, args[i](now));
           return m;
         };
-      case 'age': {
-        const slot = env.slot((a0 as Extract<Expr, { kind: 'sig' }>).id);
-        return (now) => (now - env.time(slot)) / 1000;
-      }
-      default:
-        throw new Error(`${e.name}() needs a signal and a window`);
-    }
-  };
-
-  return c(expr, 1);
-}
-
-/** NaN counts as false: no data, no alarm. */
-export function truthy(v: number): boolean {
-  return v !== 0 && v === v;
+  }
 }
