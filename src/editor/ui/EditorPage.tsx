@@ -3,38 +3,58 @@
  * the sections on the left, the live preview in the middle, the problems and side panels on the right.
  * The document and its history live in ../draft.ts; this page only lays them out and routes focus.
  */
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { loadDraft, newTwinDoc, DEFAULT_BROKER_URL, redo, undo, useDraft, type TwinDoc } from '../draft';
 import { CENTER, RIGHT_PANELS, SECTIONS, sectionFor } from './sections';
 import { ProblemsList } from './ProblemsList';
 import { fetchServerConfig, twinFileUrl } from '../../app/loadTwin';
 import { LanguageSwitch } from '../../app/LanguageSwitch';
+import { autosave, draftKey, indexedDbStore, memoryStore, type DraftStore } from '../persist';
+import { LargeModelsNote, SaveControl } from './SaveControl';
+import { clockTime } from '../../lib/clock';
 import { isTextEntry, shortcutFor } from '../shortcuts';
 import { parentPath } from '../paths';
 import '../editor.css';
 
-type Opened = { state: 'loading' } | { state: 'ready' } | { state: 'failed'; message: string };
+type Opened =
+  { state: 'loading' } | { state: 'ready'; restoredAt: number | null } | { state: 'failed'; message: string };
+
+let drafts: DraftStore | null = null;
+/** IndexedDB where the browser has it (a test runner or an odd private window may not): memory otherwise. */
+function draftStore(): DraftStore {
+  drafts ??= typeof indexedDB === 'undefined' ? memoryStore() : indexedDbStore();
+  return drafts;
+}
 
 export default function EditorPage({ folder }: { folder: string | null }) {
   const { t } = useTranslation('editor');
   const [opened, setOpened] = useState<Opened>({ state: 'loading' });
+  const [attempt, setAttempt] = useState(0);
 
   useEffect(() => {
     let cancelled = false;
     void openDraft(folder).then(
-      () => !cancelled && setOpened({ state: 'ready' }),
+      (restoredAt) => !cancelled && setOpened({ state: 'ready', restoredAt }),
       (err: unknown) =>
         !cancelled && setOpened({ state: 'failed', message: err instanceof Error ? err.message : String(err) }),
     );
     return () => {
       cancelled = true;
     };
-  }, [folder]);
+  }, [folder, attempt]);
 
   useEffect(() => {
     document.title = `${t('pageTitle')} · Twinview`;
   }, [t]);
+
+  const discard = useCallback(async () => {
+    await draftStore()
+      .delete(draftKey(folder))
+      .catch(() => undefined);
+    setOpened({ state: 'loading' });
+    setAttempt((a) => a + 1);
+  }, [folder]);
 
   if (opened.state === 'loading') return <div className="center">{t('loading')}</div>;
   if (opened.state === 'failed')
@@ -45,21 +65,29 @@ export default function EditorPage({ folder }: { folder: string | null }) {
         <a href="?mode=edit">{t('newTwin')}</a>
       </div>
     );
-  return <Editor />;
+  return <Editor restoredAt={opened.restoredAt} onDiscard={() => void discard()} />;
 }
 
-async function openDraft(folder: string | null): Promise<void> {
+/** Loads the draft: the browser's unsaved one if there is one (its time is returned), else the twin or a new one. */
+async function openDraft(folder: string | null): Promise<number | null> {
+  const stored = await draftStore()
+    .get(draftKey(folder))
+    .catch(() => undefined);
+  if (stored) {
+    loadDraft(folder, stored.doc, stored.files);
+    return stored.savedAt;
+  }
   if (folder === null) {
     const config = await fetchServerConfig();
     loadDraft(null, newTwinDoc(config.brokerUrl ?? DEFAULT_BROKER_URL));
-    return;
+    return null;
   }
   const res = await fetch(twinFileUrl(folder));
   if (!res.ok) throw new Error(`could not fetch the twin "${folder}" (HTTP ${res.status})`);
   const text = await res.text();
   let doc: unknown;
   try {
-    doc = JSON.parse(text);
+    doc = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (err) {
     throw new Error(`the twin "${folder}" is not JSON: ${err instanceof Error ? err.message : String(err)}`, {
       cause: err,
@@ -67,11 +95,61 @@ async function openDraft(folder: string | null): Promise<void> {
   }
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc))
     throw new Error(`the twin "${folder}" is not a JSON object`);
+  // Its model files stay on the server: the preview loads them by URL, saving leaves them in place.
   loadDraft(folder, doc as TwinDoc);
+  return null;
 }
 
-function Editor() {
+/** Keeps the draft in the browser while the page is open: written shortly after each edit, and on leaving. */
+function useKeepDraft(): number | null {
+  const [keptAt, setKeptAt] = useState<number | null>(null);
+  useEffect(() => {
+    const saver = autosave(
+      draftStore(),
+      () => {
+        const s = useDraft.getState();
+        return { folder: s.folder, doc: s.doc, files: s.files, savedAt: Date.now() };
+      },
+      {
+        onSaved: setKeptAt,
+        onError: (err: unknown) => console.warn('The editor draft could not be kept in this browser:', err),
+      },
+    );
+    // Only the user's changes: loading a twin (no history yet) is nothing to keep.
+    const unsubscribe = useDraft.subscribe((s, prev) => {
+      if (s.revision !== prev.revision && (s.canUndo || s.canRedo)) saver.changed();
+    });
+    const onHide = () => void saver.flush();
+    window.addEventListener('pagehide', onHide);
+    return () => {
+      unsubscribe();
+      window.removeEventListener('pagehide', onHide);
+      void saver.flush();
+    };
+  }, []);
+  return keptAt;
+}
+
+function Editor({ restoredAt, onDiscard }: { restoredAt: number | null; onDiscard(): void }) {
   const { t } = useTranslation('editor');
+  const keptAt = useKeepDraft();
+  const [restored, setRestored] = useState(restoredAt);
+
+  // Saved to the server: the browser's draft is no longer needed, and a reload opens the saved twin.
+  const onSaved = useCallback((saved: string) => {
+    const before = useDraft.getState().folder;
+    useDraft.setState({ folder: saved });
+    void draftStore()
+      .delete(draftKey(before))
+      .catch(() => undefined);
+    void draftStore()
+      .delete(draftKey(saved))
+      .catch(() => undefined);
+    setRestored(null);
+    const url = new URL(window.location.href);
+    url.searchParams.set('twin', saved);
+    window.history.replaceState(null, '', url);
+  }, []);
   const title = useDraft((s) => (typeof s.doc.title === 'string' ? s.doc.title : ''));
   const canUndo = useDraft((s) => s.canUndo);
   const canRedo = useDraft((s) => s.canRedo);
@@ -139,9 +217,31 @@ function Editor() {
           >
             {t('problemCount', { count: problemCount })}
           </a>
+          <SaveControl onSaved={onSaved} />
         </div>
+        <span className="editor-kept" data-testid="editor-draft-state">
+          {keptAt !== null ? t('kept', { time: clockTime(keptAt) }) : null}
+        </span>
         <LanguageSwitch />
       </header>
+      {restored !== null ? (
+        <div className="editor-notice" role="status" data-testid="editor-restored">
+          <span>{t('restored', { time: clockTime(restored) })}</span>
+          <button
+            type="button"
+            onClick={() => {
+              setRestored(null);
+              onDiscard();
+            }}
+          >
+            {t('discard')}
+          </button>
+          <button type="button" onClick={() => setRestored(null)}>
+            {t('keep')}
+          </button>
+        </div>
+      ) : null}
+      <LargeModelsNote />
       <div className="editor-body">
         <nav className="editor-sections" aria-label={t('sectionsLabel')}>
           {SECTIONS.map((s) => {
