@@ -56,7 +56,11 @@ export function TwinScene({
   // assets must not reframe the camera.
   const assetKey = twin.assets.map((a) => a.id).join('\n');
   const assetIds = useMemo(() => (assetKey === '' ? [] : assetKey.split('\n')), [assetKey]);
-  const onSceneSize = useCallback((radius: number) => (runtime.labelLift = labelLift(radius)), [runtime]);
+  // Stable across twins (through a ref): the camera rig frames the scene again when this changes,
+  // and an edited twin (the editor's preview) must keep its camera.
+  const runtimeRef = useRef(runtime);
+  runtimeRef.current = runtime;
+  const onSceneSize = useCallback((radius: number) => (runtimeRef.current.labelLift = labelLift(radius)), []);
   // Nodes the twin names are equipment whatever their names: picking stops at them, the tree lists them.
   useEffect(
     () =>
