@@ -13,7 +13,7 @@ import { ProblemsBox } from './ProblemsBox';
 import { KioskDashboard } from './KioskDashboard';
 import { EmbedDashboard } from './EmbedDashboard';
 import { screenMode } from '../engine/commands';
-import { useEffect, useState } from 'react';
+import { useEffect, useState, useSyncExternalStore } from 'react';
 import { useAlarms } from '../store/alarms';
 import { isUnacknowledged } from '../panels/alarmView';
 import { Drawer, DrawerToggle, isNarrow } from './Drawer';
@@ -73,6 +73,7 @@ function OperatorDashboard({ twin }: { twin: Twin; brokerUrl: string }) {
         </nav>
         <TimeChip />
         <ConnectionStatus />
+        <EditLink />
         <LanguageSwitch />
         <DrawerToggle
           controls="side-panels"
@@ -124,4 +125,25 @@ function useOpenDrawerOnSelect(setOpen: (open: boolean) => void): void {
       document.querySelector('[data-testid="inspector"]')?.scrollIntoView({ block: 'nearest' }),
     );
   }, [selected, setOpen]);
+}
+
+// The editor needs a desk-sized screen (three columns); a tablet's or phone's top bar has no room to spare.
+const WIDE = '(min-width: 1100px)';
+const subscribeWide = (onChange: () => void) => {
+  const query = window.matchMedia(WIDE);
+  query.addEventListener('change', onChange);
+  return () => query.removeEventListener('change', onChange);
+};
+
+/** "Edit": this twin in the editor (?mode=edit&twin=<folder>, src/editor/ui/EditorPage.tsx), on wide screens. */
+function EditLink() {
+  const { t } = useTranslation('editor');
+  const folder = useApp((s) => (s.load.state === 'ready' ? s.load.id : null));
+  const wide = useSyncExternalStore(subscribeWide, () => window.matchMedia(WIDE).matches);
+  if (!folder || !wide) return null;
+  return (
+    <a className="brand" href={`?mode=edit&twin=${encodeURIComponent(folder)}`} data-testid="edit-twin">
+      {t('editLink')}
+    </a>
+  );
 }

@@ -22,6 +22,11 @@ export function StartPage() {
     <main className="start">
       <h1>Twinview</h1>
       <p className="lead">{t('lead')}</p>
+      <p>
+        <a href="?mode=edit" data-testid="new-twin">
+          {t('editor:newTwinLink')}
+        </a>
+      </p>
       {error && (
         <p role="alert" className="error">
           {error}
