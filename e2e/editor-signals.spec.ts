@@ -2,12 +2,17 @@
  * The editor's signal side (issue 15), against the real broker: the topic browser lists what the test
  * publishes (rate, last payload as text), a picked JSON path becomes a signal with a guessed unit and
  * range, a wildcard capture makes a template, a rule's what-if counts firings over the values seen,
- * the command form refuses a wildcard topic as you type, and the W3C example Thing Description is
- * imported with its notes listed.
+ * the command form refuses a wildcard topic as you type, the W3C example Thing Description is
+ * imported with its notes listed, and a Sparkplug metric becomes a signal.
  */
 import { expect, test, type Page } from '@playwright/test';
 import type { MqttClient } from 'mqtt';
+import { get as sparkplugFor } from 'sparkplug-payload';
 import { connectPublisher, publishJson } from './helpers';
+
+// The package's entry point (Node's ESM loader does not resolve its deep paths without an extension).
+const { encodePayload } = sparkplugFor('spBv1.0')!;
+type Metrics = Parameters<typeof encodePayload>[0]['metrics'];
 
 let publisher: MqttClient;
 test.beforeAll(async () => {
@@ -168,4 +173,38 @@ test('importing the W3C example Thing Description adds its signals and commands 
   // One undo step removes the whole import.
   await page.getByTestId('editor-undo').click();
   await expect(page.getByTestId('command-form')).toHaveCount(0);
+});
+
+test('a Sparkplug metric becomes a signal through the engine decoder, loaded with the first Sparkplug message', async ({
+  page,
+}) => {
+  const group = `e2e${Math.random().toString(16).slice(2, 8)}`;
+  await browse(page, `spBv1.0/${group}/#`);
+  const send = (topic: string, seq: number, metrics: Metrics) =>
+    publisher.publishAsync(topic, Buffer.from(encodePayload({ timestamp: Date.now(), seq, metrics })), {
+      qos: 1,
+    });
+  await send(`spBv1.0/${group}/NBIRTH/edge1`, 0, [{ name: 'bdSeq', type: 'UInt64', value: 0 }]);
+  await send(`spBv1.0/${group}/DBIRTH/edge1/pump1`, 1, [
+    { name: 'Bearing/Temp', alias: 1, type: 'Double', value: 61.5 },
+    { name: 'Running', alias: 2, type: 'Boolean', value: true },
+  ]);
+  // Data by alias only: the birth defined the name.
+  await send(`spBv1.0/${group}/DDATA/edge1/pump1`, 2, [{ alias: 1, type: 'Double', value: 64.5 }]);
+
+  const data = `spBv1.0/${group}/DDATA/edge1/pump1`;
+  await expect(row(page, data)).toHaveAttribute('data-count', '1');
+  await expect(row(page, data).getByTestId('topic-payload')).toHaveText(/^binary, \d+ bytes$/);
+  await row(page, data).getByRole('button', { name: data }).click();
+  const leaf = page.getByTestId('topic-values').locator('[data-path-leaf="Bearing/Temp"]');
+  await expect(leaf).toContainText('64.5');
+  await leaf.getByTestId('topic-make-signal').click();
+
+  const form = page.getByTestId('signal-form').first();
+  await expect(form.getByTestId('signal-decoder')).toHaveValue('sparkplug');
+  await expect(form.getByTestId('signal-metric')).toHaveValue('Bearing/Temp');
+  await expect(form.getByTestId('signal-topic')).toHaveValue(`spBv1.0/${group}/+/edge1/pump1`);
+  await expect(form.getByTestId('signal-unit')).toHaveValue('°C');
+  await expect(form.getByTestId('signal-id')).toHaveValue('pump1.Bearing.Temp');
+  await expect(form.getByTestId('signal-id')).toHaveAttribute('aria-invalid', 'false');
 });

@@ -104,6 +104,7 @@ describe('topic browser: values seen', () => {
       ['plant/pump2/t', { pump: 'pump2' }],
     ]);
     expect(b.topicsMatching('plant/#')).toHaveLength(3);
+    expect(b.topicNames().sort()).toEqual(['plant/pump1/t', 'plant/pump2/t', 'plant/tank1/level']);
   });
 
   it('keeps at most maxSeries series and counts the ones refused', () => {

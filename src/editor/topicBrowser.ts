@@ -237,6 +237,11 @@ export class TopicBrowser {
     return out.sort((a, b) => (a.topic < b.topic ? -1 : 1));
   }
 
+  /** Every topic kept, unsorted (cheap: no payload is decoded). */
+  topicNames(): string[] {
+    return [...this.entries.keys()];
+  }
+
   /** Topics a pattern matches (seen ones). */
   topicsMatching(pattern: string): string[] {
     const parsed = parseTopicPattern(pattern);

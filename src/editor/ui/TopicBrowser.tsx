@@ -169,7 +169,7 @@ function TopicValues({ topic }: { topic: string }) {
   const { t } = useTranslation('editorSignals');
   const patternId = useId();
   const paths = topicModel.leaves(topic);
-  const seen = topicModel.rows(Date.now(), '', topicModel.options.maxTopics).rows.map((r) => r.topic);
+  const seen = topicModel.topicNames();
   const templates = varyingLevels(topic, seen).map((v) => templateTopic(topic, v.index, v.values));
   const [pattern, setPattern] = useState(topic);
   const [made, setMade] = useState<string | null>(null);
