@@ -1,7 +1,9 @@
 /**
  * The scene benchmark's baseline: the least code that does the same job as Twinview's instanced
- * bindings — 10,000 panels in one InstancedMesh, every frame all their values change, and a colour ramp
- * is written into instanceColor. Only the colour loop is timed, as in the app.
+ * bindings — 10,000 panels in one InstancedMesh whose colour ramp is written into instanceColor from
+ * the solar-farm simulator's values, which a worker of its own takes from the broker (worker.ts), as
+ * Twinview's engine worker does. Only the colour loop is timed, as in the app, on every frame that has
+ * new values.
  */
 import {
   BoxGeometry,
@@ -48,11 +50,27 @@ const latest = new Float64Array(N);
 const mix = new Color();
 const stats = { frames: 0, applyMs: 0, log: [] as number[] };
 let running = false;
+let fresh = false;
+let online = false;
+
+// New data for every panel (untimed: in the app this is the worker's and the store's job).
+const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
+worker.addEventListener('message', (e: MessageEvent<{ online?: boolean; values?: Float64Array }>) => {
+  if (e.data.online) online = true;
+  if (e.data.values) {
+    latest.set(e.data.values);
+    fresh = true;
+  }
+});
+worker.postMessage({ url: new URLSearchParams(location.search).get('broker') ?? 'ws://127.0.0.1:9001' });
 
 function frame(): void {
   if (!running) return;
-  // New data for every panel (untimed: in the app this is the worker's and the store's job).
-  for (let k = 0; k < N; k++) latest[k] = Math.random() * 400;
+  if (!fresh) {
+    requestAnimationFrame(frame);
+    return;
+  }
+  fresh = false;
   const t0 = performance.now();
   for (let k = 0; k < N; k++) {
     const v = latest[k];
@@ -74,6 +92,7 @@ function frame(): void {
 }
 
 (window as unknown as { baseline: unknown }).baseline = {
+  online: () => online,
   start() {
     stats.frames = 0;
     stats.applyMs = 0;

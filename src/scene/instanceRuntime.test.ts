@@ -80,6 +80,40 @@ describe('InstanceBindings', () => {
     );
   });
 
+  it('blends in the segment a value falls in, across a step (two stops at one value) and past either end', () => {
+    const { rt, store } = setup([
+      {
+        signal: '{instance}.power',
+        effect: {
+          kind: 'colorRamp',
+          stops: [
+            [0, '#ff0000'],
+            [10, '#00ff00'],
+            [10, '#0000ff'],
+            [20, '#ffffff'],
+          ],
+        },
+      },
+    ]);
+    const values = [5, 10, 15, -3, 25, 20];
+    values.forEach((v, k) => publish(store, `r${Math.floor(k / 3)}c${k % 3}.power`, v));
+    rt.apply(T0);
+    const c = (hex: string) => new Color(hex);
+    const expected = [
+      c('#ff0000').lerp(c('#00ff00'), 0.5),
+      c('#00ff00'), // at the step: the end of the segment below it
+      c('#0000ff').lerp(c('#ffffff'), 0.5),
+      c('#ff0000'),
+      c('#ffffff'),
+      c('#ffffff'),
+    ];
+    expected.forEach((e, k) =>
+      expect([...rt.colors.slice(k * 3, k * 3 + 3)].map((x) => x.toFixed(5))).toEqual(
+        [e.r, e.g, e.b].map((x) => Math.fround(x).toFixed(5)),
+      ),
+    );
+  });
+
   it('colours by thresholds: the colour below the first stop, then the last stop reached', () => {
     const { rt, store, base } = setup([
       {

@@ -60,6 +60,12 @@ interface Slot {
    */
   stopValues: Float64Array;
   stopRgb: Float64Array;
+  /**
+   * Per ramp segment j (stop j to j+1), SEGMENT numbers: the start value, 1 / its width (0 for a
+   * zero-width segment, which the pass never picks), the start colour and the colour change over the
+   * segment. The blend is then one multiply-add per channel, with no division.
+   */
+  segments: Float64Array;
   /** Thresholds: RGB below the first stop. */
   belowRgb: Float64Array;
 }
@@ -152,6 +158,7 @@ export class InstanceBindings {
         scale,
         stopValues: scale ? scale.values : new Float64Array(0),
         ...tables,
+        segments: rampSegments(scale ? scale.values : new Float64Array(0), tables.stopRgb),
       };
     });
     this.colorSlots = this.slots.filter((x) => x.mode !== 2);
@@ -245,6 +252,7 @@ export class InstanceBindings {
     const colors = this.colors;
     const values = s.stopValues;
     const table = s.stopRgb;
+    const seg = s.segments;
     const lastStop = values.length - 1;
     const low = values[0];
     const high = values[lastStop];
@@ -260,11 +268,11 @@ export class InstanceBindings {
       if (v > low && v < high) {
         let j = 0;
         while (v > values[j + 1]) j++;
-        const t = (v - values[j]) / (values[j + 1] - values[j]);
-        const o = j * 3;
-        r = table[o] + (table[o + 3] - table[o]) * t;
-        g = table[o + 1] + (table[o + 4] - table[o + 1]) * t;
-        b = table[o + 2] + (table[o + 5] - table[o + 2]) * t;
+        const o = j * SEGMENT;
+        const t = (v - seg[o]) * seg[o + 1];
+        r = seg[o + 2] + seg[o + 5] * t;
+        g = seg[o + 3] + seg[o + 6] * t;
+        b = seg[o + 4] + seg[o + 7] * t;
       } else if (v <= low) {
         r = table[0];
         g = table[1];
@@ -501,6 +509,25 @@ export class InstanceBindings {
     }
     return false;
   }
+}
+
+const SEGMENT = 8;
+
+/** The ramp's segments as `Slot.segments` lays them out, from the stop values and their resolved colours. */
+export function rampSegments(values: Float64Array, stopRgb: Float64Array): Float64Array {
+  const n = Math.max(0, values.length - 1);
+  const seg = new Float64Array(n * SEGMENT);
+  for (let j = 0; j < n; j++) {
+    const o = j * SEGMENT;
+    const width = values[j + 1] - values[j];
+    seg[o] = values[j];
+    seg[o + 1] = width > 0 ? 1 / width : 0;
+    for (let c = 0; c < 3; c++) {
+      seg[o + 2 + c] = stopRgb[j * 3 + c];
+      seg[o + 5 + c] = stopRgb[j * 3 + 3 + c] - stopRgb[j * 3 + c];
+    }
+  }
+  return seg;
 }
 
 /** A colour binding's linear RGB for value `v` over the model colour, into `out`: the shared definition. */
