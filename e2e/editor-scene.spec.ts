@@ -127,18 +127,23 @@ test('a dropped GLB is placed, viewed and bound by clicking in the live preview'
   await expect.poll(() => nodeLooksRed(page, 'skid/Pump.002/Motor')).toBe(true);
 });
 
-test('a broken model file is named with the reason and not added', async ({ page }) => {
+test('files dropped onto the page are checked: a broken one is named with the reason and not added', async ({
+  page,
+}) => {
   await page.goto('/?mode=edit&twin=fixture-editor-scene');
   await openSection(page, /Models/);
-  await page.getByTestId('editor-model-drop').setInputFiles([
-    { name: 'broken.glb', mimeType: 'model/gltf-binary', buffer: Buffer.from('this is not a model') },
-    {
-      name: 'tank.gltf',
-      mimeType: 'model/gltf+json',
-      buffer: Buffer.from(JSON.stringify({ asset: { version: '2.0' }, buffers: [{ uri: 'tank.bin', byteLength: 4 }] })),
-    },
-  ]);
-  const report = page.getByTestId('editor-model-report');
+  await expect(page.getByTestId('editor-preview')).toBeVisible();
+  // A drop as the browser makes one from the desktop: a DataTransfer with the files, onto the preview.
+  const files = await page.evaluateHandle(() => {
+    const data = new DataTransfer();
+    data.items.add(new File(['this is not a model'], 'broken.glb', { type: 'model/gltf-binary' }));
+    const gltf = { asset: { version: '2.0' }, buffers: [{ uri: 'tank.bin', byteLength: 4 }] };
+    data.items.add(new File([JSON.stringify(gltf)], 'tank.gltf', { type: 'model/gltf+json' }));
+    return data;
+  });
+  await page.getByTestId('editor-preview').dispatchEvent('dragover', { dataTransfer: files });
+  await page.getByTestId('editor-preview').dispatchEvent('drop', { dataTransfer: files });
+  const report = page.getByTestId('editor-model-report').first();
   await expect(report).toContainText('broken.glb was not added: not a GLB file (no "glTF" header)');
   await expect(report).toContainText('tank.gltf was not added: it needs tank.bin, which was not dropped with it');
   await expect(page.locator('.editor-asset')).toHaveCount(0);

@@ -243,11 +243,12 @@ function BindingForm({ form }: { form: FormState }) {
             </option>
           ))}
         </select>
-        {spec ? <p className="editor-field-hint">{spec.description}</p> : null}
+        {spec ? <p className="editor-field-hint">{t(`effectHints.${spec.kind}`)}</p> : null}
       </div>
       {spec?.fields.map((field) => (
         <EffectFieldInput
           key={`${String(form.effect.kind)}.${field.name}`}
+          kind={String(form.effect.kind)}
           field={field}
           path={base ? `${base}.effect.${field.name}` : undefined}
           value={form.effect[field.name]}
@@ -370,11 +371,13 @@ function ColorInput({
 }
 
 function EffectFieldInput({
+  kind: effect,
   field,
   path,
   value,
   onChange,
 }: {
+  kind: string;
   field: EffectField;
   path?: string;
   value: unknown;
@@ -382,6 +385,8 @@ function EffectFieldInput({
 }) {
   const { t } = useTranslation('editorScene');
   const label = t(`fields.${field.name}`, { defaultValue: field.name });
+  // A hint where the field's name alone does not say enough (not every field has one).
+  const hint = t(`fieldHints.${effect}.${field.name}`, { defaultValue: '' }) || undefined;
   const kind = field.kind;
   const numbers = (n: number, fallback: number): number[] =>
     Array.from({ length: n }, (_, i) =>
@@ -390,7 +395,7 @@ function EffectFieldInput({
   switch (kind.type) {
     case 'enum':
       return (
-        <Field label={label} hint={field.description}>
+        <Field label={label} hint={hint}>
           <select
             aria-label={label}
             data-path={path}
@@ -407,13 +412,13 @@ function EffectFieldInput({
       );
     case 'number':
       return (
-        <Field label={label} hint={field.description}>
+        <Field label={label} hint={hint}>
           <FormNumber label={label} path={path} value={value ?? field.default} onChange={onChange} />
         </Field>
       );
     case 'string':
       return (
-        <Field label={label} hint={field.description}>
+        <Field label={label} hint={hint}>
           <input
             aria-label={label}
             data-path={path}
@@ -429,7 +434,7 @@ function EffectFieldInput({
       // An optional vector left alone stays out of the file.
       const present = Array.isArray(value);
       return (
-        <Field label={label} hint={field.description}>
+        <Field label={label} hint={hint}>
           {current.map((v, i) => (
             <FormNumber
               key={i}
@@ -453,7 +458,7 @@ function EffectFieldInput({
     }
     case 'color':
       return (
-        <Field label={label} hint={field.description}>
+        <Field label={label} hint={hint}>
           <ColorInput label={label} path={path} value={value ?? field.default} onChange={onChange} />
         </Field>
       );
@@ -461,7 +466,7 @@ function EffectFieldInput({
       const stops = Array.isArray(value) ? (value as [number, string][]) : [];
       const setStop = (i: number, stop: [number, string]) => onChange(stops.map((s, j) => (j === i ? stop : s)));
       return (
-        <Field label={label} hint={field.description}>
+        <Field label={label} hint={hint}>
           <ol className="editor-stops">
             {stops.map((stop, i) => (
               <li key={i} data-stop={i}>

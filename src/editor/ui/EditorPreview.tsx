@@ -3,7 +3,7 @@
  * with a transform gizmo on the selected asset (W/E/R: move, rotate, scale; each drag one undo
  * step), and models dropped anywhere on it added to the draft.
  */
-import { useEffect, useState, type DragEvent, type KeyboardEvent } from 'react';
+import { useEffect, useState, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { TransformControls } from '@react-three/drei';
 import { useThree } from '@react-three/fiber';
@@ -37,25 +37,39 @@ export function EditorPreview() {
     useGizmo.setState({ mode: next });
     e.preventDefault();
   };
-  const onDrop = (e: DragEvent<HTMLDivElement>) => {
-    e.preventDefault();
-    setDragging(false);
-    const files = Array.from(e.dataTransfer.files);
-    if (files.length) void addDroppedFiles(files).then(setReport);
-  };
+  // Files dropped anywhere on the page (but on a file input, which takes them itself) are added.
+  useEffect(() => {
+    const isFileInput = (t: EventTarget | null) => t instanceof HTMLInputElement && t.type === 'file';
+    const onDragOver = (e: globalThis.DragEvent) => {
+      if (!e.dataTransfer?.types.includes('Files') || isFileInput(e.target)) return;
+      e.preventDefault();
+      setDragging(true);
+    };
+    const onDragLeave = (e: globalThis.DragEvent) => {
+      if (e.relatedTarget === null) setDragging(false);
+    };
+    const onDrop = (e: globalThis.DragEvent) => {
+      setDragging(false);
+      if (isFileInput(e.target)) return;
+      e.preventDefault();
+      const files = Array.from(e.dataTransfer?.files ?? []);
+      if (files.length) void addDroppedFiles(files).then(setReport);
+    };
+    window.addEventListener('dragover', onDragOver);
+    window.addEventListener('dragleave', onDragLeave);
+    window.addEventListener('drop', onDrop);
+    return () => {
+      window.removeEventListener('dragover', onDragOver);
+      window.removeEventListener('dragleave', onDragLeave);
+      window.removeEventListener('drop', onDrop);
+    };
+  }, []);
 
   return (
     <div
       className={dragging ? 'editor-preview dragging' : 'editor-preview'}
       data-testid="editor-preview"
       onKeyDown={onKeyDown}
-      onDragOver={(e) => {
-        if (!e.dataTransfer.types.includes('Files')) return;
-        e.preventDefault();
-        setDragging(true);
-      }}
-      onDragLeave={() => setDragging(false)}
-      onDrop={onDrop}
     >
       <div className="editor-preview-bar" role="toolbar" aria-label={t('preview.tools')}>
         {(['translate', 'rotate', 'scale'] as GizmoMode[]).map((m) => (

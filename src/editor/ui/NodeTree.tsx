@@ -7,7 +7,8 @@
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Asset } from '../../twin/schema';
-import { modelTree, shortestPath, type ModelNode, type ModelTreeResult } from '../../twin/modelNodes';
+import { modelTree, type ModelTreeResult } from '../../twin/modelNodes';
+import { nodeRows } from '../nodeRows';
 import { modelUrl } from '../../scene/AssetModel';
 import { requestFocus, useApp } from '../../store/app';
 import { usePreview } from '../preview';
@@ -28,38 +29,6 @@ function treeAt(url: string, name: string): Promise<ModelTreeResult> {
     trees.set(url, tree);
   }
   return tree;
-}
-
-interface Row {
-  path: string;
-  label: string;
-  /** The path that tells a repeated name apart, shown beside it. */
-  detail: string | null;
-  depth: number;
-}
-
-/** The rows of one model: its named nodes, depth first; unnamed wrappers leave their children a level up. */
-function rowsOf(assetId: string, nodes: ModelNode[]): Row[] {
-  const count = new Map<string, number>();
-  for (const n of nodes) if (n.written) count.set(n.written, (count.get(n.written) ?? 0) + 1);
-  const depthOf = (n: ModelNode) => {
-    let d = 0;
-    for (let p = n.parent; p; p = p.parent) if (p.written || p.loaded) d++;
-    return d;
-  };
-  const tree = { nodes };
-  return nodes
-    .filter((n) => n.written || n.loaded)
-    .map((n) => {
-      const below = shortestPath(tree, n);
-      const label = n.written || n.loaded;
-      return {
-        path: `${assetId}/${below}`,
-        label,
-        detail: (count.get(n.written) ?? 0) > 1 || below !== label ? below : null,
-        depth: depthOf(n) + 1,
-      };
-    });
 }
 
 export function NodeTree() {
@@ -91,7 +60,7 @@ function AssetNodes({ asset, folder }: { asset: Asset; folder: string }) {
       live = false;
     };
   }, [url, asset.model]);
-  const rows = useMemo(() => (result?.ok ? rowsOf(asset.id, result.tree.nodes) : []), [result, asset.id]);
+  const rows = useMemo(() => (result?.ok ? nodeRows(asset.id, result.tree.nodes) : []), [result, asset.id]);
   const select = (path: string) => useApp.setState({ selected: path });
   const row = (path: string, label: string, detail: string | null, depth: number) => (
     <li key={path} role="none">
