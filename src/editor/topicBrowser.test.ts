@@ -52,9 +52,9 @@ describe('topic browser: counts, rate and payload', () => {
     const b = new TopicBrowser({ maxTopics: 2 });
     b.record('a', bytes('1'), T0);
     b.record('b', bytes('1'), T0 + 1);
-    b.record('a', bytes('1'), T0 + 2); // a is now newer than b
-    b.record('c', bytes('1'), T0 + 3);
-    expect(b.rows(T0 + 4).rows.map((r) => r.topic)).toEqual(['a', 'c']);
+    b.record('a', bytes('1'), T0 + 2000); // a is now newer than b (the order is kept to within a second)
+    b.record('c', bytes('1'), T0 + 3000);
+    expect(b.rows(T0 + 4000).rows.map((r) => r.topic)).toEqual(['a', 'c']);
     expect(b.droppedTopics).toBe(1);
     expect(b.size).toBe(2);
   });
@@ -91,6 +91,15 @@ describe('topic browser: values seen', () => {
     const count = b.seriesMatching('q', '')[0].series.count;
     expect(count).toBeGreaterThanOrEqual(14);
     expect(count).toBeLessThanOrEqual(16);
+  });
+
+  it('spends at most maxSamplesPerSecond decodes over all topics, and counts the ones skipped', () => {
+    const b = new TopicBrowser({ maxSamplesPerSecond: 100 });
+    // 1,000 topics, one message each within a second: each topic would take it, the page budget does not.
+    for (let i = 0; i < 1000; i++) b.record(`t/${i}`, bytes(String(i)), T0 + i);
+    // A burst of 100, then 100 a second over the 999 ms: 199 decoded.
+    expect(b.skippedSamples).toBe(1000 - 199);
+    expect(b.size).toBe(1000);
   });
 
   it('finds the series of every topic a wildcard pattern matches, with its captures', () => {

@@ -26,6 +26,8 @@ export interface TopicBrowserOptions {
   sampleEveryMs: number;
   /** ...after a burst of this many (a device's few quick messages are all kept). */
   sampleBurst: number;
+  /** Payloads decoded per second over all topics (a flood on "#" costs this much, not one parse per message). */
+  maxSamplesPerSecond: number;
   /** Value series kept in all (one per topic and path); more are refused and counted. */
   maxSeries: number;
   /** Samples per series (the newest kept). */
@@ -40,6 +42,7 @@ export const DEFAULT_TOPIC_BROWSER: TopicBrowserOptions = {
   maxPayloadBytes: 4096,
   sampleEveryMs: 100,
   sampleBurst: 20,
+  maxSamplesPerSecond: 2000,
   maxSeries: 2000,
   seriesCapacity: 1200,
   maxPendingSparkplug: 1000,
@@ -76,6 +79,8 @@ export interface TopicRow {
 }
 
 const BUCKETS = 20;
+/** The topic order is least recently seen first to within this (see record). */
+const RECENCY_MS = 1000;
 
 interface Entry {
   topic: string;
@@ -93,6 +98,8 @@ interface Entry {
   lastSampled: number;
   /** Samples the topic may take now (a token bucket: one per sampleEveryMs, up to sampleBurst). */
   tokens: number;
+  /** When the entry last moved to the recent end of the topic order. */
+  movedAt: number;
   /** Leaves of the newest sampled payload (Sparkplug: of every metric this device has sent). */
   leaves: PayloadPaths | null;
   series: Map<string, Series>;
@@ -112,7 +119,11 @@ export class TopicBrowser {
   refusedSeries = 0;
   /** Sparkplug messages dropped while waiting for the decoder (the pending queue was full). */
   droppedSparkplug = 0;
+  /** Payloads not decoded because the page-wide budget (maxSamplesPerSecond) was spent. */
+  skippedSamples = 0;
   private seriesCount = 0;
+  private globalTokens: number;
+  private globalAt = -Infinity;
   private sparkplug: SparkplugDecode | null = null;
   private pending: { topic: string; payload: Uint8Array; now: number }[] = [];
   /** Metrics per Sparkplug device key: births define them, data updates them. */
@@ -122,6 +133,7 @@ export class TopicBrowser {
 
   constructor(options: Partial<TopicBrowserOptions> = {}) {
     this.options = { ...DEFAULT_TOPIC_BROWSER, ...options };
+    this.globalTokens = this.options.maxSamplesPerSecond;
   }
 
   get size(): number {
@@ -163,15 +175,19 @@ export class TopicBrowser {
         bucketIndex: 0,
         lastSampled: now,
         tokens: this.options.sampleBurst,
+        movedAt: now,
         leaves: null,
         series: new Map(),
         sparkplugKey: null,
       };
-    } else {
-      // Re-inserted: Map order is then least recently seen first (what dropOldest drops).
+      this.entries.set(topic, entry);
+    } else if (now - entry.movedAt >= RECENCY_MS) {
+      // Re-inserted: Map order is then least recently seen first (what dropOldest drops), to within
+      // RECENCY_MS: moving on every message would cost a delete and an insert each.
+      entry.movedAt = now;
       this.entries.delete(topic);
+      this.entries.set(topic, entry);
     }
-    this.entries.set(topic, entry);
     entry.count++;
     entry.lastSeen = now;
     entry.bytes = payload.byteLength;
@@ -192,6 +208,16 @@ export class TopicBrowser {
     entry.tokens = Math.min(sampleBurst, entry.tokens + (now - entry.lastSampled) / sampleEveryMs);
     entry.lastSampled = now;
     if (entry.tokens < 1) return;
+    this.globalTokens = Math.min(
+      this.options.maxSamplesPerSecond,
+      this.globalTokens + ((now - this.globalAt) * this.options.maxSamplesPerSecond) / 1000,
+    );
+    this.globalAt = now;
+    if (this.globalTokens < 1) {
+      this.skippedSamples++;
+      return;
+    }
+    this.globalTokens--;
     entry.tokens--;
     const text = decodeText(payload);
     if (text === null) {
@@ -259,6 +285,7 @@ export class TopicBrowser {
     this.droppedTopics = 0;
     this.refusedSeries = 0;
     this.droppedSparkplug = 0;
+    this.skippedSamples = 0;
     this.version++;
   }
 

@@ -121,6 +121,9 @@ export function TopicBrowser() {
         {topicModel.droppedTopics > 0
           ? ` ${t('topics.dropped', { count: topicModel.droppedTopics, max: topicModel.options.maxTopics })}`
           : ''}
+        {topicModel.refusedSeries > 0
+          ? ` ${t('topics.seriesRefused', { count: topicModel.refusedSeries, max: topicModel.options.maxSeries })}`
+          : ''}
       </p>
       <ul className="topic-rows">
         {rows.map((row) => (
