@@ -5,88 +5,114 @@
  */
 export const BUCKETS = 32;
 
+// Field offsets in the one array that holds every bucket: field f of bucket b is at f * BUCKETS + b.
+// One allocation instead of seven typed arrays: with 10,000 rules the windows' memory traffic (an
+// array header and its separate backing store per field) was a large part of each message's cost.
+const START = 0;
+const COUNT = BUCKETS;
+const SUM = 2 * BUCKETS;
+const LO = 3 * BUCKETS;
+const HI = 4 * BUCKETS;
+const FIRST_VALUE = 5 * BUCKETS;
+const FIRST_TIME = 6 * BUCKETS;
+const FIELDS = 7;
+
 export class SignalWindow {
   private readonly width: number;
-  private readonly start = new Float64Array(BUCKETS).fill(-Infinity);
-  private readonly count = new Float64Array(BUCKETS);
-  private readonly sum = new Float64Array(BUCKETS);
-  private readonly lo = new Float64Array(BUCKETS);
-  private readonly hi = new Float64Array(BUCKETS);
-  private readonly firstValue = new Float64Array(BUCKETS);
-  private readonly firstTime = new Float64Array(BUCKETS);
+  private readonly data = new Float64Array(FIELDS * BUCKETS);
   private fitOk = false;
   private fitTime = 0;
   private fitSlope = 0;
   private fitAt = 0;
   private lastValue = Number.NaN;
   private lastTime = Number.NaN;
+  /** Values pushed so far; with `oldestNow`, what the memo of oldest() was computed for. */
+  private pushes = 0;
+  private oldestPushes = -1;
+  private oldestNow = Number.NaN;
+  private oldestAt = -1;
 
   constructor(readonly windowMs: number) {
     this.width = windowMs / BUCKETS;
+    this.data.fill(-Infinity, START, START + BUCKETS);
   }
 
   push(value: number, t: number): void {
+    const d = this.data;
     const slot = Math.floor(t / this.width);
     const b = slot % BUCKETS;
     const bucketStart = slot * this.width;
-    if (this.start[b] !== bucketStart) {
-      this.start[b] = bucketStart;
-      this.count[b] = 0;
-      this.sum[b] = 0;
-      this.lo[b] = Infinity;
-      this.hi[b] = -Infinity;
-      this.firstValue[b] = value;
-      this.firstTime[b] = t;
+    if (d[START + b] !== bucketStart) {
+      d[START + b] = bucketStart;
+      d[COUNT + b] = 0;
+      d[SUM + b] = 0;
+      d[LO + b] = Infinity;
+      d[HI + b] = -Infinity;
+      d[FIRST_VALUE + b] = value;
+      d[FIRST_TIME + b] = t;
     }
-    this.count[b]++;
-    this.sum[b] += value;
-    if (value < this.lo[b]) this.lo[b] = value;
-    if (value > this.hi[b]) this.hi[b] = value;
+    d[COUNT + b]++;
+    d[SUM + b] += value;
+    if (value < d[LO + b]) d[LO + b] = value;
+    if (value > d[HI + b]) d[HI + b] = value;
     this.lastValue = value;
     this.lastTime = t;
+    this.pushes++;
   }
 
   /** Is bucket b inside the window ending at now? */
   private live(b: number, now: number): boolean {
-    return this.count[b] > 0 && this.start[b] + this.width > now - this.windowMs && this.start[b] <= now;
+    const d = this.data;
+    return d[COUNT + b] > 0 && d[START + b] + this.width > now - this.windowMs && d[START + b] <= now;
   }
 
   avg(now: number): number {
+    const d = this.data;
     let n = 0;
     let s = 0;
     for (let b = 0; b < BUCKETS; b++) {
       if (!this.live(b, now)) continue;
-      n += this.count[b];
-      s += this.sum[b];
+      n += d[COUNT + b];
+      s += d[SUM + b];
     }
     return n === 0 ? Number.NaN : s / n;
   }
 
   min(now: number): number {
+    const d = this.data;
     let m = Infinity;
-    for (let b = 0; b < BUCKETS; b++) if (this.live(b, now) && this.lo[b] < m) m = this.lo[b];
+    for (let b = 0; b < BUCKETS; b++) if (this.live(b, now) && d[LO + b] < m) m = d[LO + b];
     return m === Infinity ? Number.NaN : m;
   }
 
   max(now: number): number {
+    const d = this.data;
     let m = -Infinity;
-    for (let b = 0; b < BUCKETS; b++) if (this.live(b, now) && this.hi[b] > m) m = this.hi[b];
+    for (let b = 0; b < BUCKETS; b++) if (this.live(b, now) && d[HI + b] > m) m = d[HI + b];
     return m === -Infinity ? Number.NaN : m;
   }
 
-  /** Index of the oldest live bucket, or -1. */
+  /**
+   * Index of the oldest live bucket, or -1. Remembered until the next push or another `now`: a rate
+   * rule and a forecast on the same window ask for it at the same moment.
+   */
   private oldest(now: number): number {
+    if (this.oldestPushes === this.pushes && this.oldestNow === now) return this.oldestAt;
+    const d = this.data;
     let at = -1;
     for (let b = 0; b < BUCKETS; b++) {
-      if (this.live(b, now) && (at < 0 || this.firstTime[b] < this.firstTime[at])) at = b;
+      if (this.live(b, now) && (at < 0 || d[FIRST_TIME + b] < d[FIRST_TIME + at])) at = b;
     }
+    this.oldestPushes = this.pushes;
+    this.oldestNow = now;
+    this.oldestAt = at;
     return at;
   }
 
   /** The first value inside the window (about the value one window ago); NaN when empty. */
   first(now: number): number {
     const b = this.oldest(now);
-    return b < 0 ? Number.NaN : this.firstValue[b];
+    return b < 0 ? Number.NaN : this.data[FIRST_VALUE + b];
   }
 
   /**
@@ -96,15 +122,15 @@ export class SignalWindow {
   rate(now: number): number {
     const b = this.oldest(now);
     if (b < 0) return Number.NaN;
-    const dt = this.lastTime - this.firstTime[b];
+    const dt = this.lastTime - this.data[FIRST_TIME + b];
     if (dt < this.windowMs / 2) return Number.NaN;
-    return ((this.lastValue - this.firstValue[b]) * 1000) / dt;
+    return ((this.lastValue - this.data[FIRST_VALUE + b]) * 1000) / dt;
   }
 
   /** How much of the window the values span, 0..1. */
   coverage(now: number): number {
     const b = this.oldest(now);
-    return b < 0 ? 0 : Math.min(1, (this.lastTime - this.firstTime[b]) / this.windowMs);
+    return b < 0 ? 0 : Math.min(1, (this.lastTime - this.data[FIRST_TIME + b]) / this.windowMs);
   }
 
   /**
@@ -129,6 +155,7 @@ export class SignalWindow {
   }
 
   private fit(now: number, out: { slope: number; at: number }): boolean {
+    const d = this.data;
     let n = 0;
     let sx = 0;
     let sy = 0;
@@ -136,17 +163,17 @@ export class SignalWindow {
     let sxy = 0;
     for (let b = 0; b < BUCKETS; b++) {
       if (!this.live(b, now)) continue;
-      const x = this.start[b] + this.width / 2 - now;
-      const y = this.sum[b] / this.count[b];
+      const x = d[START + b] + this.width / 2 - now;
+      const y = d[SUM + b] / d[COUNT + b];
       n++;
       sx += x;
       sy += y;
       sxx += x * x;
       sxy += x * y;
     }
-    const d = n * sxx - sx * sx;
-    if (n < 3 || d === 0) return false;
-    out.slope = (n * sxy - sx * sy) / d;
+    const det = n * sxx - sx * sx;
+    if (n < 3 || det === 0) return false;
+    out.slope = (n * sxy - sx * sy) / det;
     out.at = (sy - out.slope * sx) / n;
     return true;
   }
