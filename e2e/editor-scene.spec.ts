@@ -148,3 +148,26 @@ test('files dropped onto the page are checked: a broken one is named with the re
   await expect(report).toContainText('tank.gltf was not added: it needs tank.bin, which was not dropped with it');
   await expect(page.locator('.editor-asset')).toHaveCount(0);
 });
+
+test('a .gltf picked with its .bin and texture previews from the files in the browser', async ({ page }) => {
+  const dir = join(E2E.fixturesDir, 'fixture-external-gltf');
+  await page.goto('/?mode=edit&twin=fixture-editor-scene');
+  await openSection(page, /Models/);
+  await page
+    .getByTestId('editor-model-drop')
+    .setInputFiles(['crate.gltf', 'crate.bin', 'crate.png'].map((f) => join(dir, f)));
+  await expect(page.getByTestId('editor-model-report')).toContainText('Added crate');
+  await expect(page.getByTestId('editor-node-tree').locator('[data-node="crate/Crate"]')).toHaveText('Crate');
+  // Loaded (a model that failed would be a placeholder, not a part with bounds).
+  await expect.poll(() => screenPosition(page, 'crate/Crate')).not.toBeNull();
+
+  // The gizmo's modes by keyboard, as in most 3D tools: W move, E rotate, R scale.
+  await page.getByTestId('editor-node-tree').locator('[data-node="crate/Crate"]').click();
+  const scene = page.getByTestId('scene');
+  await scene.press('e');
+  await expect(page.getByRole('button', { name: 'Rotate (E)' })).toHaveAttribute('aria-pressed', 'true');
+  await scene.press('r');
+  await expect(page.getByRole('button', { name: 'Scale (R)' })).toHaveAttribute('aria-pressed', 'true');
+  await scene.press('w');
+  await expect(page.getByRole('button', { name: 'Move (W)' })).toHaveAttribute('aria-pressed', 'true');
+});
