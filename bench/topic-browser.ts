@@ -8,8 +8,11 @@
  * 2. One UI poll: the 200 rows of 5,000 topics, and the rows matching a search.
  * 3. Memory: heap after the flood (the model's bounds: 5,000 topics, 2,000 series).
  *
- * Flags: --messages N (per round, default 500,000), --rounds R (best of R; the machine is shared).
+ * Prints the figures and writes bench/results/topic-browser.json. Flags: --messages N (per round, default 500,000), --rounds R (best of R; the machine is shared).
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { TopicBrowser } from '../src/editor/topicBrowser';
 
@@ -100,11 +103,30 @@ export async function run(args: string[]): Promise<void> {
     }
     return ms;
   };
+  const pollMs = poll('');
+  const searchMs = poll('area7/');
   console.log(
-    `one poll, 200 rows of ${b.size} topics: ${poll('').toFixed(2)} ms; search "area7/": ${poll('area7/').toFixed(2)} ms`,
+    `one poll, 200 rows of ${b.size} topics: ${pollMs.toFixed(2)} ms; search "area7/": ${searchMs.toFixed(2)} ms`,
   );
   globalThis.gc?.();
+  const heapMb = process.memoryUsage().heapUsed / 1e6;
   console.log(
-    `heap after the flood: ${(process.memoryUsage().heapUsed / 1e6).toFixed(1)} MB; topics ${b.size}, dropped ${b.droppedTopics}, series refused ${b.refusedSeries}`,
+    `heap after the flood: ${heapMb.toFixed(1)} MB; topics ${b.size}, dropped ${b.droppedTopics}, series refused ${b.refusedSeries}`,
   );
+  const out = join(dirname(fileURLToPath(import.meta.url)), 'results', 'topic-browser.json');
+  mkdirSync(dirname(out), { recursive: true });
+  const result = {
+    topics: TOPICS,
+    messages,
+    rate: RATE,
+    rounds,
+    recordPerSecond: Math.round(m),
+    parseAllPerSecond: Math.round(p),
+    countOnlyPerSecond: Math.round(c),
+    pollMs: Number(pollMs.toFixed(2)),
+    searchMs: Number(searchMs.toFixed(2)),
+    heapMb: Number(heapMb.toFixed(1)),
+  };
+  writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
+  console.log(`wrote ${out}`);
 }
