@@ -178,7 +178,15 @@ function Editor({ restoredAt, onDiscard }: { restoredAt: number | null; onDiscar
     const section = sectionFor(focus.path);
     if (section) setOpen((o) => (o[section.id] ? o : { ...o, [section.id]: true }));
     // The section renders its fields after it opens: look for the field on the next frame.
-    const frame = requestAnimationFrame(() => focusNearest(focus.path));
+    // A section renders its fields once it is open, and may open an item of its own on the same
+    // request: look for the exact field for a few frames, then settle for the nearest one above it.
+    let frame = 0;
+    let tries = 0;
+    const look = () => {
+      const found = focusElementFor(focus.path, tries >= FOCUS_TRIES);
+      if (!found && tries++ < FOCUS_TRIES) frame = requestAnimationFrame(look);
+    };
+    frame = requestAnimationFrame(look);
     return () => cancelAnimationFrame(frame);
   }, [focus]);
 
@@ -292,14 +300,20 @@ function Editor({ restoredAt, onDiscard }: { restoredAt: number | null; onDiscar
   );
 }
 
-/** Focuses the field with this data-path, or the nearest one above it ("$.signals[2].x" -> "$.signals[2]"). */
-function focusNearest(path: string): void {
-  for (let p: string | null = path; p; p = parentPath(p)) {
+const FOCUS_TRIES = 20;
+
+/**
+ * Focuses the field with this data-path; with `nearest`, else the nearest one above it
+ * ("$.signals[2].x" -> "$.signals[2]"). Returns whether a field was focused.
+ */
+function focusElementFor(path: string, nearest: boolean): boolean {
+  for (let p: string | null = path; p; p = nearest ? parentPath(p) : null) {
     const el = document.querySelector<HTMLElement>(`[data-path="${CSS.escape(p)}"]`);
     if (el) {
       el.scrollIntoView({ block: 'center' });
       el.focus();
-      return;
+      return true;
     }
   }
+  return false;
 }
