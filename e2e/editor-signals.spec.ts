@@ -208,3 +208,25 @@ test('a Sparkplug metric becomes a signal through the engine decoder, loaded wit
   await expect(form.getByTestId('signal-id')).toHaveValue('pump1.Bearing.Temp');
   await expect(form.getByTestId('signal-id')).toHaveAttribute('aria-invalid', 'false');
 });
+
+test('a DTDL interface is imported with the topic convention typed beside it, checked as you type', async ({
+  page,
+}) => {
+  await page.goto('/?mode=edit');
+  await openSection(page, /^Import/);
+  await page.getByTestId('import-kind').selectOption('dtdl');
+  await page.getByTestId('import-file').setInputFiles('src/twin/importers/fixtures/thermostat.dtdl.json');
+  const topic = page.getByTestId('import-topic');
+  await topic.fill('home/x');
+  await expect(topic).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.getByTestId('import-run')).toBeDisabled();
+  await topic.fill('home/+site/{name}');
+  await expect(topic).toHaveAttribute('aria-invalid', 'false');
+  await page.getByTestId('import-run').click();
+  await expect(page.getByTestId('import-result')).toHaveText(
+    'Imported 7 signals and 2 commands from thermostat.dtdl.json.',
+  );
+  await expect(page.getByTestId('import-note')).toHaveCount(6);
+  await openSection(page, /^Signals/);
+  await expect(page.getByTestId('signal-form').getByTestId('signal-id').first()).toHaveValue('{site}.temperature');
+});

@@ -11,6 +11,8 @@ import type { ImportNote } from '../../twin/importers/common';
 import type { TwinProblem } from '../../twin/validate';
 import { mergeImport } from '../importMerge';
 import { urlProblem } from '../brokerTest';
+// Static: the topic convention is checked as it is typed (the editor page is a chunk of its own anyway).
+import { topicPatternProblem, twinFromDtdl } from '../../twin/importers/dtdl';
 import './editorSignals.css';
 
 type Kind = 'wot' | 'dtdl';
@@ -28,6 +30,10 @@ export function ImportSection() {
   const [outcome, setOutcome] = useState<Outcome | null>(null);
   const [busy, setBusy] = useState(false);
   const ids = { kind: useId(), file: useId(), topic: useId(), command: useId() };
+  // The same checks as `twin from-dtdl` makes of its --topic and --command-topic.
+  const topicProblem = kind === 'dtdl' ? topicPatternProblem(topic.trim(), false) : null;
+  const commandProblem =
+    kind === 'dtdl' && commandTopic.trim() !== '' ? topicPatternProblem(commandTopic.trim(), true) : null;
 
   const run = async () => {
     if (!file) {
@@ -75,10 +81,11 @@ export function ImportSection() {
               spellCheck={false}
               onChange={(e) => setTopic(e.target.value)}
               aria-describedby={`${ids.topic}-hint`}
+              aria-invalid={topicProblem !== null}
               data-testid="import-topic"
             />
-            <p className="editor-field-hint" id={`${ids.topic}-hint`}>
-              {t('import.topicHint')}
+            <p className={topicProblem ? 'editor-field-problems' : 'editor-field-hint'} id={`${ids.topic}-hint`}>
+              {topicProblem ?? t('import.topicHint')}
             </p>
           </div>
           <div className="editor-field">
@@ -89,14 +96,20 @@ export function ImportSection() {
               spellCheck={false}
               onChange={(e) => setCommandTopic(e.target.value)}
               aria-describedby={`${ids.command}-hint`}
+              aria-invalid={commandProblem !== null}
             />
-            <p className="editor-field-hint" id={`${ids.command}-hint`}>
-              {t('import.commandTopicHint')}
+            <p className={commandProblem ? 'editor-field-problems' : 'editor-field-hint'} id={`${ids.command}-hint`}>
+              {commandProblem ?? t('import.commandTopicHint')}
             </p>
           </div>
         </>
       ) : null}
-      <button type="button" onClick={() => void run()} disabled={busy} data-testid="import-run">
+      <button
+        type="button"
+        onClick={() => void run()}
+        disabled={busy || topicProblem !== null || commandProblem !== null}
+        data-testid="import-run"
+      >
         {t('import.run')}
       </button>
       {outcome ? <ImportOutcome outcome={outcome} /> : null}
@@ -157,7 +170,7 @@ async function importFile(kind: Kind, file: File, topic: string, commandTopic: s
   const result =
     kind === 'wot'
       ? (await import('../../twin/importers/wot')).twinFromThingDescription(doc)
-      : (await import('../../twin/importers/dtdl')).twinFromDtdl(doc, {
+      : twinFromDtdl(doc, {
           topic,
           commandTopic: commandTopic || undefined,
           // DTDL names no broker: the draft's (the merge keeps the draft's in any case).

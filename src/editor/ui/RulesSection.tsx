@@ -4,7 +4,7 @@
  * validator, with the character where it fails), and a what-if: how often the rule would have fired
  * over the values the topic browser has seen, replayed by the dashboard's what-if engine.
  */
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
 import { edit, useDraft } from '../draft';
@@ -152,6 +152,9 @@ function RuleForm({ index, rule }: { index: number; rule: Json }) {
 function RuleWhatIfSeen({ rule }: { rule: Json }) {
   const { t } = useTranslation('editorSignals');
   const [result, setResult] = useState<SeenWhatIf | 'loading' | 'load-failed' | null>(null);
+  // An answer is about the rule as it was tested: an edit of the rule clears it.
+  const ruleText = JSON.stringify(rule);
+  useEffect(() => setResult(null), [ruleText]);
   const test = async () => {
     setResult('loading');
     const mod = await import('../ruleWhatIf').catch(() => null);
