@@ -11,6 +11,13 @@ import { backtest, type BacktestEvent } from '../engine/backtest';
 import { linearTransform } from '../engine/units';
 import { fillTemplate } from '../twin/signalIds';
 import type { TopicBrowser } from './topicBrowser';
+import { parseCondition } from '../twin/condition';
+
+/** The signal ids a condition reads. */
+function signalsOf(when: string): string[] {
+  const parsed = parseCondition(when);
+  return parsed.ok ? parsed.signals : [];
+}
 
 export type SeenWhatIf =
   | {
@@ -21,7 +28,7 @@ export type SeenWhatIf =
       /** First and last time of the values replayed; null when none were seen. */
       from: number | null;
       to: number | null;
-      /** Concrete signal ids with values seen. */
+      /** The signals the rule reads that had values seen. */
       signals: string[];
     }
   | { ok: false; error: string; position?: number };
@@ -78,7 +85,13 @@ export function seenWhatIf(ruleDraft: unknown, signalDrafts: unknown, browser: T
     if (rule.when === undefined) return { ok: false, error: 'when: required field is missing' };
     const result = whatIf(twin, RULE_ID, rule.when, history);
     if (!result.ok) return result;
-    return finish(result.edited, result.from, result.to, history);
+    const used = new Set(signalsOf(rule.when));
+    return finish(
+      result.edited,
+      result.from,
+      result.to,
+      history.filter((h) => used.has(h.id)),
+    );
   }
   // Anomaly and forecast rules watch one signal: replayed as they are.
   const watched = history.filter((h) => h.id === rule.signal);

@@ -188,7 +188,7 @@ function describe(result: SeenWhatIf, t: TFunction): string {
   const seconds = (result.to - result.from) / 1000;
   const span =
     seconds < 120
-      ? t('rules.seconds', { value: formatNumber(seconds, 0) })
+      ? t('rules.seconds', { value: formatNumber(seconds, seconds < 10 ? 1 : 0) })
       : t('rules.minutes', { value: formatNumber(seconds / 60, 1) });
   return t('rules.whatIfFired', { count: result.fired, span, signals: result.signals.join(', ') });
 }
