@@ -75,8 +75,6 @@ test('a dropped GLB is placed, viewed and bound by clicking in the live preview'
       return after && before ? Math.hypot(after.x - before.x, after.y - before.y) : 0;
     })
     .toBeGreaterThan(30);
-  // Nothing selected: no gizmo under the pointer when the camera is turned below.
-  await page.getByTestId('scene').press('Escape');
 
   // A view from the camera: named, and "Go" flies back to it after the camera was turned.
   await openSection(page, /Views/);
@@ -84,12 +82,8 @@ test('a dropped GLB is placed, viewed and bound by clicking in the live preview'
   await expect(page.locator('[data-path="$.views[0].id"]')).toHaveValue('view-1');
   await previewReady(page);
   const atView = await screenPosition(page, 'skid/Valve.001');
-  const canvas = page.getByTestId('scene').locator('canvas');
-  const box = (await canvas.boundingBox())!;
-  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
-  await page.mouse.down();
-  await page.mouse.move(box.x + box.width / 2 + 200, box.y + box.height / 2, { steps: 8 });
-  await page.mouse.up();
+  // Move the camera: a double click on a row flies to that part.
+  await page.getByTestId('editor-node-tree').locator('[data-node="skid/Valve.001"]').dblclick();
   await expect.poll(() => screenPosition(page, 'skid/Valve.001')).not.toEqual(atView);
   await page.locator('[data-view="view-1"]').getByRole('button', { name: 'Fly to view view-1' }).click();
   await expect
@@ -100,6 +94,8 @@ test('a dropped GLB is placed, viewed and bound by clicking in the live preview'
     .toBeLessThan(2);
 
   // Bind by clicking: the second pump's motor, picked in the scene, coloured by pump2.temp over 80.
+  // Nothing selected first: no gizmo drawn where the motor is clicked.
+  await page.getByTestId('scene').press('Escape');
   const motor = await pagePoint(page, 'skid/Pump.002/Motor');
   await page.mouse.click(motor.x, motor.y);
   const form = page.getByTestId('binding-form');
@@ -107,6 +103,8 @@ test('a dropped GLB is placed, viewed and bound by clicking in the live preview'
   await expect(form.getByTestId('binding-signal')).toHaveValue('pump2.temp');
   await expect(form.getByTestId('binding-effect')).toHaveValue('colorThresholds');
   await expect(form.getByTestId('binding-stop-value-0')).toHaveValue('80');
+  await expect(form).toContainText('From this value upwards, this colour.');
+  await expect(form).not.toContainText('fieldHints');
   await form.getByTestId('binding-save').click();
   await openSection(page, /Bindings/);
   await expect(page.locator('.editor-binding')).toContainText('pump2.temp → skid/Pump.002/Motor');
@@ -170,4 +168,14 @@ test('a .gltf picked with its .bin and texture previews from the files in the br
   await expect(page.getByRole('button', { name: 'Scale (R)' })).toHaveAttribute('aria-pressed', 'true');
   await scene.press('w');
   await expect(page.getByRole('button', { name: 'Move (W)' })).toHaveAttribute('aria-pressed', 'true');
+
+  // An invalid draft keeps the last valid preview, and says why it does not follow.
+  await openSection(page, /Views/);
+  await page.getByTestId('editor-add-view').click();
+  const id = page.locator('[data-path="$.views[0].id"]');
+  await id.fill('not an id!');
+  await expect(page.getByTestId('editor-preview-paused')).toHaveText('Preview paused: 1 problem');
+  expect(await screenPosition(page, 'crate/Crate')).not.toBeNull();
+  await id.fill('overview');
+  await expect(page.getByTestId('editor-preview-paused')).toHaveCount(0);
 });

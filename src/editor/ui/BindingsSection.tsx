@@ -383,10 +383,11 @@ function EffectFieldInput({
   value: unknown;
   onChange: (value: unknown) => void;
 }) {
-  const { t } = useTranslation('editorScene');
+  const { t, i18n } = useTranslation('editorScene');
   const label = t(`fields.${field.name}`, { defaultValue: field.name });
   // A hint where the field's name alone does not say enough (not every field has one).
-  const hint = t(`fieldHints.${effect}.${field.name}`, { defaultValue: '' }) || undefined;
+  const hintKey = `fieldHints.${effect}.${field.name}`;
+  const hint = i18n.exists(hintKey, { ns: 'editorScene' }) ? t(hintKey) : undefined;
   const kind = field.kind;
   const numbers = (n: number, fallback: number): number[] =>
     Array.from({ length: n }, (_, i) =>
