@@ -29,6 +29,7 @@ import { build, preview, type PreviewServer } from 'vite';
 import { startMosquitto } from '../e2e/mosquitto';
 import { freePort } from '../server/test/ports';
 import { taskSeconds } from './_shared';
+import { selfTime, summariseTrace, type CpuProfile, type TraceEvent } from './_traceSummary';
 import { startSolarFarm } from '../server/sim/solarFarm';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -453,10 +454,14 @@ export async function pumpLatency(browser: Browser, appUrl: string, wsUrl: strin
   await sleep(500);
   const at = await page.evaluate(() => (window as unknown as Win).twinview!.screenPosition('station/Pump1_Motor'));
   if (!at) throw new Error('Pump1_Motor is not on screen');
-  // Read one pixel back after every frame the scene draws, without stalling the page: the read goes
-  // into a pixel buffer behind a fence, and the change counts when the GPU has finished that frame
-  // (checked every 2 ms and at the start of every frame). A blocking readPixels per frame would serialise the page and the GPU and
-  // slow the very thing being measured. Display compositing comes after this point.
+  // When a frame carries a new value of the flipped signal, read the part's pixel back from that frame
+  // and the next few until it shows the new colour: each read goes into a pixel buffer behind a fence,
+  // and the change counts at the moment the fence says the GPU has finished that frame (checked every
+  // 2 ms and at the start of every frame). Only then is the buffer read, which blocks the page until
+  // the GPU process has run everything queued so far (CommandBufferHelper::Finish in a trace). Reading
+  // every frame that way, as this bench did until a profile showed it, kept the page's main thread
+  // 99 % busy waiting on SwiftShader: the probe slowed the very thing it measured. Display compositing
+  // comes after the measured point.
   await page.evaluate(({ x, y }) => {
     const w = window as unknown as Win;
     const canvas = document.querySelector('[data-testid="scene"] canvas') as HTMLCanvasElement;
@@ -470,26 +475,35 @@ export async function pumpLatency(browser: Browser, appUrl: string, wsUrl: strin
     w.__changes = [];
     w.__drawn = [];
     w.__applied = [];
-    let last: boolean | null = null;
     let lastValue = NaN;
     let lastApplied = NaN;
+    /** The colour being waited for (red or not), and how many more frames to read before giving up. */
+    let expectRed: boolean | null = null;
+    let framesLeft = 0;
     const watchApplied = () => {
       const v = w.twinview!.value('pump1.temp');
       if (v !== lastApplied) w.__applied.push({ t: Date.now(), v });
       lastApplied = v;
     };
-    // Fences are checked on a 2 ms timer and at the start of every later frame, whichever runs first.
+    const release = (p: { fence: WebGLSync; pbo: WebGLBuffer }) => {
+      gl.deleteSync(p.fence);
+      free.push(p.pbo);
+    };
     const drain = () => {
       while (pending.length && gl.getSyncParameter(pending[0].fence, gl.SYNC_STATUS) === gl.SIGNALED) {
-        const { fence, pbo } = pending.shift()!;
-        gl.deleteSync(fence);
-        gl.bindBuffer(gl.PIXEL_PACK_BUFFER, pbo);
+        const drawnAt = Date.now();
+        const p = pending.shift()!;
+        release(p);
+        if (expectRed === null) continue;
+        gl.bindBuffer(gl.PIXEL_PACK_BUFFER, p.pbo);
         gl.getBufferSubData(gl.PIXEL_PACK_BUFFER, 0, rgba);
         gl.bindBuffer(gl.PIXEL_PACK_BUFFER, null);
-        free.push(pbo);
         const red = rgba[0] > 120 && rgba[0] > rgba[1] * 1.8 && rgba[0] > rgba[2] * 1.8;
-        if (red !== last) w.__changes.push({ t: Date.now(), red });
-        last = red;
+        if (red === expectRed) {
+          w.__changes.push({ t: drawnAt, red });
+          expectRed = null;
+          while (pending.length) release(pending.shift()!);
+        }
       }
     };
     w.twinview!.beforeRender(() => {
@@ -498,8 +512,14 @@ export async function pumpLatency(browser: Browser, appUrl: string, wsUrl: strin
     });
     w.twinview!.afterRender(() => {
       const v = w.twinview!.value('pump1.temp');
-      if (v !== lastValue) w.__drawn.push({ t: Date.now(), v });
+      if (v !== lastValue) {
+        w.__drawn.push({ t: Date.now(), v });
+        expectRed = v >= 95;
+        framesLeft = 10;
+      }
       lastValue = v;
+      if (expectRed === null || framesLeft <= 0) return;
+      framesLeft--;
       const pbo = free.pop() ?? gl.createBuffer()!;
       gl.bindBuffer(gl.PIXEL_PACK_BUFFER, pbo);
       gl.bufferData(gl.PIXEL_PACK_BUFFER, 4, gl.STREAM_READ);
@@ -524,6 +544,8 @@ export async function pumpLatency(browser: Browser, appUrl: string, wsUrl: strin
   }, 10);
   const sent: { t: number; red: boolean }[] = [];
   await page.evaluate(() => (window as unknown as Win).twinview!.resetStats());
+  // TWINVIEW_BENCH_PROFILE=1: a trace and CPU profile of the page over the flips (bench/_traceSummary.ts).
+  const profiling = process.env.TWINVIEW_BENCH_PROFILE === '1' ? await startProfile(cdp) : null;
   const task0 = await taskSeconds(cdp);
   const t0 = Date.now();
   for (let i = 0; i < flips; i++) {
@@ -533,6 +555,7 @@ export async function pumpLatency(browser: Browser, appUrl: string, wsUrl: strin
     await sleep(500);
   }
   clearInterval(timer);
+  if (profiling) await profiling.stop();
   const stats = await page.evaluate(() => (window as unknown as Win).twinview!.stats());
   const wall = (Date.now() - t0) / 1000;
   const fps = stats.frames / wall;
@@ -567,6 +590,56 @@ export async function pumpLatency(browser: Browser, appUrl: string, wsUrl: strin
     framesPerS: fps,
     mainBusy,
     bindingMsPerFrame: stats.frames ? stats.bindingMs / stats.frames : NaN,
+  };
+}
+
+/** Starts a Chrome trace and a CPU profile of the page; `stop` prints where its main thread went and saves both. */
+async function startProfile(cdp: CDPSession): Promise<{ stop(): Promise<void> }> {
+  const events: TraceEvent[] = [];
+  cdp.on('Tracing.dataCollected', (e) => {
+    for (const v of e.value) events.push(v as unknown as TraceEvent);
+  });
+  await cdp.send('Tracing.start', {
+    transferMode: 'ReportEvents',
+    traceConfig: {
+      includedCategories: [
+        'toplevel',
+        'devtools.timeline',
+        'disabled-by-default-devtools.timeline',
+        'v8',
+        'v8.execute',
+        'disabled-by-default-v8.gc',
+        'gpu',
+        'cc',
+        'viz',
+        '__metadata',
+      ],
+    },
+  } as never);
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+  await cdp.send('Profiler.start');
+  return {
+    async stop() {
+      const { profile } = (await cdp.send('Profiler.stop')) as unknown as { profile: CpuProfile };
+      const done = new Promise<void>((r) => cdp.once('Tracing.tracingComplete', () => r()));
+      await cdp.send('Tracing.end');
+      await done;
+      mkdirSync(out, { recursive: true });
+      writeFileSync(join(out, 'latency-trace.json'), JSON.stringify({ traceEvents: events }));
+      writeFileSync(join(out, 'latency-profile.cpuprofile'), JSON.stringify(profile));
+      for (const line of summariseTrace(events, profile, { thresholdMs: 30, longest: 4 }))
+        console.log(`  [profile] ${line}`);
+      console.log('  [profile] self time, whole run:');
+      for (const f of selfTime(profile).slice(0, 15))
+        console.log(`  [profile]   ${f.ms.toFixed(0).padStart(6)} ms  ${f.name}`);
+      const names = new Map<string, number>();
+      for (const e of events) if (e.ph === 'X' && e.dur) names.set(e.name, (names.get(e.name) ?? 0) + e.dur / 1000);
+      console.log('  [profile] trace events by total wall time (all threads):');
+      for (const [name, ms] of [...names].sort((a, b) => b[1] - a[1]).slice(0, 20))
+        console.log(`  [profile]   ${ms.toFixed(0).padStart(6)} ms  ${name}`);
+      console.log(`  [profile] saved ${join(out, 'latency-trace.json')} and latency-profile.cpuprofile`);
+    },
   };
 }
 
