@@ -48,6 +48,15 @@ async function pagePoint(page: Page, path: string): Promise<{ x: number; y: numb
   return { x: box.x + p.x, y: box.y + p.y };
 }
 
+/**
+ * The walk-through pictures of docs/authoring.md: with TWINVIEW_EDITOR_SHOTS=<folder> the main test
+ * saves a screenshot at each step there (copied by hand into docs/images/ after looking at them).
+ */
+async function shot(page: Page, name: string): Promise<void> {
+  const dir = process.env.TWINVIEW_EDITOR_SHOTS;
+  if (dir) await page.screenshot({ path: join(dir, `${name}.png`) });
+}
+
 const field = (page: Page, path: string) => page.locator(`[data-path="${path}"]`).first();
 
 test('a twin made in the editor from a broker, a GLB and a topic runs live, saves, and opens in operator mode', async ({
@@ -67,6 +76,7 @@ test('a twin made in the editor from a broker, a GLB and a topic runs live, save
   await expect(page.getByTestId('editor-broker-url')).toHaveValue(E2E.brokerWsUrl);
   await page.getByTestId('editor-broker-test').click();
   await expect(page.getByTestId('editor-broker-state')).toHaveText('Connected');
+  await shot(page, 'editor-1-new-twin');
 
   // Drop the GLB: it becomes the asset "skid".
   await openSection(page, /Models/);
@@ -89,6 +99,7 @@ test('a twin made in the editor from a broker, a GLB and a topic runs live, save
     .click();
   const signalId = await page.getByTestId('signal-form').first().getByTestId('signal-id').inputValue();
   expect(signalId).toBe('pump2.bearing.temp');
+  await shot(page, 'editor-2-signal-from-topic');
 
   // Bind by clicking the motor in the preview: colour from 80 up.
   await previewReady(page);
@@ -99,6 +110,7 @@ test('a twin made in the editor from a broker, a GLB and a topic runs live, save
   await form.getByTestId('binding-signal').selectOption(signalId);
   await form.getByTestId('binding-effect').selectOption('colorThresholds');
   await form.getByTestId('binding-stop-value-0').fill('80');
+  await shot(page, 'editor-3-bind-by-clicking');
   await form.getByTestId('binding-save').click();
   await page.getByTestId('scene').press('Escape');
   await previewReady(page);
@@ -116,6 +128,7 @@ test('a twin made in the editor from a broker, a GLB and a topic runs live, save
   expect(await nodeLooksRed(page, MOTOR)).toBe(false);
   await publishJson(publisher, topic, { bearing: { temp: 95 } });
   await expect.poll(() => nodeLooksRed(page, MOTOR)).toBe(true);
+  await shot(page, 'editor-4-live-preview');
 
   // A rule over the signal.
   await openSection(page, /^Rules/);
@@ -129,6 +142,7 @@ test('a twin made in the editor from a broker, a GLB and a topic runs live, save
   await page.getByTestId('editor-save').click();
   await expect(page.getByTestId('editor-save-state')).toContainText(`Saved to ${EDITOR_DIR}/${folder}/twin.json`);
   await expect(page).toHaveURL(new RegExp(`[?&]twin=${folder}`));
+  await shot(page, 'editor-5-saved');
   await page.getByTestId('editor-open-operator').click();
   await expect(page).toHaveURL(new RegExp(`\\?twin=${folder}$`));
   await openTwin(page, folder);
@@ -141,6 +155,7 @@ test('a twin made in the editor from a broker, a GLB and a topic runs live, save
   const alarm = page.getByTestId('alarm-list').locator('[data-alarm-id="rule1"]');
   await expect(alarm).toContainText('Skid pump 2 hot');
   await expect(alarm).toHaveAttribute('data-state', 'active');
+  await shot(page, 'editor-6-operator');
 });
 
 test('a reload keeps the draft, with a notice and a way to discard it', async ({ page }) => {

@@ -11,7 +11,7 @@ import { ProblemsList } from './ProblemsList';
 import { fetchServerConfig, twinFileUrl } from '../../app/loadTwin';
 import { LanguageSwitch } from '../../app/LanguageSwitch';
 import { autosave, draftKey, indexedDbStore, memoryStore, type DraftStore } from '../persist';
-import { LargeModelsNote, SaveControl } from './SaveControl';
+import { LargeModelsNote, SaveControl, SaveStateLine } from './SaveControl';
 import { clockTime } from '../../lib/clock';
 import { isTextEntry, shortcutFor } from '../shortcuts';
 import { parentPath } from '../paths';
@@ -249,6 +249,7 @@ function Editor({ restoredAt, onDiscard }: { restoredAt: number | null; onDiscar
           </button>
         </div>
       ) : null}
+      <SaveStateLine />
       <LargeModelsNote />
       <div className="editor-body">
         <nav className="editor-sections" aria-label={t('sectionsLabel')}>

@@ -4,6 +4,7 @@
  */
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { create } from 'zustand';
 import { focusField, useDraft } from '../draft';
 import {
   fetchSaveStatus,
@@ -31,6 +32,12 @@ type State =
   | { phase: 'zipped'; file: string }
   | { phase: 'failed'; message: string };
 
+// One save line for the page: the button in the top bar sets it, the line under the bar shows it.
+const useSaveLine = create<{ state: State }>(() => ({ state: { phase: 'idle' } }));
+function setState(next: State | ((s: State) => State)): void {
+  useSaveLine.setState((s) => ({ state: typeof next === 'function' ? next(s.state) : next }));
+}
+
 export interface SaveControlProps {
   /** Called after a save to the server, with the folder it went to (the page forgets its browser draft). */
   onSaved(folder: string): void;
@@ -39,7 +46,7 @@ export interface SaveControlProps {
 export function SaveControl({ onSaved }: SaveControlProps) {
   const { t } = useTranslation('editor');
   const [status, setStatus] = useState<SaveStatus | null>(null);
-  const [state, setState] = useState<State>({ phase: 'idle' });
+  const state = useSaveLine((s) => s.state);
   const revision = useDraft((s) => s.revision);
 
   useEffect(() => {
@@ -98,10 +105,19 @@ export function SaveControl({ onSaved }: SaveControlProps) {
   };
 
   return (
-    <div className="editor-save">
-      <button type="button" data-testid="editor-save" disabled={state.phase === 'saving'} onClick={() => void save()}>
-        {status && !status.save ? t('save.download') : t('save.save')}
-      </button>
+    <button type="button" data-testid="editor-save" disabled={state.phase === 'saving'} onClick={() => void save()}>
+      {status && !status.save ? t('save.download') : t('save.save')}
+    </button>
+  );
+}
+
+/** How the last save went, under the top bar (the bar has no room for a path and a link). */
+export function SaveStateLine() {
+  const { t } = useTranslation('editor');
+  const state = useSaveLine((s) => s.state);
+  if (state.phase === 'idle') return null;
+  return (
+    <div className="editor-notice editor-save-line">
       <span data-testid="editor-save-state" className="editor-save-state" role="status">
         {state.phase === 'saving' ? t('save.saving') : null}
         {state.phase === 'saved' ? (
@@ -117,6 +133,11 @@ export function SaveControl({ onSaved }: SaveControlProps) {
           <span className="editor-bad">{t('save.failed', { reason: state.message })}</span>
         ) : null}
       </span>
+      {state.phase !== 'saving' ? (
+        <button type="button" onClick={() => setState({ phase: 'idle' })}>
+          {t('save.dismiss')}
+        </button>
+      ) : null}
     </div>
   );
 }
