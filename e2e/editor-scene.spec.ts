@@ -179,3 +179,29 @@ test('a .gltf picked with its .bin and texture previews from the files in the br
   await id.fill('overview');
   await expect(page.getByTestId('editor-preview-paused')).toHaveCount(0);
 });
+
+test('existing bindings are listed, edited in the form and deleted, each one undo step', async ({ page }) => {
+  await page.goto('/?mode=edit&twin=fixture-exporter-names');
+  await openSection(page, /Bindings/);
+  const rows = page.locator('.editor-binding');
+  await expect(rows).toHaveCount(4);
+  await expect(rows.first()).toContainText('pump2.temp → plant/Pump.002/Motor (Colour by thresholds)');
+
+  // Edit: the form opens on the binding, its fields carry the binding's JSON paths.
+  await rows.first().getByRole('button', { name: 'Edit' }).click();
+  const form = page.getByTestId('binding-form');
+  await expect(form.getByTestId('binding-node')).toHaveValue('plant/Pump.002/Motor');
+  const stop = form.getByTestId('binding-stop-value-0');
+  await expect(stop).toHaveAttribute('data-path', '$.bindings[0].effect.stops[0][0]');
+  await expect(stop).toHaveValue('80');
+  await stop.fill('70');
+  await form.getByTestId('binding-save').click();
+  await expect(page.getByTestId('editor-undo')).toHaveAttribute('title', /Change binding of plant\/Pump\.002\/Motor/);
+
+  // Delete the label binding, then undo it.
+  await rows.nth(2).getByRole('button', { name: 'Delete the binding of plant/Valve.001' }).click();
+  await expect(rows).toHaveCount(3);
+  await page.getByTestId('editor-undo').click();
+  await expect(rows).toHaveCount(4);
+  await expect(rows.nth(2)).toContainText('valve.open → plant/Valve.001 (Label with the value)');
+});

@@ -164,6 +164,8 @@ function BindingForm({ form }: { form: FormState }) {
   const range = signals.find((s) => s.id === form.signal)?.range;
   const ids = { node: useId(), signal: useId(), effect: useId() };
   const problems = useProblemsAt(base ?? '$.__none__');
+  // A binding names a part of a model ("skid/Motor"), not a whole asset (the schema's rule).
+  const isPart = /^[^/]+\/.+$/.test(form.node.trim());
 
   const save = () => {
     const binding = { signal: form.signal, node: form.node.trim(), effect: writtenEffect(form.effect) };
@@ -204,7 +206,13 @@ function BindingForm({ form }: { form: FormState }) {
           value={form.node}
           spellCheck={false}
           onChange={(e) => set({ node: e.target.value })}
+          aria-describedby={isPart ? undefined : `${ids.node}-hint`}
         />
+        {isPart ? null : (
+          <p className="editor-field-hint" id={`${ids.node}-hint`}>
+            {t('bindings.wholeAsset')}
+          </p>
+        )}
       </div>
       <div className="editor-field">
         <label htmlFor={ids.signal}>{t('bindings.signal')}</label>
@@ -268,7 +276,7 @@ function BindingForm({ form }: { form: FormState }) {
         </ul>
       ) : null}
       <div className="editor-row-actions">
-        <button type="submit" data-testid="binding-save" disabled={!form.signal || !form.node.trim()}>
+        <button type="submit" data-testid="binding-save" disabled={!form.signal || !isPart}>
           {form.index === null ? t('bindings.add') : t('bindings.save')}
         </button>
         <button type="button" onClick={() => useBindingForm.setState({ form: null })}>
