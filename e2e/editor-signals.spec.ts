@@ -5,6 +5,7 @@
  * the command form refuses a wildcard topic as you type, the W3C example Thing Description is
  * imported with its notes listed, and a Sparkplug metric becomes a signal.
  */
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import type { MqttClient } from 'mqtt';
 import { get as sparkplugFor } from 'sparkplug-payload';
@@ -229,4 +230,34 @@ test('a DTDL interface is imported with the topic convention typed beside it, ch
   await expect(page.getByTestId('import-note')).toHaveCount(6);
   await openSection(page, /^Signals/);
   await expect(page.getByTestId('signal-form').getByTestId('signal-id').first()).toHaveValue('{site}.temperature');
+});
+
+test('the signal side is usable by keyboard and has no serious accessibility violation', async ({ page }) => {
+  const base = prefix();
+  await browse(page, `${base}/#`);
+  await publishJson(publisher, `${base}/pump1/telemetry`, { bearing: { temp: 61 } });
+  const pump = row(page, `${base}/pump1/telemetry`);
+  await expect(pump).toHaveAttribute('data-count', '1');
+
+  // Keyboard only: focus the topic, pick it, reach its Make signal button.
+  await pump.getByRole('button').focus();
+  await page.keyboard.press('Enter');
+  await expect(pump.getByRole('button')).toHaveAttribute('aria-pressed', 'true');
+  const make = page.getByTestId('topic-values').getByTestId('topic-make-signal').first();
+  await make.focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('signal-form')).toHaveCount(1);
+
+  for (const name of [/^Rules/, /^Commands/, /^Import/]) await openSection(page, name);
+  await page.getByRole('button', { name: 'Add rule' }).click();
+  await page.getByRole('button', { name: 'Add command' }).click();
+  const { violations } = await new AxeBuilder({ page })
+    .include('.editor-sections')
+    .include('[data-testid="topic-browser"]')
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
+    .analyze();
+  const serious = violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(' ')} — ${n.failureSummary ?? ''}`));
+  expect(serious).toEqual([]);
 });
