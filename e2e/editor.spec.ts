@@ -110,6 +110,7 @@ test('a twin made in the editor from a broker, a GLB and a topic runs live, save
   await form.getByTestId('binding-signal').selectOption(signalId);
   await form.getByTestId('binding-effect').selectOption('colorThresholds');
   await form.getByTestId('binding-stop-value-0').fill('80');
+  await form.evaluate((el) => el.scrollIntoView({ block: 'start' }));
   await shot(page, 'editor-3-bind-by-clicking');
   await form.getByTestId('binding-save').click();
   await page.getByTestId('scene').press('Escape');
