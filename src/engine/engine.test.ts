@@ -309,3 +309,32 @@ describe('Engine rule kinds and alarm actions', () => {
     expect(second.alarms().find((a) => a.id === 'hot')).toBeUndefined();
   });
 });
+
+describe('Engine: a topic routed again after its cached routing was evicted', () => {
+  it('keeps writing to the signal the topic first made, not a new one', () => {
+    const c = clock();
+    const engine = new Engine(demoTwin(), { now: c.now, topicCacheSize: 1 });
+    const other = PUMP_TOPIC.replace('pump1', 'pump2');
+    engine.handleMessage(PUMP_TOPIC, bytes(pumpPayload(61)));
+    engine.handleMessage(other, bytes(pumpPayload(62))); // evicts pump1's routing
+    engine.handleMessage(PUMP_TOPIC, bytes(pumpPayload(63)));
+    const out = engine.takeBatch();
+    expect(out.added.map((s) => s.id)).toEqual([
+      'pump1.temp',
+      'pump1.rpm',
+      'pump1.flow',
+      'pump1.running',
+      'pump2.temp',
+      'pump2.rpm',
+      'pump2.flow',
+      'pump2.running',
+    ]);
+    const temps = triples(out.batch).filter(([index]) => index === 0 || index === 4);
+    expect(temps.map(([index, value]) => [index, value])).toEqual([
+      [0, 61],
+      [4, 62],
+      [0, 63],
+    ]);
+    expect(engine.value('pump1.temp')).toBe(63);
+  });
+});

@@ -193,13 +193,17 @@ export class Engine {
     let badJson = false;
     for (let i = 0; i < routes.length; i++) {
       const route = routes[i];
-      let index = this.indexById.get(route.id);
-      if (index === undefined) {
-        if (this.infos.length >= this.maxSignals) {
-          this.reject('too-many-signals', topic, now, route.id);
-          continue;
+      let index = route.index;
+      if (index < 0) {
+        index = this.indexById.get(route.id) ?? -1;
+        if (index < 0) {
+          if (this.infos.length >= this.maxSignals) {
+            this.reject('too-many-signals', topic, now, route.id);
+            continue;
+          }
+          index = this.addSignal(route);
         }
-        index = this.addSignal(route);
+        route.index = index;
       }
       const result = this.decoders[route.def](reader);
       if (result === null) continue; // this message does not carry the signal
@@ -235,7 +239,15 @@ export class Engine {
       const def = this.definitionOf(id);
       if (def < 0 || this.infos.length >= this.maxSignals) return false;
       const signal = this.defs[def];
-      index = this.addSignal({ id, def, signal, captures: {}, label: signal.label ?? id, unit: signal.unit ?? '' });
+      index = this.addSignal({
+        id,
+        def,
+        signal,
+        captures: {},
+        label: signal.label ?? id,
+        unit: signal.unit ?? '',
+        index: -1,
+      });
     }
     this.messages++;
     this.lastMessageAt = now;
@@ -349,7 +361,7 @@ export class Engine {
   restore(state: EngineRestore): void {
     for (const info of state.signals ?? []) {
       if (this.indexById.has(info.id) || info.index !== this.infos.length) continue;
-      this.addSignal({ id: info.id, def: info.def, label: info.label, unit: info.unit } as ResolvedSignal);
+      this.addSignal({ id: info.id, def: info.def, label: info.label, unit: info.unit, index: -1 } as ResolvedSignal);
     }
     this.added = [];
     const holding = new Set(this.alarmBook.restore(state.alarms));

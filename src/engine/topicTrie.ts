@@ -27,6 +27,11 @@ export interface ResolvedSignal extends TopicMatch {
   /** Label with captures filled, or the id when the definition has no label. */
   label: string;
   unit: string;
+  /**
+   * The engine's index of this concrete signal, -1 until the engine gives it one. Kept on the cached
+   * resolution so a routed message finds its signal without a second lookup by id.
+   */
+  index: number;
 }
 
 export interface TopicRouterOptions {
@@ -130,6 +135,7 @@ export class TopicRouter {
               id,
               label: m.signal.label === undefined ? id : fillTemplate(m.signal.label, m.captures),
               unit: m.signal.unit ?? '',
+              index: -1,
             };
           });
     this.cache.set(topic, resolved);
