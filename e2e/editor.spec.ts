@@ -5,7 +5,8 @@
  * focuses its field, a hostile title renders as text, and saving refuses a bad folder name.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
+import { strFromU8, unzipSync } from 'three/examples/jsm/libs/fflate.module.js';
 import { join } from 'node:path';
 import type { MqttClient } from 'mqtt';
 import { connectPublisher, nodeLooksRed, openTwin, publishJson, screenPosition } from './helpers';
@@ -254,4 +255,24 @@ test('saving refuses a bad folder name, and the save API refuses a cross-origin 
   });
   expect(traversal.status()).toBe(400);
   expect(((await traversal.json()) as { error: string }).error).toContain('bad file path');
+});
+
+test('where the server cannot save (static hosting), Save downloads the twin folder as a zip', async ({ page }) => {
+  // What a static host or `npm run serve` answers: no editor API.
+  await page.route('**/api/editor/v1/status', (route) => route.fulfill({ status: 404, body: 'not found' }));
+  await page.goto('/?mode=edit');
+  await field(page, '$.id').fill('zipped-plant');
+  await openSection(page, /Models/);
+  await page.getByTestId('editor-model-drop').setInputFiles(SKID);
+  await expect(page.getByTestId('editor-model-report')).toContainText('Added skid');
+  await expect(page.getByTestId('editor-save')).toHaveText('Download .zip');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('editor-save').click()]);
+  expect(download.suggestedFilename()).toBe('zipped-plant.zip');
+  await expect(page.getByTestId('editor-save-state')).toContainText('Downloaded zipped-plant.zip');
+  const entries = unzipSync(new Uint8Array(readFileSync(await download.path())));
+  expect(Object.keys(entries).sort()).toEqual(['zipped-plant/skid.glb', 'zipped-plant/twin.json']);
+  const twin = JSON.parse(strFromU8(entries['zipped-plant/twin.json'])) as { id: string; assets: { model: string }[] };
+  expect(twin.id).toBe('zipped-plant');
+  expect(twin.assets[0].model).toBe('skid.glb');
+  expect(entries['zipped-plant/skid.glb'].length).toBe(readFileSync(SKID).length);
 });
