@@ -62,7 +62,12 @@ type Win = Window & {
   __drawn: { t: number; v: number }[];
   /** When the page's store first held each new value of the flipped signal (seen by a 2 ms poll and at each frame start). */
   __applied: { t: number; v: number }[];
-  baseline: { online(): boolean; start(): void; stop(): { frames: number; applyMs: number; log: number[] } };
+  baseline: {
+    online(): boolean;
+    start(): void;
+    reset(): void;
+    stop(): { frames: number; applyMs: number; log: number[] };
+  };
 };
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -442,8 +447,10 @@ async function baselinePage(browser: Browser, url: string, wsUrl: string, second
   // Twinview's engine worker does: both loops share the two cores with the same neighbours, and colour
   // the same values.
   const sim = startSolarFarm({ brokerUrl: tcpUrl, log: () => {} });
-  await sleep(3000); // as the Twinview run's warm-up
+  // Warm-up with the loop running, as the Twinview run's (its scene colours the panels as they come).
   await page.evaluate(() => (window as unknown as Win).baseline.start());
+  await sleep(3000);
+  await page.evaluate(() => (window as unknown as Win).baseline.reset());
   await sleep(seconds * 1000);
   const r = await page.evaluate(() => (window as unknown as Win).baseline.stop());
   await sim.stop();

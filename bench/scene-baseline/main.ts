@@ -64,6 +64,12 @@ worker.addEventListener('message', (e: MessageEvent<{ online?: boolean; values?:
 });
 worker.postMessage({ url: new URLSearchParams(location.search).get('broker') ?? 'ws://127.0.0.1:9001' });
 
+function reset(): void {
+  stats.frames = 0;
+  stats.applyMs = 0;
+  stats.log = [];
+}
+
 function frame(): void {
   if (!running) return;
   if (!fresh) {
@@ -94,12 +100,12 @@ function frame(): void {
 (window as unknown as { baseline: unknown }).baseline = {
   online: () => online,
   start() {
-    stats.frames = 0;
-    stats.applyMs = 0;
-    stats.log = [];
+    reset();
     running = true;
     requestAnimationFrame(frame);
   },
+  /** Zeroes the figures (after a warm-up with the loop running, as Twinview's page warms up). */
+  reset,
   stop() {
     running = false;
     return { ...stats };
