@@ -51,6 +51,8 @@ Options:
                         instead of building it first; for working on Twinview itself
   -h, --help            this text
 
+The editor (?mode=edit) saves twins into models/ (TWINVIEW_EDITOR_DIR=<dir> elsewhere, empty: off).
+
 Exit status: 0 after Ctrl-C or SIGTERM, 1 when something cannot start (such as a port in use),
 2 for a mistake on the command line.`;
 
