@@ -169,6 +169,30 @@ test('a .gltf picked with its .bin and texture previews from the files in the br
   await scene.press('w');
   await expect(page.getByRole('button', { name: 'Move (W)' })).toHaveAttribute('aria-pressed', 'true');
 
+  // Drag the gizmo's centre (move in the view's plane): the crate moves, as one undo step.
+  const start = await pagePoint(page, 'crate/Crate');
+  const from = await screenPosition(page, 'crate/Crate');
+  await page.mouse.move(start.x, start.y);
+  await page.mouse.down();
+  await page.mouse.move(start.x + 40, start.y, { steps: 4 });
+  await page.mouse.move(start.x + 80, start.y, { steps: 4 });
+  await page.mouse.up();
+  await expect(page.getByTestId('editor-undo')).toHaveAttribute('title', /Move crate/);
+  await expect
+    .poll(async () => {
+      const p = await screenPosition(page, 'crate/Crate');
+      return p && from ? p.x - from.x : 0;
+    })
+    .toBeGreaterThan(40);
+  await page.getByTestId('editor-undo').click();
+  await expect(page.getByTestId('editor-undo')).toHaveAttribute('title', /Add model crate\.gltf/);
+  await expect
+    .poll(async () => {
+      const p = await screenPosition(page, 'crate/Crate');
+      return p && from ? Math.hypot(p.x - from.x, p.y - from.y) : Infinity;
+    })
+    .toBeLessThan(2);
+
   // An invalid draft keeps the last valid preview, and says why it does not follow.
   await openSection(page, /Views/);
   await page.getByTestId('editor-add-view').click();

@@ -7,7 +7,7 @@ import { useEffect, useState, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { TransformControls } from '@react-three/drei';
 import { useThree } from '@react-three/fiber';
-import type { Object3D } from 'three';
+import { MathUtils, type Object3D } from 'three';
 import { TwinScene } from '../../scene/TwinScene';
 import { onRegistryChange } from '../../scene/sceneRegistry';
 import { parseNodePath } from '../../scene/nodeNames';
@@ -96,6 +96,7 @@ export function EditorPreview() {
         {twin ? (
           <TwinScene twin={twin}>
             <CameraReader />
+            <PlacementSync />
             <AssetGizmo />
           </TwinScene>
         ) : (
@@ -121,6 +122,34 @@ function CameraReader() {
       }),
     [camera, controls],
   );
+  return null;
+}
+
+/**
+ * Puts every asset where the previewed twin says, after each preview. The gizmo moves the object
+ * itself; when the document goes back to a placement the scene already had (undo soon after a drag,
+ * within one preview's debounce), the scene's props do not change and would leave it where it was dragged.
+ */
+function PlacementSync() {
+  const twin = usePreview((s) => s.twin);
+  const scene = useThree((s) => s.scene);
+  const invalidate = useThree((s) => s.invalidate);
+  useEffect(() => {
+    if (!twin) return;
+    for (const asset of twin.assets) {
+      const root = assetRoot(scene, asset.id);
+      if (!root) continue;
+      root.position.fromArray(asset.position);
+      root.rotation.set(
+        MathUtils.degToRad(asset.rotation[0]),
+        MathUtils.degToRad(asset.rotation[1]),
+        MathUtils.degToRad(asset.rotation[2]),
+      );
+      if (typeof asset.scale === 'number') root.scale.setScalar(asset.scale);
+      else root.scale.fromArray(asset.scale);
+    }
+    invalidate();
+  }, [twin, scene, invalidate]);
   return null;
 }
 
