@@ -2,9 +2,13 @@ import { lazy, Suspense } from 'react';
 import { StartPage } from './StartPage';
 import { TwinPage } from './TwinPage';
 import { screenMode } from '../engine/commands';
+import { loadPageText } from '../i18n';
 
 // The editor is its own chunk: an operator's first load does not carry it.
-const EditorPage = lazy(() => import('../editor/ui/EditorPage'));
+// Its words load with it (src/i18n/resources.ts), in the UI language and English.
+const EditorPage = lazy(() =>
+  Promise.all([import('../editor/ui/EditorPage'), loadPageText('editor')]).then(([page]) => page),
+);
 
 /** Routing by URL parameter, so a portal can link straight to a site: ?twin=pump-station. */
 export function App() {

@@ -1,6 +1,15 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import i18next from 'i18next';
-import { chooseLanguage, currentLanguage, formatLocaleFor, initI18n, LANGUAGE_STORAGE_KEY, languageOf } from './index';
+import {
+  chooseLanguage,
+  currentLanguage,
+  formatLocaleFor,
+  initI18n,
+  LANGUAGE_STORAGE_KEY,
+  languageOf,
+  loadPageText,
+} from './index';
+import { english } from './resources';
 import { formatAge, formatValue } from '../lib/format';
 import { setDisplayLocale } from '../lib/locale';
 
@@ -69,6 +78,21 @@ describe('chooseLanguage', () => {
     await chooseLanguage('en', instance);
     expect(instance.t('common:language')).toBe('Language');
     expect(store.get(LANGUAGE_STORAGE_KEY)).toBe('en');
+  });
+});
+
+describe("a page's own text (the editor)", () => {
+  it('is not in the first load; the page loads it in the UI language and English before it renders', async () => {
+    expect(Object.keys(english).filter((ns) => ns.startsWith('editor'))).toEqual([]);
+    browser({ languages: ['de-DE'] });
+    const instance = await initI18n(i18next.createInstance());
+    expect(instance.hasResourceBundle('de', 'editor')).toBe(false);
+    await loadPageText('editor', instance);
+    for (const ns of ['editor', 'editorScene', 'editorSignals']) {
+      expect(instance.hasResourceBundle('de', ns), `de/${ns}`).toBe(true);
+      expect(instance.hasResourceBundle('en', ns), `en/${ns}`).toBe(true);
+    }
+    expect(instance.getResourceBundle('de', 'editor')).not.toEqual(instance.getResourceBundle('en', 'editor'));
   });
 });
 

@@ -4,7 +4,16 @@ import { initReactI18next } from 'react-i18next';
 import { setDisplayLocale, type FormatWords } from '../lib/locale';
 import type { ReadingState } from '../lib/staleness';
 import { conditionText, reasonText } from '../panels/readingWords';
-import { english, isLanguage, LANGUAGES, loadLanguage, NAMESPACES, type Language } from './resources';
+import {
+  english,
+  isLanguage,
+  LANGUAGES,
+  loadLanguage,
+  loadPageLanguage,
+  NAMESPACES,
+  type Language,
+  type Page,
+} from './resources';
 
 export { LANGUAGES, LANGUAGE_NAMES, isLanguage, type Language } from './resources';
 
@@ -53,10 +62,31 @@ export function currentLanguage(instance: I18n = i18next): Language {
   return languageOf(instance.resolvedLanguage ?? instance.language);
 }
 
-async function ensureLoaded(instance: I18n, language: Language): Promise<void> {
-  if (instance.hasResourceBundle(language, 'common')) return;
-  const resources = await loadLanguage(language);
+/** The pages (the editor) opened in this tab: a language chosen later loads their words too. */
+const pagesInUse = new Set<Page>();
+
+function addBundles(instance: I18n, language: Language, resources: Record<string, unknown>): void {
   for (const [ns, bundle] of Object.entries(resources)) instance.addResourceBundle(language, ns, bundle, true, true);
+}
+
+async function ensurePage(instance: I18n, language: Language, page: Page): Promise<void> {
+  if (instance.hasResourceBundle(language, page)) return;
+  addBundles(instance, language, await loadPageLanguage(language, page));
+}
+
+async function ensureLoaded(instance: I18n, language: Language): Promise<void> {
+  if (!instance.hasResourceBundle(language, 'common')) addBundles(instance, language, await loadLanguage(language));
+  for (const page of pagesInUse) await ensurePage(instance, language, page);
+}
+
+/**
+ * Loads a page's own namespaces (the editor's) in the UI language and in English (the fallback)
+ * before the page renders; the page's chunk awaits it beside its code.
+ */
+export async function loadPageText(page: Page, instance: I18n = i18next): Promise<void> {
+  pagesInUse.add(page);
+  const language = currentLanguage(instance);
+  await Promise.all([ensurePage(instance, 'en', page), ensurePage(instance, language, page)]);
 }
 
 /**
