@@ -140,6 +140,11 @@ test('a twin made in the editor from a broker, a GLB and a topic runs live, save
   await rule.getByTestId('rule-message').fill('Skid pump 2 hot');
   await expect(page.getByTestId('editor-problems')).toContainText('No problems');
 
+  // The new twin took every topic (#) to preview at once; it is saved with only its signal's.
+  await openSection(page, /Twin & broker/);
+  await page.getByTestId('editor-subscribe-signals').click();
+  await expect(page.getByTestId('editor-subscribe')).toHaveValue(topic);
+
   // Save: written to the editor's folder on the server, then opened in operator mode.
   await page.getByTestId('editor-save').click();
   await expect(page.getByTestId('editor-save-state')).toContainText(`Saved to ${EDITOR_DIR}/${folder}/twin.json`);

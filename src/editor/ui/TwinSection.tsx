@@ -1,9 +1,10 @@
 /** Twin & broker: title, id (the folder name), description, broker URL with its test, credential mode. */
-import { useId, useState } from 'react';
+import { useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { edit, useDraft, type TwinDoc } from '../draft';
 import { testBroker, type BrokerTestResult } from '../brokerTest';
 import { FieldProblems, TextField, useProblemsAt } from './fields';
+import { parseSubscriptions, signalFilters, subscriptionsText } from '../subscriptions';
 
 const str = (v: unknown) => (typeof v === 'string' ? v : '');
 
@@ -71,6 +72,7 @@ export function TwinSection() {
         }}
       />
       <BrokerTest url={url} needsCredentials={credentials !== 'none'} />
+      <SubscriptionsField subscribe={connection.subscribe} signals={doc.signals} />
       <div className="editor-field">
         <label htmlFor={credentialsId}>{t('twin.credentialsLabel')}</label>
         <select
@@ -152,6 +154,69 @@ function BrokerTest({ url, needsCredentials }: { url: string; needsCredentials: 
       >
         {text}
       </span>
+    </div>
+  );
+}
+
+/** Topic filters, one a line; the text is the user's while they type (a trailing new line stays). */
+function SubscriptionsField({ subscribe, signals }: { subscribe: unknown; signals: unknown }) {
+  const { t } = useTranslation('editor');
+  const id = useId();
+  const problems = useProblemsAt('$.connection.subscribe');
+  const fromDoc = subscriptionsText(subscribe);
+  const [typing, setTyping] = useState<string | null>(null);
+  const visits = useRef(0);
+  const own = signalFilters(signals);
+  const narrowed = own.length > 0 && fromDoc === own.join('\n');
+  return (
+    <div className="editor-field">
+      <label htmlFor={id}>{t('twin.subscribeLabel')}</label>
+      <textarea
+        id={id}
+        data-path="$.connection.subscribe"
+        data-testid="editor-subscribe"
+        rows={2}
+        spellCheck={false}
+        value={typing ?? fromDoc}
+        aria-invalid={problems.length > 0}
+        aria-describedby={problems.length ? `${id}-problems` : `${id}-hint`}
+        onFocus={() => {
+          visits.current++;
+          setTyping(fromDoc);
+        }}
+        onBlur={() => setTyping(null)}
+        onChange={(e) => {
+          const text = e.target.value;
+          setTyping(text);
+          edit(
+            t('twin.subscribeLabel'),
+            (d) => {
+              connectionOf(d).subscribe = parseSubscriptions(text);
+            },
+            `$.connection.subscribe#${visits.current}`,
+          );
+        }}
+      />
+      {problems.length ? null : (
+        <p className="editor-field-hint" id={`${id}-hint`}>
+          {t('twin.subscribeHint')}
+        </p>
+      )}
+      <FieldProblems id={`${id}-problems`} problems={problems} />
+      <div>
+        <button
+          type="button"
+          data-testid="editor-subscribe-signals"
+          disabled={own.length === 0 || narrowed}
+          onClick={() =>
+            edit(t('twin.subscribeSignals'), (d) => {
+              connectionOf(d).subscribe = own;
+            })
+          }
+        >
+          {t('twin.subscribeSignals')}
+        </button>
+      </div>
     </div>
   );
 }
