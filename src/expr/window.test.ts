@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BUCKETS, SignalWindow } from './window';
+import { ReferenceWindow } from './window.reference';
 
 describe('SignalWindow', () => {
   it('aggregates the values inside the window and forgets buckets that slid out', () => {
@@ -44,5 +45,36 @@ describe('SignalWindow', () => {
     const out = { slope: 0, at: 0 };
     expect(w.trend(16_000, out)).toBe(true);
     expect(out.slope).toBeCloseTo(0.001);
+  });
+});
+
+describe('SignalWindow against the plain reference (every query a loop over the buckets)', () => {
+  const close = (a: number, b: number) =>
+    Number.isNaN(a) ? Number.isNaN(b) : Math.abs(a - b) <= 1e-9 * (1 + Math.abs(b));
+
+  it('agrees on avg, min, max, first, rate and coverage over random streams, gaps and a clock that steps back', () => {
+    let seed = 7;
+    const random = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
+    for (const windowMs of [1000, 60_000, 300_000]) {
+      const fast = new SignalWindow(windowMs);
+      const ref = new ReferenceWindow(windowMs);
+      let t = 1_700_000_000_000;
+      for (let i = 0; i < 20_000; i++) {
+        const r = random();
+        // Mostly small steps; now and then a gap longer than the window, or the clock going back a little.
+        t += r < 0.01 ? windowMs * 1.5 : r < 0.02 ? -windowMs / 10 : (random() * windowMs) / 40;
+        if (random() < 0.8) {
+          const v = Math.round(random() * 1000) / 10;
+          fast.push(v, t);
+          ref.push(v, t);
+        }
+        const now = t + (random() < 0.1 ? random() * windowMs : 0);
+        for (const q of ['avg', 'min', 'max', 'first', 'rate', 'coverage'] as const) {
+          const a = fast[q](now);
+          const b = ref[q](now);
+          if (!close(a, b)) throw new Error(`${q}(${now}) after ${i} steps of a ${windowMs} ms window: ${a} vs ${b}`);
+        }
+      }
+    }
   });
 });

@@ -26,11 +26,21 @@ export class SignalWindow {
   private fitAt = 0;
   private lastValue = Number.NaN;
   private lastTime = Number.NaN;
-  /** Values pushed so far; with `oldestNow`, what the memo of oldest() was computed for. */
-  private pushes = 0;
-  private oldestPushes = -1;
-  private oldestNow = Number.NaN;
-  private oldestAt = -1;
+  /** The bucket the latest value went into (-1 before the first). */
+  private cur = -1;
+  /**
+   * The live buckets other than `cur`, summed once: a rule reads avg/rate after every message, and
+   * those buckets change only when time moves a bucket out of the window or a value starts a new one.
+   * Valid while `valid` and `aggFrom <= now < aggFuture` and bucket `aggExpire` (the oldest summed,
+   * which leaves the window first) is still live.
+   */
+  private valid = false;
+  private aggFrom = 0;
+  private aggFuture = Infinity;
+  private aggExpire = -1;
+  private aggCount = 0;
+  private aggSum = 0;
+  private aggOldest = -1;
 
   constructor(readonly windowMs: number) {
     this.width = windowMs / BUCKETS;
@@ -42,7 +52,12 @@ export class SignalWindow {
     const slot = Math.floor(t / this.width);
     const b = slot % BUCKETS;
     const bucketStart = slot * this.width;
+    if (b !== this.cur) {
+      this.cur = b;
+      this.valid = false;
+    }
     if (d[START + b] !== bucketStart) {
+      this.valid = false;
       d[START + b] = bucketStart;
       d[COUNT + b] = 0;
       d[SUM + b] = 0;
@@ -57,7 +72,42 @@ export class SignalWindow {
     if (value > d[HI + b]) d[HI + b] = value;
     this.lastValue = value;
     this.lastTime = t;
-    this.pushes++;
+  }
+
+  /** Brings the sums over the live buckets other than `cur` up to `now` (a loop only when they changed). */
+  private others(now: number): void {
+    if (
+      this.valid &&
+      now >= this.aggFrom &&
+      now < this.aggFuture &&
+      (this.aggExpire < 0 || this.live(this.aggExpire, now))
+    )
+      return;
+    const d = this.data;
+    let n = 0;
+    let s = 0;
+    let oldest = -1;
+    let expire = -1;
+    let future = Infinity;
+    for (let b = 0; b < BUCKETS; b++) {
+      if (b === this.cur) continue;
+      if (!this.live(b, now)) {
+        // A bucket ahead of `now` (the clock went back) becomes live when `now` reaches it.
+        if (d[COUNT + b] > 0 && d[START + b] > now && d[START + b] < future) future = d[START + b];
+        continue;
+      }
+      n += d[COUNT + b];
+      s += d[SUM + b];
+      if (oldest < 0 || d[FIRST_TIME + b] < d[FIRST_TIME + oldest]) oldest = b;
+      if (expire < 0 || d[START + b] < d[START + expire]) expire = b;
+    }
+    this.valid = true;
+    this.aggFrom = now;
+    this.aggFuture = future;
+    this.aggExpire = expire;
+    this.aggCount = n;
+    this.aggSum = s;
+    this.aggOldest = oldest;
   }
 
   /** Is bucket b inside the window ending at now? */
@@ -67,13 +117,13 @@ export class SignalWindow {
   }
 
   avg(now: number): number {
-    const d = this.data;
-    let n = 0;
-    let s = 0;
-    for (let b = 0; b < BUCKETS; b++) {
-      if (!this.live(b, now)) continue;
-      n += d[COUNT + b];
-      s += d[SUM + b];
+    this.others(now);
+    let n = this.aggCount;
+    let s = this.aggSum;
+    const c = this.cur;
+    if (c >= 0 && this.live(c, now)) {
+      n += this.data[COUNT + c];
+      s += this.data[SUM + c];
     }
     return n === 0 ? Number.NaN : s / n;
   }
@@ -92,20 +142,12 @@ export class SignalWindow {
     return m === -Infinity ? Number.NaN : m;
   }
 
-  /**
-   * Index of the oldest live bucket, or -1. Remembered until the next push or another `now`: a rate
-   * rule and a forecast on the same window ask for it at the same moment.
-   */
+  /** Index of the oldest live bucket, or -1. */
   private oldest(now: number): number {
-    if (this.oldestPushes === this.pushes && this.oldestNow === now) return this.oldestAt;
-    const d = this.data;
-    let at = -1;
-    for (let b = 0; b < BUCKETS; b++) {
-      if (this.live(b, now) && (at < 0 || d[FIRST_TIME + b] < d[FIRST_TIME + at])) at = b;
-    }
-    this.oldestPushes = this.pushes;
-    this.oldestNow = now;
-    this.oldestAt = at;
+    this.others(now);
+    let at = this.aggOldest;
+    const c = this.cur;
+    if (c >= 0 && this.live(c, now) && (at < 0 || this.data[FIRST_TIME + c] < this.data[FIRST_TIME + at])) at = c;
     return at;
   }
 
