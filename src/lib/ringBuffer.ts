@@ -19,31 +19,39 @@ const MASK = CHUNK - 1;
 const SLAB_CHUNKS = 256;
 
 /**
- * Hands out chunks (views of CHUNK interleaved time/value pairs) carved from slabs, and takes back the
- * ones a ring no longer needs. It keeps no reference to the chunks it handed out: a slab is freed by
- * the garbage collector once no ring holds any of its chunks.
+ * Hands out chunks (CHUNK interleaved time/value pairs at an offset in a slab) carved from slabs, and
+ * takes back the ones a ring no longer needs. A chunk is a (slab, offset) pair, not a view: taking one
+ * allocates nothing but, once per SLAB_CHUNKS, the slab. The pool keeps no reference to the chunks it
+ * handed out: a slab is freed by the garbage collector once no ring holds any of its chunks.
  */
 export class ChunkPool {
   private slab: Float64Array | null = null;
   private next = SLAB_CHUNKS;
-  private readonly free: Float64Array[] = [];
+  private readonly freeSlabs: Float64Array[] = [];
+  private readonly freeOffsets: number[] = [];
   /** Slabs allocated so far (diagnostics and tests). */
   slabs = 0;
 
-  take(): Float64Array {
-    const reused = this.free.pop();
-    if (reused !== undefined) return reused;
+  /** Appends a chunk to a ring's lists of slabs and offsets. */
+  takeInto(slabs: Float64Array[], offsets: number[]): void {
+    const reused = this.freeSlabs.pop();
+    if (reused !== undefined) {
+      slabs.push(reused);
+      offsets.push(this.freeOffsets.pop()!);
+      return;
+    }
     if (this.next === SLAB_CHUNKS) {
       this.slab = new Float64Array(SLAB_CHUNKS * CHUNK * 2);
       this.next = 0;
       this.slabs++;
     }
-    const from = this.next++ * CHUNK * 2;
-    return this.slab!.subarray(from, from + CHUNK * 2);
+    slabs.push(this.slab!);
+    offsets.push(this.next++ * CHUNK * 2);
   }
 
-  give(chunk: Float64Array): void {
-    this.free.push(chunk);
+  give(slab: Float64Array, offset: number): void {
+    this.freeSlabs.push(slab);
+    this.freeOffsets.push(offset);
   }
 }
 
@@ -52,10 +60,11 @@ export const sharedChunkPool = new ChunkPool();
 
 export class SampleRing {
   /**
-   * Storage: chunk c holds samples c*CHUNK ... c*CHUNK+CHUNK-1 of the ring's slots, each as a
+   * Storage: chunk c, at offsets[c] in slabs[c], holds slots c*CHUNK ... c*CHUNK+CHUNK-1, each as a
    * (time, value) pair. A ring of capacity up to CHUNK has one chunk of its own, exactly its size.
    */
-  private chunks: Float64Array[] = [];
+  private slabs: Float64Array[] = [];
+  private offsets: number[] = [];
   /** Slot of the oldest sample (0 until the ring is full and wraps). */
   private start = 0;
   private size = 0;
@@ -68,10 +77,11 @@ export class SampleRing {
     this.cap = capacity;
     this.pool = capacity > CHUNK ? pool : null;
     if (this.pool === null) {
-      this.chunks.push(new Float64Array(capacity * 2));
+      this.slabs.push(new Float64Array(capacity * 2));
+      this.offsets.push(0);
     } else {
       const n = Math.ceil(Math.min(capacity, Math.max(1, initial)) / CHUNK);
-      for (let c = 0; c < n; c++) this.chunks.push(this.pool.take());
+      for (let c = 0; c < n; c++) this.pool.takeInto(this.slabs, this.offsets);
     }
   }
 
@@ -110,28 +120,29 @@ export class SampleRing {
     if (this.pool === null) {
       // Its own single chunk: cut it to the new capacity.
       const chunk = new Float64Array(capacity * 2);
-      chunk.set(this.chunks[0].subarray(0, capacity * 2));
-      this.chunks[0] = chunk;
+      chunk.set(this.slabs[0].subarray(0, capacity * 2));
+      this.slabs[0] = chunk;
       return;
     }
     const needed = Math.ceil(capacity / CHUNK);
-    while (this.chunks.length > needed) this.pool.give(this.chunks.pop()!);
+    while (this.slabs.length > needed) this.pool.give(this.slabs.pop()!, this.offsets.pop()!);
   }
 
   push(time: number, value: number): void {
     let slot: number;
     if (this.size < this.cap) {
       slot = this.size++; // start is 0 until the ring is full
-      if (slot >> SHIFT === this.chunks.length) this.chunks.push(this.pool!.take());
+      if (slot >> SHIFT === this.slabs.length) this.pool!.takeInto(this.slabs, this.offsets);
     } else {
       // Full at capacity: overwrite the oldest.
       slot = this.start;
       this.start = slot + 1 === this.cap ? 0 : slot + 1;
     }
-    const chunk = this.chunks[slot >> SHIFT];
-    const o = (slot & MASK) << 1;
-    chunk[o] = time;
-    chunk[o + 1] = value;
+    const c = slot >> SHIFT;
+    const slab = this.slabs[c];
+    const o = this.offsets[c] + ((slot & MASK) << 1);
+    slab[o] = time;
+    slab[o + 1] = value;
   }
 
   /** The slot of the i-th oldest sample. */
@@ -143,12 +154,14 @@ export class SampleRing {
   /** The i-th oldest sample's time (0 = oldest). */
   timeAt(i: number): number {
     const s = this.slot(i);
-    return this.chunks[s >> SHIFT][(s & MASK) << 1];
+    const c = s >> SHIFT;
+    return this.slabs[c][this.offsets[c] + ((s & MASK) << 1)];
   }
 
   valueAt(i: number): number {
     const s = this.slot(i);
-    return this.chunks[s >> SHIFT][((s & MASK) << 1) + 1];
+    const c = s >> SHIFT;
+    return this.slabs[c][this.offsets[c] + ((s & MASK) << 1) + 1];
   }
 
   /** Index of the first sample at or after `time` (binary search; times are pushed in order). */
@@ -165,8 +178,6 @@ export class SampleRing {
 
   /** Bytes held by the storage, for diagnostics and memory benchmarks. */
   get byteLength(): number {
-    let n = 0;
-    for (const c of this.chunks) n += c.byteLength;
-    return n;
+    return this.pool === null ? this.slabs[0].byteLength : this.slabs.length * CHUNK * 16;
   }
 }
