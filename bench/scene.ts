@@ -161,7 +161,7 @@ export async function run(args: string[]): Promise<void> {
     const solar = solarRuns[0];
     const latencyRounds: Awaited<ReturnType<typeof pumpLatency>>[] = [];
     for (let r = 0; r < latencyRuns; r++) {
-      const l = await pumpLatency(browser, appUrl, wsUrl, tcpUrl, flips);
+      const l = await pumpLatency(browser, appUrl, wsUrl, tcpUrl, flips, r === 0);
       latencyRounds.push(l);
       console.log(
         `publish-to-pixel, Chrome without a GPU, run ${r + 1} of ${latencyRuns}: ${describeLatency(l, flips)}`,
@@ -462,7 +462,15 @@ async function baselinePage(browser: Browser, url: string, wsUrl: string, second
 const pump = (temp: number) =>
   JSON.stringify({ ts: Date.now(), running: true, rpm: 1450, flow: 50, bearing: { temp }, motor: { current: 40 } });
 
-export async function pumpLatency(browser: Browser, appUrl: string, wsUrl: string, tcpUrl: string, flips: number) {
+export async function pumpLatency(
+  browser: Browser,
+  appUrl: string,
+  wsUrl: string,
+  tcpUrl: string,
+  flips: number,
+  /** With TWINVIEW_BENCH_PROFILE=1: trace and profile this run. */
+  mayProfile = false,
+) {
   const { context, page, cdp } = await newPage(browser);
   await openTwin(page, appUrl, 'pump-station', wsUrl);
   const client = await mqtt.connectAsync(tcpUrl, { protocolVersion: 4 });
@@ -561,7 +569,7 @@ export async function pumpLatency(browser: Browser, appUrl: string, wsUrl: strin
   const sent: { t: number; red: boolean }[] = [];
   await page.evaluate(() => (window as unknown as Win).twinview!.resetStats());
   // TWINVIEW_BENCH_PROFILE=1: a trace and CPU profile of the page over the flips (bench/_traceSummary.ts).
-  const profiling = process.env.TWINVIEW_BENCH_PROFILE === '1' ? await startProfile(cdp) : null;
+  const profiling = mayProfile && process.env.TWINVIEW_BENCH_PROFILE === '1' ? await startProfile(cdp) : null;
   const task0 = await taskSeconds(cdp);
   const t0 = Date.now();
   for (let i = 0; i < flips; i++) {
