@@ -4,6 +4,7 @@
  * behaviour; and the document's own promises: a reload keeps the draft, undo/redo, a problem's click
  * focuses its field, a hostile title renders as text, and saving refuses a bad folder name.
  */
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { readFileSync, rmSync } from 'node:fs';
 import { strFromU8, unzipSync } from 'three/examples/jsm/libs/fflate.module.js';
@@ -280,4 +281,21 @@ test('where the server cannot save (static hosting), Save downloads the twin fol
   expect(twin.id).toBe('zipped-plant');
   expect(twin.assets[0].model).toBe('skid.glb');
   expect(entries['zipped-plant/skid.glb'].length).toBe(readFileSync(SKID).length);
+});
+
+test('the editor has no serious or critical accessibility violations (WCAG 2 A/AA)', async ({ page }) => {
+  await page.goto('/?mode=edit');
+  // A model in the tree, a problem listed and a field marked invalid: the page as it looks at work.
+  await openSection(page, /Models/);
+  await page.getByTestId('editor-model-drop').setInputFiles(SKID);
+  await expect(page.getByTestId('editor-node-tree').locator('[data-node="skid/Valve.001"]')).toBeVisible();
+  await field(page, '$.title').fill('');
+  await expect(page.getByTestId('editor-problems').locator('[data-problem-path="$.title"]')).toBeVisible();
+  const { violations } = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
+    .analyze();
+  const serious = violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .flatMap((v) => v.nodes.map((n) => `${v.id} (${v.impact}): ${n.target.join(' ')} — ${n.failureSummary ?? ''}`));
+  expect(serious).toEqual([]);
 });
