@@ -5,17 +5,18 @@
  */
 export const BUCKETS = 32;
 
-// Field offsets in the one array that holds every bucket: field f of bucket b is at f * BUCKETS + b.
-// One allocation instead of seven typed arrays: with 10,000 rules the windows' memory traffic (an
-// array header and its separate backing store per field) was a large part of each message's cost.
+// Field f of bucket b is at b * FIELDS + f in the one array that holds every bucket: a value pushed
+// touches one cache line (eight doubles, one of them padding) instead of one line in each of seven
+// arrays. With 10,000 rules over 1,000 signals the engine's time per message is mostly first touches
+// of a signal's data, so where a window keeps its numbers matters more than how many it reads.
 const START = 0;
-const COUNT = BUCKETS;
-const SUM = 2 * BUCKETS;
-const LO = 3 * BUCKETS;
-const HI = 4 * BUCKETS;
-const FIRST_VALUE = 5 * BUCKETS;
-const FIRST_TIME = 6 * BUCKETS;
-const FIELDS = 7;
+const COUNT = 1;
+const SUM = 2;
+const LO = 3;
+const HI = 4;
+const FIRST_VALUE = 5;
+const FIRST_TIME = 6;
+const FIELDS = 8;
 
 export class SignalWindow {
   private readonly width: number;
@@ -44,7 +45,7 @@ export class SignalWindow {
 
   constructor(readonly windowMs: number) {
     this.width = windowMs / BUCKETS;
-    this.data.fill(-Infinity, START, START + BUCKETS);
+    for (let b = 0; b < BUCKETS; b++) this.data[b * FIELDS + START] = -Infinity;
   }
 
   push(value: number, t: number): void {
@@ -52,24 +53,25 @@ export class SignalWindow {
     const slot = Math.floor(t / this.width);
     const b = slot % BUCKETS;
     const bucketStart = slot * this.width;
+    const at = b * FIELDS;
     if (b !== this.cur) {
       this.cur = b;
       this.valid = false;
     }
-    if (d[START + b] !== bucketStart) {
+    if (d[at + START] !== bucketStart) {
       this.valid = false;
-      d[START + b] = bucketStart;
-      d[COUNT + b] = 0;
-      d[SUM + b] = 0;
-      d[LO + b] = Infinity;
-      d[HI + b] = -Infinity;
-      d[FIRST_VALUE + b] = value;
-      d[FIRST_TIME + b] = t;
+      d[at + START] = bucketStart;
+      d[at + COUNT] = 0;
+      d[at + SUM] = 0;
+      d[at + LO] = Infinity;
+      d[at + HI] = -Infinity;
+      d[at + FIRST_VALUE] = value;
+      d[at + FIRST_TIME] = t;
     }
-    d[COUNT + b]++;
-    d[SUM + b] += value;
-    if (value < d[LO + b]) d[LO + b] = value;
-    if (value > d[HI + b]) d[HI + b] = value;
+    d[at + COUNT]++;
+    d[at + SUM] += value;
+    if (value < d[at + LO]) d[at + LO] = value;
+    if (value > d[at + HI]) d[at + HI] = value;
     this.lastValue = value;
     this.lastTime = t;
   }
@@ -93,13 +95,14 @@ export class SignalWindow {
       if (b === this.cur) continue;
       if (!this.live(b, now)) {
         // A bucket ahead of `now` (the clock went back) becomes live when `now` reaches it.
-        if (d[COUNT + b] > 0 && d[START + b] > now && d[START + b] < future) future = d[START + b];
+        if (d[b * FIELDS + COUNT] > 0 && d[b * FIELDS + START] > now && d[b * FIELDS + START] < future)
+          future = d[b * FIELDS + START];
         continue;
       }
-      n += d[COUNT + b];
-      s += d[SUM + b];
-      if (oldest < 0 || d[FIRST_TIME + b] < d[FIRST_TIME + oldest]) oldest = b;
-      if (expire < 0 || d[START + b] < d[START + expire]) expire = b;
+      n += d[b * FIELDS + COUNT];
+      s += d[b * FIELDS + SUM];
+      if (oldest < 0 || d[b * FIELDS + FIRST_TIME] < d[oldest * FIELDS + FIRST_TIME]) oldest = b;
+      if (expire < 0 || d[b * FIELDS + START] < d[expire * FIELDS + START]) expire = b;
     }
     this.valid = true;
     this.aggFrom = now;
@@ -113,7 +116,11 @@ export class SignalWindow {
   /** Is bucket b inside the window ending at now? */
   private live(b: number, now: number): boolean {
     const d = this.data;
-    return d[COUNT + b] > 0 && d[START + b] + this.width > now - this.windowMs && d[START + b] <= now;
+    return (
+      d[b * FIELDS + COUNT] > 0 &&
+      d[b * FIELDS + START] + this.width > now - this.windowMs &&
+      d[b * FIELDS + START] <= now
+    );
   }
 
   avg(now: number): number {
@@ -122,8 +129,8 @@ export class SignalWindow {
     let s = this.aggSum;
     const c = this.cur;
     if (c >= 0 && this.live(c, now)) {
-      n += this.data[COUNT + c];
-      s += this.data[SUM + c];
+      n += this.data[c * FIELDS + COUNT];
+      s += this.data[c * FIELDS + SUM];
     }
     return n === 0 ? Number.NaN : s / n;
   }
@@ -131,14 +138,14 @@ export class SignalWindow {
   min(now: number): number {
     const d = this.data;
     let m = Infinity;
-    for (let b = 0; b < BUCKETS; b++) if (this.live(b, now) && d[LO + b] < m) m = d[LO + b];
+    for (let b = 0; b < BUCKETS; b++) if (this.live(b, now) && d[b * FIELDS + LO] < m) m = d[b * FIELDS + LO];
     return m === Infinity ? Number.NaN : m;
   }
 
   max(now: number): number {
     const d = this.data;
     let m = -Infinity;
-    for (let b = 0; b < BUCKETS; b++) if (this.live(b, now) && d[HI + b] > m) m = d[HI + b];
+    for (let b = 0; b < BUCKETS; b++) if (this.live(b, now) && d[b * FIELDS + HI] > m) m = d[b * FIELDS + HI];
     return m === -Infinity ? Number.NaN : m;
   }
 
@@ -147,14 +154,19 @@ export class SignalWindow {
     this.others(now);
     let at = this.aggOldest;
     const c = this.cur;
-    if (c >= 0 && this.live(c, now) && (at < 0 || this.data[FIRST_TIME + c] < this.data[FIRST_TIME + at])) at = c;
+    if (
+      c >= 0 &&
+      this.live(c, now) &&
+      (at < 0 || this.data[c * FIELDS + FIRST_TIME] < this.data[at * FIELDS + FIRST_TIME])
+    )
+      at = c;
     return at;
   }
 
   /** The first value inside the window (about the value one window ago); NaN when empty. */
   first(now: number): number {
     const b = this.oldest(now);
-    return b < 0 ? Number.NaN : this.data[FIRST_VALUE + b];
+    return b < 0 ? Number.NaN : this.data[b * FIELDS + FIRST_VALUE];
   }
 
   /**
@@ -164,15 +176,15 @@ export class SignalWindow {
   rate(now: number): number {
     const b = this.oldest(now);
     if (b < 0) return Number.NaN;
-    const dt = this.lastTime - this.data[FIRST_TIME + b];
+    const dt = this.lastTime - this.data[b * FIELDS + FIRST_TIME];
     if (dt < this.windowMs / 2) return Number.NaN;
-    return ((this.lastValue - this.data[FIRST_VALUE + b]) * 1000) / dt;
+    return ((this.lastValue - this.data[b * FIELDS + FIRST_VALUE]) * 1000) / dt;
   }
 
   /** How much of the window the values span, 0..1. */
   coverage(now: number): number {
     const b = this.oldest(now);
-    return b < 0 ? 0 : Math.min(1, (this.lastTime - this.data[FIRST_TIME + b]) / this.windowMs);
+    return b < 0 ? 0 : Math.min(1, (this.lastTime - this.data[b * FIELDS + FIRST_TIME]) / this.windowMs);
   }
 
   /**
@@ -205,8 +217,8 @@ export class SignalWindow {
     let sxy = 0;
     for (let b = 0; b < BUCKETS; b++) {
       if (!this.live(b, now)) continue;
-      const x = d[START + b] + this.width / 2 - now;
-      const y = d[SUM + b] / d[COUNT + b];
+      const x = d[b * FIELDS + START] + this.width / 2 - now;
+      const y = d[b * FIELDS + SUM] / d[b * FIELDS + COUNT];
       n++;
       sx += x;
       sy += y;
