@@ -299,3 +299,33 @@ test('the editor has no serious or critical accessibility violations (WCAG 2 A/A
     .flatMap((v) => v.nodes.map((n) => `${v.id} (${v.impact}): ${n.target.join(' ')} — ${n.failureSummary ?? ''}`));
   expect(serious).toEqual([]);
 });
+
+test('a saved twin reopened with its Edit link saves back into its folder: one changed field, one changed line', async ({
+  page,
+}) => {
+  const folder = `e2e-editor-${run}-again`;
+  saved.push(folder);
+  const file = join(EDITOR_DIR, folder, 'twin.json');
+  await page.goto('/');
+  await page.getByTestId('new-twin').click();
+  await expect(page).toHaveURL(/\?mode=edit$/);
+  await field(page, '$.title').fill('Round trip');
+  await field(page, '$.id').fill(folder);
+  await page.getByTestId('editor-save').click();
+  await expect(page.getByTestId('editor-save-state')).toContainText(`Saved to ${EDITOR_DIR}/${folder}/twin.json`);
+  const first = readFileSync(file, 'utf8');
+
+  // In operator mode, "Edit" opens it in the editor again, as the server has it.
+  await page.goto(`/?twin=${folder}`);
+  await page.getByTestId('edit-twin').click();
+  await expect(page).toHaveURL(new RegExp(`\\?mode=edit&twin=${folder}$`));
+  await expect(page.getByTestId('editor-title')).toHaveText('Round trip');
+  await expect(page.getByTestId('editor-restored')).toHaveCount(0);
+  await field(page, '$.title').fill('Round trip, renamed');
+  await page.getByTestId('editor-save').click();
+  await expect(page.getByTestId('editor-save-state')).toContainText(`Saved to ${EDITOR_DIR}/${folder}/twin.json`);
+  const before = first.split('\n');
+  const after = readFileSync(file, 'utf8').split('\n');
+  expect(after).toHaveLength(before.length);
+  expect(after.filter((line, i) => line !== before[i])).toEqual(['  "title": "Round trip, renamed",']);
+});

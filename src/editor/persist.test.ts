@@ -68,3 +68,28 @@ describe('draft kept in the browser', () => {
     expect(String(errors[0])).toMatch(/quota/);
   });
 });
+
+describe('after the twin is saved', () => {
+  it('settle drops the pending change and waits for the write under way, so a delete after it sticks', async () => {
+    vi.useRealTimers();
+    const store = memoryStore();
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((r) => (release = r));
+    const put = store.put;
+    store.put = async (key, draft) => {
+      await gate;
+      await put(key, draft);
+    };
+    const saver = autosave(store, () => draft('x', 'plant'), {}, 5);
+    saver.changed();
+    void saver.flush();
+    // A change still waiting for its 5 ms: without settle it would be written after the delete.
+    saver.changed();
+    const settled = saver.settle();
+    release();
+    await settled;
+    await store.delete('twin:plant');
+    await new Promise((r) => setTimeout(r, 30));
+    expect(await store.get('twin:plant')).toBeUndefined();
+  });
+});

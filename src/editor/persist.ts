@@ -32,6 +32,11 @@ export interface Autosave {
   /** Writes the pending change now (the page is being hidden or closed). */
   flush(): Promise<void>;
   stop(): void;
+  /**
+   * Drops a pending change and waits for a write under way: after it, nothing more is written for
+   * what was there (the twin was saved, its kept draft can go).
+   */
+  settle(): Promise<void>;
 }
 
 /**
@@ -46,18 +51,28 @@ export function autosave(
 ): Autosave & { changed(): void } {
   let timer: ReturnType<typeof setTimeout> | null = null;
   let pending = false;
-  const write = async () => {
+  let writing: Promise<void> = Promise.resolve();
+  const write = (): Promise<void> => {
     if (timer) clearTimeout(timer);
     timer = null;
-    if (!pending) return;
+    if (!pending) return writing;
     pending = false;
     const draft = read();
-    try {
-      await store.put(draftKey(draft.folder), draft);
-      hooks.onSaved?.(draft.savedAt);
-    } catch (err) {
-      hooks.onError?.(err);
-    }
+    // One write at a time, in order: a later state never lands before an earlier one.
+    writing = writing.then(async () => {
+      try {
+        await store.put(draftKey(draft.folder), draft);
+        hooks.onSaved?.(draft.savedAt);
+      } catch (err) {
+        hooks.onError?.(err);
+      }
+    });
+    return writing;
+  };
+  const stop = () => {
+    if (timer) clearTimeout(timer);
+    timer = null;
+    pending = false;
   };
   return {
     changed() {
@@ -66,10 +81,10 @@ export function autosave(
       timer = setTimeout(() => void write(), delay);
     },
     flush: write,
-    stop() {
-      if (timer) clearTimeout(timer);
-      timer = null;
-      pending = false;
+    stop,
+    settle() {
+      stop();
+      return writing;
     },
   };
 }

@@ -3,14 +3,14 @@
  * the sections on the left, the live preview in the middle, the problems and side panels on the right.
  * The document and its history live in ../draft.ts; this page only lays them out and routes focus.
  */
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { loadDraft, newTwinDoc, DEFAULT_BROKER_URL, redo, undo, useDraft, type TwinDoc } from '../draft';
 import { CENTER, RIGHT_PANELS, SECTIONS, sectionFor } from './sections';
 import { ProblemsList } from './ProblemsList';
 import { fetchServerConfig, twinFileUrl } from '../../app/loadTwin';
 import { LanguageSwitch } from '../../app/LanguageSwitch';
-import { autosave, draftKey, indexedDbStore, memoryStore, type DraftStore } from '../persist';
+import { autosave, draftKey, indexedDbStore, memoryStore, type Autosave, type DraftStore } from '../persist';
 import { LargeModelsNote, SaveControl, SaveStateLine } from './SaveControl';
 import { clockTime } from '../../lib/clock';
 import { isTextEntry, shortcutFor } from '../shortcuts';
@@ -101,8 +101,9 @@ async function openDraft(folder: string | null): Promise<number | null> {
 }
 
 /** Keeps the draft in the browser while the page is open: written shortly after each edit, and on leaving. */
-function useKeepDraft(): number | null {
+function useKeepDraft(): { keptAt: number | null; forget(folders: (string | null)[]): Promise<void> } {
   const [keptAt, setKeptAt] = useState<number | null>(null);
+  const saverRef = useRef<Autosave | null>(null);
   useEffect(() => {
     const saver = autosave(
       draftStore(),
@@ -121,35 +122,44 @@ function useKeepDraft(): number | null {
     });
     const onHide = () => void saver.flush();
     window.addEventListener('pagehide', onHide);
+    saverRef.current = saver;
     return () => {
+      saverRef.current = null;
       unsubscribe();
       window.removeEventListener('pagehide', onHide);
       void saver.flush();
     };
   }, []);
-  return keptAt;
+  // The twin was saved: no write of the old state may land after its kept drafts are deleted.
+  const forget = useCallback(async (folders: (string | null)[]) => {
+    await saverRef.current?.settle();
+    for (const folder of folders)
+      await draftStore()
+        .delete(draftKey(folder))
+        .catch(() => undefined);
+    setKeptAt(null);
+  }, []);
+  return { keptAt, forget };
 }
 
 function Editor({ restoredAt, onDiscard }: { restoredAt: number | null; onDiscard(): void }) {
   const { t } = useTranslation('editor');
-  const keptAt = useKeepDraft();
+  const { keptAt, forget } = useKeepDraft();
   const [restored, setRestored] = useState(restoredAt);
 
   // Saved to the server: the browser's draft is no longer needed, and a reload opens the saved twin.
-  const onSaved = useCallback((saved: string) => {
-    const before = useDraft.getState().folder;
-    useDraft.setState({ folder: saved });
-    void draftStore()
-      .delete(draftKey(before))
-      .catch(() => undefined);
-    void draftStore()
-      .delete(draftKey(saved))
-      .catch(() => undefined);
-    setRestored(null);
-    const url = new URL(window.location.href);
-    url.searchParams.set('twin', saved);
-    window.history.replaceState(null, '', url);
-  }, []);
+  const onSaved = useCallback(
+    (saved: string) => {
+      const before = useDraft.getState().folder;
+      useDraft.setState({ folder: saved });
+      void forget([before, saved]);
+      setRestored(null);
+      const url = new URL(window.location.href);
+      url.searchParams.set('twin', saved);
+      window.history.replaceState(null, '', url);
+    },
+    [forget],
+  );
   const title = useDraft((s) => (typeof s.doc.title === 'string' ? s.doc.title : ''));
   const canUndo = useDraft((s) => s.canUndo);
   const canRedo = useDraft((s) => s.canRedo);
