@@ -329,3 +329,21 @@ test('a saved twin reopened with its Edit link saves back into its folder: one c
   expect(after).toHaveLength(before.length);
   expect(after.filter((line, i) => line !== before[i])).toEqual(['  "title": "Round trip, renamed",']);
 });
+
+test('fields without a form of their own are edited as JSON, and their problems lead there too', async ({ page }) => {
+  await page.goto('/?mode=edit');
+  await openSection(page, /Panels, sources, kiosk, embed/);
+  const panels = field(page, '$.panels');
+  await panels.fill('[{"kind": ');
+  await expect(page.getByTestId('editor').locator('.editor-section[data-section="other"]')).toContainText(
+    'Not JSON yet',
+  );
+  await panels.fill('[{"kind": "gauge"}]');
+  const problem = page.getByTestId('editor-problems').locator('[data-problem-path^="$.panels[0]"]').first();
+  await expect(problem).toContainText('gauge');
+  await page.locator('.editor-section h2 button', { hasText: /Panels, sources, kiosk, embed/ }).click();
+  await problem.click();
+  await expect(panels).toBeFocused();
+  await panels.fill('[]');
+  await expect(page.getByTestId('editor-problems')).toContainText('No problems');
+});

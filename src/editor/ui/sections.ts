@@ -19,6 +19,7 @@ import { RulesSection } from './RulesSection';
 import { CommandsSection } from './CommandsSection';
 import { ImportSection } from './ImportSection';
 import { TopicBrowser } from './TopicBrowser';
+import { OtherFieldsSection } from './OtherFieldsSection';
 import { under } from '../paths';
 
 export { under };
@@ -51,6 +52,12 @@ export const SECTIONS: EditorSection[] = [
   { id: 'commands', titleKey: 'editorSignals:commands.title', component: CommandsSection, owns: under('commands') },
   { id: 'views', titleKey: 'editorScene:views.title', component: ViewsSection, owns: under('views') },
   { id: 'import', titleKey: 'editorSignals:import.title', component: ImportSection, owns: () => false },
+  {
+    id: 'other',
+    titleKey: 'editor:other.title',
+    component: OtherFieldsSection,
+    owns: under('panels', 'sources', 'kiosk', 'embed'),
+  },
 ];
 
 /** The middle of the page: the live preview (src/editor/ui/EditorPreview.tsx registers itself here). */
