@@ -37,9 +37,16 @@ export function NodeTree() {
   const folder = useApp((s) => (s.load.state === 'ready' ? s.load.id : null));
   const assets = useMemo(() => twin?.assets ?? [], [twin]);
   if (!twin) return <p className="empty">{t('tree.noPreview')}</p>;
+  // A tree with no items is an accessibility error (axe: aria-required-children), so the role comes
+  // with the first model.
+  if (assets.length === 0)
+    return (
+      <div className="editor-node-tree" data-testid="editor-node-tree">
+        <p className="empty">{t('tree.none')}</p>
+      </div>
+    );
   return (
     <div className="editor-node-tree" data-testid="editor-node-tree" role="tree" aria-label={t('tree.title')}>
-      {assets.length === 0 ? <p className="empty">{t('tree.none')}</p> : null}
       {assets.map((asset) => (
         <AssetNodes key={asset.id} asset={asset} folder={folder ?? twin.id} />
       ))}
