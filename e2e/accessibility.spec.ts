@@ -1,7 +1,7 @@
-import AxeBuilder from '@axe-core/playwright';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import type { MqttClient } from 'mqtt';
 import { connectPublisher, openTwin } from './helpers';
+import { seriousViolations } from './axe';
 
 // axe-core's WCAG 2 A/AA checks on each screen: no serious or critical violation. The scene's canvas is
 // one labelled image to axe (its keyboard path is tested in scene-navigation.spec.ts).
@@ -13,16 +13,6 @@ test.beforeAll(async () => {
 test.afterAll(async () => {
   await publisher.endAsync();
 });
-
-/** The serious and critical violations on the page, as "rule: target" lines that name what to fix. */
-async function seriousViolations(page: Page): Promise<string[]> {
-  const { violations } = await new AxeBuilder({ page })
-    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
-    .analyze();
-  return violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .flatMap((v) => v.nodes.map((n) => `${v.id} (${v.impact}): ${n.target.join(' ')} — ${n.failureSummary ?? ''}`));
-}
 
 test('the operator screen has no serious or critical accessibility violations', async ({ page }) => {
   await openTwin(page, 'pump-station');

@@ -4,11 +4,12 @@
  * camera and flown back to, and a part clicked in the preview is bound to a signal whose next value
  * colours it.
  */
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { join } from 'node:path';
 import type { MqttClient } from 'mqtt';
 import { connectPublisher, nodeLooksRed, publishJson, screenPosition } from './helpers';
 import { E2E } from './ports';
+import { openSection, pagePoint, previewReady } from './editorPage';
 
 /** The exporter-shaped model of e2e/fixtures/exporter-names.fixture.ts (dotted and repeated names). */
 const SKID = join(E2E.fixturesDir, 'fixture-exporter-names', 'skid.glb');
@@ -20,27 +21,6 @@ test.beforeAll(async () => {
 test.afterAll(async () => {
   await publisher.endAsync();
 });
-
-async function openSection(page: Page, name: RegExp): Promise<void> {
-  const heading = page.locator('.editor-section h2 button', { hasText: name });
-  if ((await heading.getAttribute('aria-expanded')) !== 'true') await heading.click();
-}
-
-/** The preview's scene is up with every asset of the draft in it. */
-async function previewReady(page: Page): Promise<void> {
-  await page.waitForFunction(
-    () => (window as unknown as { twinview?: { ready(): boolean } }).twinview?.ready() === true,
-  );
-}
-
-/** The canvas point of a part, in page coordinates. */
-async function pagePoint(page: Page, path: string): Promise<{ x: number; y: number }> {
-  const p = await screenPosition(page, path);
-  if (!p) throw new Error(`${path} is not on screen`);
-  const box = await page.getByTestId('scene').locator('canvas').boundingBox();
-  if (!box) throw new Error('no canvas');
-  return { x: box.x + p.x, y: box.y + p.y };
-}
 
 test('a dropped GLB is placed, viewed and bound by clicking in the live preview', async ({ page }) => {
   await page.goto('/?mode=edit&twin=fixture-editor-scene');

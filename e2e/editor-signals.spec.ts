@@ -5,11 +5,12 @@
  * the command form refuses a wildcard topic as you type, the W3C example Thing Description is
  * imported with its notes listed, and a Sparkplug metric becomes a signal.
  */
-import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import type { MqttClient } from 'mqtt';
 import { get as sparkplugFor } from 'sparkplug-payload';
 import { connectPublisher, publishJson } from './helpers';
+import { seriousViolations } from './axe';
+import { openSection } from './editorPage';
 
 // The package's entry point (Node's ESM loader does not resolve its deep paths without an extension).
 const { encodePayload } = sparkplugFor('spBv1.0')!;
@@ -25,11 +26,6 @@ test.afterAll(async () => {
 
 /** A topic prefix of the test's own, so no other spec's messages show. */
 const prefix = () => `e2e-editor-signals/${Math.random().toString(16).slice(2, 10)}`;
-
-async function openSection(page: Page, name: RegExp): Promise<void> {
-  const heading = page.locator('.editor-section h2 button', { hasText: name });
-  if ((await heading.getAttribute('aria-expanded')) !== 'true') await heading.click();
-}
 
 /** A new twin in the editor, its topic browser listening on `filter`. */
 async function browse(page: Page, filter: string): Promise<void> {
@@ -251,13 +247,5 @@ test('the signal side is usable by keyboard and has no serious accessibility vio
   for (const name of [/^Rules/, /^Commands/, /^Import/]) await openSection(page, name);
   await page.getByRole('button', { name: 'Add rule' }).click();
   await page.getByRole('button', { name: 'Add command' }).click();
-  const { violations } = await new AxeBuilder({ page })
-    .include('.editor-sections')
-    .include('[data-testid="topic-browser"]')
-    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
-    .analyze();
-  const serious = violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(' ')} — ${n.failureSummary ?? ''}`));
-  expect(serious).toEqual([]);
+  expect(await seriousViolations(page, ['.editor-sections', '[data-testid="topic-browser"]'])).toEqual([]);
 });

@@ -4,14 +4,15 @@
  * behaviour; and the document's own promises: a reload keeps the draft, undo/redo, a problem's click
  * focuses its field, a hostile title renders as text, and saving refuses a bad folder name.
  */
-import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { readFileSync, rmSync } from 'node:fs';
 import { strFromU8, unzipSync } from 'three/examples/jsm/libs/fflate.module.js';
 import { join } from 'node:path';
 import type { MqttClient } from 'mqtt';
-import { connectPublisher, nodeLooksRed, openTwin, publishJson, screenPosition } from './helpers';
+import { connectPublisher, nodeLooksRed, openTwin, publishJson } from './helpers';
 import { E2E } from './ports';
+import { seriousViolations } from './axe';
+import { openSection, pagePoint, previewReady } from './editorPage';
 import { EDITOR_DIR } from './editorDir';
 
 /** The exporter-shaped model of e2e/fixtures/exporter-names.fixture.ts (Pump.002/Motor among its parts). */
@@ -30,25 +31,6 @@ test.afterAll(async () => {
   // The twins this run saved; the folder itself stays (the preview server lists it).
   for (const folder of saved) rmSync(join(EDITOR_DIR, folder), { recursive: true, force: true });
 });
-
-async function openSection(page: Page, name: RegExp): Promise<void> {
-  const heading = page.locator('.editor-section h2 button', { hasText: name });
-  if ((await heading.getAttribute('aria-expanded')) !== 'true') await heading.click();
-}
-
-async function previewReady(page: Page): Promise<void> {
-  await page.waitForFunction(
-    () => (window as unknown as { twinview?: { ready(): boolean } }).twinview?.ready() === true,
-  );
-}
-
-async function pagePoint(page: Page, path: string): Promise<{ x: number; y: number }> {
-  const p = await screenPosition(page, path);
-  if (!p) throw new Error(`${path} is not on screen`);
-  const box = await page.getByTestId('scene').locator('canvas').boundingBox();
-  if (!box) throw new Error('no canvas');
-  return { x: box.x + p.x, y: box.y + p.y };
-}
 
 /**
  * The walk-through pictures of docs/authoring.md: with TWINVIEW_EDITOR_SHOTS=<folder> the main test
@@ -282,16 +264,6 @@ test('where the server cannot save (static hosting), Save downloads the twin fol
   expect(twin.assets[0].model).toBe('skid.glb');
   expect(entries['zipped-plant/skid.glb'].length).toBe(readFileSync(SKID).length);
 });
-
-/** Axe's serious and critical WCAG 2 A/AA violations on the page as it is now, one line each. */
-async function seriousViolations(page: Page): Promise<string[]> {
-  const { violations } = await new AxeBuilder({ page })
-    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
-    .analyze();
-  return violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .flatMap((v) => v.nodes.map((n) => `${v.id} (${v.impact}): ${n.target.join(' ')} — ${n.failureSummary ?? ''}`));
-}
 
 test('the editor has no serious or critical accessibility violations (WCAG 2 A/AA), new and at work', async ({
   page,

@@ -3,7 +3,6 @@
  * another loopback origin, as a portal would be) drives the embedded dashboard and hears its events;
  * a page that is not on the allowlist frames it and is ignored and counted.
  */
-import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Frame, type Page } from '@playwright/test';
 import type { MqttClient } from 'mqtt';
 import { readFileSync } from 'node:fs';
@@ -11,6 +10,7 @@ import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { connectPublisher, publishJson } from './helpers';
 import { E2E } from './ports';
+import { seriousViolations } from './axe';
 
 // fixture-embed-lab (e2e/fixtures/embed-lab.fixture.ts): views "west" and "east", parts lab/West,
 // lab/East, lab/Pump; rule pump.hot ("pump.temp > 50", high) that the host may acknowledge.
@@ -210,13 +210,7 @@ test('the embed screen has no serious or critical accessibility violations', asy
     await expect(page.getByTestId('embed-alarms').locator('[data-alarm-id="pump.hot"]')).toBeVisible({
       timeout: 10_000,
     });
-    const { violations } = await new AxeBuilder({ page })
-      .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
-      .analyze();
-    const serious = violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .flatMap((v) => v.nodes.map((n) => `${theme} ${v.id} (${v.impact}): ${n.target.join(' ')}`));
-    expect(serious).toEqual([]);
+    expect((await seriousViolations(page)).map((line) => `${theme}: ${line}`)).toEqual([]);
   }
   await publishJson(publisher, TOPIC, { temp: 20 });
 });

@@ -6,10 +6,10 @@
  * timeline lab fixture (values carry their own time, so past values are published at once).
  */
 import { readFile } from 'node:fs/promises';
-import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import type { MqttClient } from 'mqtt';
 import { connectPublisher, look, nodeLooksRed, openTwin, publishJson } from './helpers';
+import { seriousViolations } from './axe';
 import { INCIDENT_START } from './fixtures/timeline-lab.fixture';
 import { startHistorian, type Historian } from './historian';
 import { E2E } from './ports';
@@ -79,14 +79,7 @@ test('scrubbing back shows the past everywhere and says Replay with the time; Li
   await expect(alarms.locator('[data-alarm-id="tl.hot"]')).toHaveCount(0);
   await expect(alarms.getByRole('button', { name: /acknowledge/i })).toHaveCount(0);
   // The replay marking (banner, chip, timeline) keeps the page accessible: axe-core, WCAG 2.1 A/AA.
-  const { violations } = await new AxeBuilder({ page })
-    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
-    .analyze();
-  expect(
-    violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(' ')}`)),
-  ).toEqual([]);
+  expect(await seriousViolations(page)).toEqual([]);
 
   // Live data keeps arriving meanwhile; the replayed moment stays on screen.
   await publishJson(publisher, TOPIC, { v: 88, ts: Date.now() });
