@@ -1,7 +1,9 @@
 /** Pieces the benchmarks share (files starting with "_" are not benchmarks themselves). */
 import { createServer, type Server } from 'node:http';
 import { existsSync, readFileSync } from 'node:fs';
-import { extname, join } from 'node:path';
+import { dirname, extname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'vite';
 
 const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css' };
 
@@ -25,4 +27,30 @@ export async function serveStatic(dir: string): Promise<{ server: Server; port: 
 export async function taskSeconds(cdp: { send(method: 'Performance.getMetrics'): Promise<unknown> }): Promise<number> {
   const { metrics } = (await cdp.send('Performance.getMetrics')) as { metrics: { name: string; value: number }[] };
   return metrics.find((m) => m.name === 'TaskDuration')?.value ?? 0;
+}
+
+const pagesDir = join(dirname(fileURLToPath(import.meta.url)), 'pages');
+
+/**
+ * Builds the ingest bench pages (bench/pages: `bare`, `twinview`) into `outDir`, the ones named;
+ * `minify: false` keeps function names readable in a profile.
+ */
+export async function buildBenchPages(
+  outDir: string,
+  pages: readonly ('bare' | 'twinview')[],
+  options: { minify?: boolean } = {},
+): Promise<void> {
+  await build({
+    root: pagesDir,
+    configFile: false,
+    logLevel: 'warn',
+    base: './',
+    worker: { format: 'es' },
+    build: {
+      outDir,
+      emptyOutDir: true,
+      ...(options.minify === false ? { minify: false } : {}),
+      rollupOptions: { input: Object.fromEntries(pages.map((page) => [page, join(pagesDir, `${page}.html`)])) },
+    },
+  });
 }

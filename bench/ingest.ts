@@ -26,10 +26,9 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { chromium, type Browser, type Page } from '@playwright/test';
-import { build } from 'vite';
 import { startBroker } from '../server/broker';
 import { freePort } from '../server/test/ports';
-import { serveStatic, taskSeconds } from './_shared';
+import { buildBenchPages, serveStatic, taskSeconds } from './_shared';
 import { formatRound, formatSummary, summarise, type Target } from './_rounds';
 import { mainThread, tasksOf, type TraceEvent } from './_traceSummary';
 import type { BenchState } from './pages/probe';
@@ -102,18 +101,7 @@ export async function run(args: string[]): Promise<void> {
   const rounds = Math.max(1, Number(values.rounds));
 
   console.log('building the bench pages…');
-  await build({
-    root: join(here, 'pages'),
-    configFile: false,
-    logLevel: 'warn',
-    base: './',
-    worker: { format: 'es' },
-    build: {
-      outDir,
-      emptyOutDir: true,
-      rollupOptions: { input: { bare: join(here, 'pages/bare.html'), twinview: join(here, 'pages/twinview.html') } },
-    },
-  });
+  await buildBenchPages(outDir, ['bare', 'twinview']);
   const web = await serveStatic(outDir);
   const broker = await startAnyBroker();
   console.log(`broker: ${broker.kind} (${broker.wsUrl}); pages: http://127.0.0.1:${web.port}/`);

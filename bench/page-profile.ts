@@ -22,10 +22,9 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { chromium } from '@playwright/test';
-import { build } from 'vite';
 import { startMosquitto } from '../e2e/mosquitto';
 import { freePort } from '../server/test/ports';
-import { serveStatic } from './_shared';
+import { buildBenchPages, serveStatic } from './_shared';
 import { summariseTrace, type TraceEvent, type CpuProfile } from './_traceSummary';
 import type { BenchState } from './pages/probe';
 
@@ -53,19 +52,7 @@ export async function run(args: string[]): Promise<void> {
 
   console.log('building the ingest bench pages…');
   const pagesOut = join(outDir, 'pages');
-  await build({
-    root: join(here, 'pages'),
-    configFile: false,
-    logLevel: 'warn',
-    base: './',
-    worker: { format: 'es' },
-    build: {
-      outDir: pagesOut,
-      emptyOutDir: true,
-      minify: false,
-      rollupOptions: { input: { twinview: join(here, 'pages/twinview.html') } },
-    },
-  });
+  await buildBenchPages(pagesOut, ['twinview'], { minify: false });
   const web = await serveStatic(pagesOut);
   const tcpPort = await freePort();
   const wsPort = await freePort();
