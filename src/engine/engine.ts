@@ -30,7 +30,7 @@ import {
   type ValueDecoder,
 } from './decode';
 import { SparkplugIngest } from './sparkplugIngest';
-import { RuleSet, type CompiledRule, type RuleChange } from './rules';
+import { CLEAR, RAISE, RuleSet, type CompiledRule } from './rules';
 import { AlarmBook } from './alarms';
 import { parseDuration } from '../lib/duration';
 
@@ -285,7 +285,7 @@ export class Engine {
    */
   tick(now: number = this.now()): void {
     const rules = this.ruleSet.rules;
-    for (let i = 0; i < rules.length; i++) this.evaluate(rules[i], now);
+    for (let i = 0; i < rules.length; i++) this.evaluate(i, now);
     for (let i = 0; i < this.forecasts.length; i++) {
       const rule = this.forecasts[i];
       this.alarmBook.setMessage(rule.id, forecastMessage(rule.rule.message, rule.etaMs));
@@ -472,8 +472,11 @@ export class Engine {
     this.latest[index] = value;
     const slot = this.ruleSlotByIndex[index];
     if (slot < 0) return;
-    const rules = this.ruleSet.push(slot, value, now);
-    for (let i = 0; i < rules.length; i++) this.evaluate(rules[i], now);
+    const set = this.ruleSet;
+    set.feed(slot, value, now);
+    // By rule index: the loop touches the rule table, not the rules' objects.
+    const deps = set.dependentRules;
+    for (let i = set.dependentFrom[slot], end = set.dependentFrom[slot + 1]; i < end; i++) this.evaluate(deps[i], now);
   }
 
   /**
@@ -532,14 +535,17 @@ export class Engine {
   }
 
   // The alarm book holds one alarm per rule in rule order: rule.index addresses it without a string lookup.
-  private evaluate(rule: CompiledRule, now: number): void {
-    if (rule.suppressTest !== null) this.alarmBook.setSuppressedAt(rule.index, rule.suppressTest(now), now);
-    const change: RuleChange = rule.evaluate(now);
-    if (change === 'raise') {
+  private evaluate(index: number, now: number): void {
+    const set = this.ruleSet;
+    const suppressed = set.suppressedAt(index, now);
+    if (suppressed >= 0) this.alarmBook.setSuppressedAt(index, suppressed === 1, now);
+    const change = set.evaluateAt(index, now);
+    if (change === RAISE) {
+      const rule = set.rules[index];
       if (rule.rule.kind === 'forecast')
         this.alarmBook.setMessage(rule.id, forecastMessage(rule.rule.message, rule.etaMs));
-      this.alarmBook.raiseAt(rule.index, rule.valueOf(now), now);
-    } else if (change === 'clear') this.alarmBook.clearAt(rule.index, now);
+      this.alarmBook.raiseAt(index, rule.valueOf(now), now);
+    } else if (change === CLEAR) this.alarmBook.clearAt(index, now);
   }
 
   private reject(reason: RejectReason, topic: string, now: number, signal?: string): void {

@@ -55,6 +55,108 @@ export function compileCondition(expr: Expr, env: ExprEnv, options: CompileOptio
   return new Compiler(env, options.deadband ?? 0).condition(expr, 1);
 }
 
+/** A flat comparison's operator (the numbers a rule table stores). */
+export const OP_GT = 1;
+export const OP_GE = 2;
+export const OP_LT = 3;
+export const OP_LE = 4;
+export const OP_EQ = 5;
+export const OP_NE = 6;
+const OP_CODES: Record<CompareOp, number> = {
+  '>': OP_GT,
+  '>=': OP_GE,
+  '<': OP_LT,
+  '<=': OP_LE,
+  '==': OP_EQ,
+  '!=': OP_NE,
+};
+
+/** What a flat comparison reads on its left: a signal's value, its age in seconds, or a window query. */
+export type FlatLeft =
+  | { kind: 'slot'; slot: number }
+  | { kind: 'age'; slot: number }
+  | { kind: 'window'; window: SignalWindow; fn: 'avg' | 'min' | 'max' | 'last' | 'rate' };
+
+/** `left op limit`, the limit with its deadband already applied (as the compiled closure has it). */
+export interface FlatCompare {
+  left: FlatLeft;
+  op: number;
+  limit: number;
+}
+
+/** A condition a rule table can hold as numbers: one comparison, or two joined by && or ||. */
+export type FlatCondition = { kind: 'cmp'; a: FlatCompare } | { kind: 'and' | 'or'; a: FlatCompare; b: FlatCompare };
+
+/**
+ * The condition as a flat comparison (or two), when it has one of the common shapes a rule table
+ * evaluates without closures: `x > 90`, `x < 5 || x > 95`, `age(x) > 30s`, `avg(x, 5m) > 80`. null
+ * for anything else (compileCondition then). The limits are the compiled closures' own numbers, so
+ * both forms give the same answer for every value (evaluate.test.ts checks it against the closures).
+ */
+export function flatCondition(expr: Expr, env: ExprEnv, options: CompileOptions = {}): FlatCondition | null {
+  const d = options.deadband ?? 0;
+  if (expr.kind === 'cmp') {
+    const a = flatCompare(expr, env, d);
+    return a && { kind: 'cmp', a };
+  }
+  if (expr.kind === 'and' || expr.kind === 'or') {
+    if (expr.left.kind !== 'cmp' || expr.right.kind !== 'cmp') return null;
+    const a = flatCompare(expr.left, env, d);
+    const b = a && flatCompare(expr.right, env, d);
+    return b && { kind: expr.kind, a: a!, b };
+  }
+  return null;
+}
+
+/** A comparison of a signal, an age or a window query against a constant (the compiler's `k`). */
+function flatCompare(e: Extract<Expr, { kind: 'cmp' }>, env: ExprEnv, d: number): FlatCompare | null {
+  const value = constantOf(e.right);
+  if (value === null) return null;
+  const l = e.left;
+  let left: FlatLeft;
+  if (l.kind === 'sig') left = { kind: 'slot', slot: env.slot(l.id) };
+  else if (l.kind === 'call' && l.name === 'age' && l.args.length === 1 && l.args[0].kind === 'sig')
+    left = { kind: 'age', slot: env.slot(l.args[0].id) };
+  else if (l.kind === 'call' && l.args.length === 2 && l.args[0].kind === 'sig' && l.args[1].kind === 'dur') {
+    if (l.name !== 'avg' && l.name !== 'min' && l.name !== 'max' && l.name !== 'last' && l.name !== 'rate') return null;
+    left = { kind: 'window', window: env.window(l.args[0].id, l.args[1].ms), fn: l.name };
+  } else return null;
+  const op = OP_CODES[e.op];
+  // As Compiler.compare: `!=` against NaN never holds (left to the closure); equality has no deadband.
+  if (op === OP_NE && value !== value) return null;
+  const limit = op === OP_EQ || op === OP_NE ? value : op === OP_GT || op === OP_GE ? value - d : value + d;
+  return { left, op, limit };
+}
+
+/** The constant an operand folds to in Compiler.operand (a number, a duration in seconds, a negated one). */
+function constantOf(e: Expr): number | null {
+  if (e.kind === 'num') return e.value;
+  if (e.kind === 'dur') return e.ms / 1000;
+  if (e.kind === 'neg') {
+    const v = constantOf(e.arg);
+    return v === null ? null : -v;
+  }
+  return null;
+}
+
+/** A flat comparison: the same operators, NaN never holds (except `!=` of a number, as the closures). */
+export function compareFlat(op: number, v: number, limit: number): boolean {
+  switch (op) {
+    case OP_GT:
+      return v > limit;
+    case OP_GE:
+      return v >= limit;
+    case OP_LT:
+      return v < limit;
+    case OP_LE:
+      return v <= limit;
+    case OP_EQ:
+      return v === limit;
+    default:
+      return v === v && v !== limit;
+  }
+}
+
 /** NaN counts as false: no data, no alarm. */
 export function truthy(v: number): boolean {
   return v !== 0 && v === v;
