@@ -1,10 +1,13 @@
 /* global process, performance, setTimeout */
 // Publisher for `npm run bench -- ingest`, in its own process so it is not the bottleneck.
-// Args: <mqtt url> <small|batched> <count> <rate per s, 0 = as fast as possible> <topics> <first index>
-// Prints one JSON line: { published, ms }.
+// Args: <mqtt url> <small|batched> <count> <rate per s, 0 = as fast as possible> <topics> <first index> [wait]
+// With "wait": connects, prints "ready", and starts on a line from stdin, so that several publishers
+// start together (spawning Node on a loaded machine takes anywhere from 0.2 to 2 s, and a publisher
+// starting late leaves a gap in the stream that reads as a slow page).
+// Prints one JSON line last: { published, ms }.
 import mqtt from 'mqtt';
 
-const [url, kind, countText, rateText, topicsText, firstText] = process.argv.slice(2);
+const [url, kind, countText, rateText, topicsText, firstText, startText] = process.argv.slice(2);
 const count = Number(countText);
 const rate = Number(rateText);
 const topics = Number(topicsText);
@@ -19,6 +22,11 @@ function payload(i) {
 const topic = (i) => (kind === 'small' ? `bench/s/${i % topics}` : `bench/b/dev${i % topics}`);
 
 const client = await mqtt.connectAsync(url, { protocolVersion: 4, clean: true, reconnectPeriod: 0 });
+if (startText === 'wait') {
+  process.stdout.write('ready\n');
+  await new Promise((resolve) => process.stdin.once('data', resolve));
+  process.stdin.pause();
+}
 const start = performance.now();
 let i = 0;
 const publishOne = () =>
