@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Color } from 'three';
 import { twinSchema } from '../twin/schema';
 import { TelemetryStore } from '../store/telemetry';
-import { InstanceBindings, instanceLayout, type InstancesDef } from './instanceRuntime';
+import { InstanceBindings, instanceLayout, instanceRuns, type InstancesDef } from './instanceRuntime';
 import { AlarmLook } from './alarmLook';
 import type { AlarmSnapshot } from '../engine/protocol';
 
@@ -59,7 +59,40 @@ describe('instanceLayout', () => {
   });
 });
 
+describe('instanceRuns', () => {
+  it('groups instances whose signals are consecutive in the store, leaving out instances without one', () => {
+    const { runs, count } = instanceRuns(Int32Array.from([5, 6, 7, -1, 8, 2, 3, -1]));
+    expect(count).toBe(3);
+    expect([...runs]).toEqual([0, 5, 3, 4, 8, 1, 5, 2, 2]);
+    expect(instanceRuns(Int32Array.from([-1, -1])).count).toBe(0);
+  });
+});
+
 describe('InstanceBindings', () => {
+  it('colours every instance from its own signal whatever order the store met the signals in, as more appear', () => {
+    const { rt, store, base } = setup([ramp]);
+    const colourOf = (v: number) => new Color('#ff0000').lerp(new Color('#0000ff'), v / 100);
+    const expectColours = (byKey: Record<string, number>) =>
+      rt.keys.forEach((key, k) => {
+        const v = byKey[key];
+        const e = v === undefined ? base : colourOf(v);
+        expect(
+          [...rt.colors.slice(k * 3, k * 3 + 3)].map((x) => x.toFixed(5)),
+          key,
+        ).toEqual([e.r, e.g, e.b].map((x) => Math.fround(x).toFixed(5)));
+      });
+    // Store indices 0.. in this order: runs of instances broken where the order jumps.
+    const first = { r1c0: 10, r1c1: 20, r0c1: 30, r0c2: 40 };
+    for (const [key, v] of Object.entries(first)) publish(store, `${key}.power`, v);
+    rt.apply(T0);
+    expectColours(first);
+    const all = { ...first, r1c2: 50, r0c0: 60 };
+    publish(store, 'r1c2.power', 50);
+    publish(store, 'r0c0.power', 60);
+    rt.apply(T0 + 10);
+    expectColours(all);
+  });
+
   it('colours each instance from its own signal, leaving the others at the model colour', () => {
     const { rt, store, base } = setup([ramp]);
     publish(store, 'r1c2.power', 100);

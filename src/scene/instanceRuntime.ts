@@ -48,6 +48,14 @@ interface Slot {
   ids: string[];
   /** Store index of each instance's signal, -1 until the signal has appeared. */
   index: Int32Array;
+  /**
+   * The same as runs of consecutive instances whose signals are consecutive in the store, three
+   * numbers each (first instance, its store index, length), `runCount` of them; instances without a
+   * signal yet are in none. The hot passes read `latest` straight along a run instead of through
+   * `index` per instance (the store adds a row's signals together: a 100 x 100 field is one or two runs).
+   */
+  runs: Int32Array;
+  runCount: number;
   /** Last value seen per instance, for the bindings that act on changes only (visibility, several colours). */
   last: Float64Array;
   /** 0 ramp, 1 thresholds, 2 visible: checked once per slot, not per instance. */
@@ -153,6 +161,8 @@ export class InstanceBindings {
         def: b,
         ids,
         index: new Int32Array(this.count).fill(-1),
+        runs: new Int32Array(0),
+        runCount: 0,
         last: new Float64Array(this.count).fill(NaN),
         mode: e.kind === 'colorRamp' ? 0 : e.kind === 'colorThresholds' ? 1 : 2,
         scale,
@@ -191,6 +201,7 @@ export class InstanceBindings {
       this.resolvedSignals = store.signals.length;
       for (const s of this.slots) {
         for (let k = 0; k < this.count; k++) if (s.index[k] < 0) s.index[k] = store.indexOf(s.ids[k]);
+        setRuns(s);
       }
       this.staleDirty = true;
     }
@@ -244,11 +255,16 @@ export class InstanceBindings {
   /**
    * The hot loop for a colour ramp: 10,000 instances a frame under load. Locals and flat colour tables,
    * the blend inline, and the test order chosen so that "no value yet" (NaN fails every comparison)
-   * costs no check of its own: each of those made this loop measurably slower.
+   * costs no check of its own: each of those made this loop measurably slower. Values are read along
+   * runs (no `index` load per instance), and the segment is searched from the top: the last segment
+   * whose start is below v, the same segment as the first whose end is at or above v (a value on a
+   * step takes the segment below it), found with one comparison per stop above v. A two-stop ramp
+   * needs none, and the solar field's healthy panels sit in its top segment; searching up from the
+   * bottom, as this did, cost three there (`npm run bench -- instance-loop`).
    */
   private rampPass(s: Slot): number {
     const latest = this.store.latest;
-    const index = s.index;
+    const runs = s.runs;
     const colors = this.colors;
     const values = s.stopValues;
     const table = s.stopRgb;
@@ -256,40 +272,42 @@ export class InstanceBindings {
     const lastStop = values.length - 1;
     const low = values[0];
     const high = values[lastStop];
-    const n = this.count;
     let painted = 0;
-    for (let k = 0; k < n; k++) {
-      const i = index[k];
-      if (i < 0) continue;
-      const v = latest[i];
-      let r: number;
-      let g: number;
-      let b: number;
-      if (v > low && v < high) {
-        let j = 0;
-        while (v > values[j + 1]) j++;
-        const o = j * SEGMENT;
-        const t = (v - seg[o]) * seg[o + 1];
-        r = seg[o + 2] + seg[o + 5] * t;
-        g = seg[o + 3] + seg[o + 6] * t;
-        b = seg[o + 4] + seg[o + 7] * t;
-      } else if (v <= low) {
-        r = table[0];
-        g = table[1];
-        b = table[2];
-      } else if (v >= high) {
-        const o = lastStop * 3;
-        r = table[o];
-        g = table[o + 1];
-        b = table[o + 2];
-      } else {
-        continue; // NaN: no value yet, the model's colour stays
+    for (let run = 0; run < s.runCount; run++) {
+      const k0 = runs[run * 3];
+      const shift = runs[run * 3 + 1] - k0;
+      const end = k0 + runs[run * 3 + 2];
+      for (let k = k0; k < end; k++) {
+        const v = latest[k + shift];
+        let r: number;
+        let g: number;
+        let b: number;
+        if (v > low && v < high) {
+          let j = lastStop - 1;
+          while (v <= values[j]) j--; // stops at 0 at the latest: v > low
+          const o = j * SEGMENT;
+          const t = (v - seg[o]) * seg[o + 1];
+          r = seg[o + 2] + seg[o + 5] * t;
+          g = seg[o + 3] + seg[o + 6] * t;
+          b = seg[o + 4] + seg[o + 7] * t;
+        } else if (v <= low) {
+          r = table[0];
+          g = table[1];
+          b = table[2];
+        } else if (v >= high) {
+          const o = lastStop * 3;
+          r = table[o];
+          g = table[o + 1];
+          b = table[o + 2];
+        } else {
+          continue; // NaN: no value yet, the model's colour stays
+        }
+        const o = k * 3;
+        colors[o] = r;
+        colors[o + 1] = g;
+        colors[o + 2] = b;
+        painted++;
       }
-      const o = k * 3;
-      colors[o] = r;
-      colors[o + 1] = g;
-      colors[o + 2] = b;
-      painted++;
     }
     return painted;
   }
@@ -297,27 +315,30 @@ export class InstanceBindings {
   /** The hot loop for colour thresholds: the colour below the first stop, then the last stop reached. */
   private thresholdPass(s: Slot): number {
     const latest = this.store.latest;
-    const index = s.index;
+    const runs = s.runs;
     const colors = this.colors;
     const values = s.stopValues;
     const table = s.stopRgb;
     const below = s.belowRgb;
     const lastStop = values.length - 1;
     let painted = 0;
-    for (let k = 0; k < this.count; k++) {
-      const i = index[k];
-      if (i < 0) continue;
-      const v = latest[i];
-      if (v !== v) continue; // NaN: no value yet
-      let j = -1;
-      while (j < lastStop && v >= values[j + 1]) j++;
-      const src = j < 0 ? below : table;
-      const p = j < 0 ? 0 : j * 3;
-      const o = k * 3;
-      colors[o] = src[p];
-      colors[o + 1] = src[p + 1];
-      colors[o + 2] = src[p + 2];
-      painted++;
+    for (let run = 0; run < s.runCount; run++) {
+      const k0 = runs[run * 3];
+      const shift = runs[run * 3 + 1] - k0;
+      const end = k0 + runs[run * 3 + 2];
+      for (let k = k0; k < end; k++) {
+        const v = latest[k + shift];
+        if (v !== v) continue; // NaN: no value yet
+        let j = -1;
+        while (j < lastStop && v >= values[j + 1]) j++;
+        const src = j < 0 ? below : table;
+        const p = j < 0 ? 0 : j * 3;
+        const o = k * 3;
+        colors[o] = src[p];
+        colors[o + 1] = src[p + 1];
+        colors[o + 2] = src[p + 2];
+        painted++;
+      }
     }
     return painted;
   }
@@ -330,6 +351,7 @@ export class InstanceBindings {
     this.storeEpoch = this.store.epoch;
     for (const s of this.slots) {
       s.index.fill(-1);
+      s.runCount = 0;
       s.last.fill(NaN);
     }
     this.resolvedSignals = -1;
@@ -512,6 +534,33 @@ export class InstanceBindings {
 }
 
 const SEGMENT = 8;
+
+/** `slot.runs` from `slot.index`: runs of instances whose store indices go up by one with them. */
+function setRuns(s: Pick<Slot, 'index' | 'runs' | 'runCount'>): void {
+  const runs = instanceRuns(s.index);
+  s.runs = runs.runs;
+  s.runCount = runs.count;
+}
+
+/**
+ * Runs of consecutive instances with consecutive store indices, three numbers each (first instance,
+ * its store index, length); instances with index -1 (no signal yet) are left out.
+ */
+export function instanceRuns(index: Int32Array): { runs: Int32Array; count: number } {
+  const found: number[] = [];
+  for (let k = 0; k < index.length;) {
+    const i = index[k];
+    if (i < 0) {
+      k++;
+      continue;
+    }
+    let length = 1;
+    while (k + length < index.length && index[k + length] === i + length) length++;
+    found.push(k, i, length);
+    k += length;
+  }
+  return { runs: Int32Array.from(found), count: found.length / 3 };
+}
 
 /** The ramp's segments as `Slot.segments` lays them out, from the stop values and their resolved colours. */
 export function rampSegments(values: Float64Array, stopRgb: Float64Array): Float64Array {
