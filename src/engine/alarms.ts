@@ -41,6 +41,8 @@ export const AUDIT_CAPACITY = 1000;
 
 interface AlarmRecord {
   def: AlarmDef;
+  /** Position in the defs. */
+  index: number;
   state: Annunciation;
   overlay: Overlay | null;
   /** Does the rule's condition hold now (whatever the operator did)? */
@@ -70,12 +72,20 @@ export interface OperatorAction {
 export class AlarmBook {
   private readonly records: AlarmRecord[];
   private readonly byId = new Map<string, AlarmRecord>();
+  /**
+   * Per record, kept by log() (every transition) and restore(): 1 when snapshot() lists it, and its
+   * overlay (OVERLAY_*). With 10,000 rules, snapshot() and the per-message suppression check then
+   * read these bytes instead of every record object (which pushed the rules' data out of the cache).
+   */
+  private readonly listed: Uint8Array;
+  private readonly overlays: Uint8Array;
   private dirty = false;
   private audit: AlarmAuditEntry[] = [];
 
   constructor(defs: readonly AlarmDef[]) {
-    this.records = defs.map((def) => ({
+    this.records = defs.map((def, index) => ({
       def,
+      index,
       state: 'normal',
       overlay: null,
       condition: false,
@@ -87,6 +97,8 @@ export class AlarmBook {
       snap: null,
     }));
     for (const r of this.records) this.byId.set(r.def.id, r);
+    this.listed = new Uint8Array(defs.length);
+    this.overlays = new Uint8Array(defs.length);
   }
 
   /** The condition of alarm `id` started (after its on-delay). Returns whether anything changed. */
@@ -107,6 +119,8 @@ export class AlarmBook {
   }
 
   setSuppressedAt(index: number, suppressed: boolean, now: number): boolean {
+    // Nothing to change (setSuppressedRecord's own first test), decided without the record.
+    if (suppressed ? this.overlays[index] !== OVERLAY_NONE : this.overlays[index] !== OVERLAY_SUPPRESSED) return false;
     return this.setSuppressedRecord(this.records[index], suppressed, now);
   }
 
@@ -272,10 +286,11 @@ export class AlarmBook {
    */
   snapshot(): AlarmSnapshot[] {
     const out: AlarmSnapshot[] = [];
-    for (const r of this.records) {
-      const state = stateOf(r);
-      if (state === 'normal' || (state === 'suppressed' && !r.condition)) continue;
-      out.push((r.snap ??= this.snapshotOf(r, state)));
+    const listed = this.listed;
+    for (let i = 0; i < listed.length; i++) {
+      if (listed[i] === 0) continue;
+      const r = this.records[i];
+      out.push((r.snap ??= this.snapshotOf(r, stateOf(r) as AlarmState)));
     }
     return out;
   }
@@ -331,6 +346,7 @@ export class AlarmBook {
       r.shelvedBy = s.shelvedBy;
       if (s.predicted) r.message = s.message;
       r.snap = null;
+      this.track(r);
       if (r.condition) holding.push(s.id);
     }
     this.dirty = true;
@@ -365,6 +381,14 @@ export class AlarmBook {
     r.clearedAt = undefined;
   }
 
+  /** Brings the record's `listed` and `overlays` bytes up to date (after any change of its state). */
+  private track(r: AlarmRecord): void {
+    const state = stateOf(r);
+    this.listed[r.index] = state === 'normal' || (state === 'suppressed' && !r.condition) ? 0 : 1;
+    this.overlays[r.index] =
+      r.overlay === null ? OVERLAY_NONE : r.overlay === 'suppressed' ? OVERLAY_SUPPRESSED : OVERLAY_OTHER;
+  }
+
   /** Leaves an overlay state: back unacknowledged when the condition still holds, else normal. */
   private leave(r: AlarmRecord, now: number, event: AlarmEvent, action: OperatorAction): void {
     r.overlay = null;
@@ -378,6 +402,7 @@ export class AlarmBook {
   /** Every transition is logged, so this is also where a record's cached snapshot goes stale. */
   private log(r: AlarmRecord, t: number, event: AlarmEvent, extra: OperatorAction & { value?: number }): void {
     r.snap = null;
+    this.track(r);
     const entry: AlarmAuditEntry = { t, alarmId: r.def.id, event, state: stateOf(r), priority: r.def.priority };
     if (extra.operator !== undefined) entry.operator = extra.operator;
     if (extra.comment) entry.comment = extra.comment;
@@ -386,6 +411,10 @@ export class AlarmBook {
     if (this.audit.length > AUDIT_CAPACITY) this.audit.shift();
   }
 }
+
+const OVERLAY_NONE = 0;
+const OVERLAY_SUPPRESSED = 1;
+const OVERLAY_OTHER = 2;
 
 function stateOf(r: AlarmRecord): AlarmState | 'normal' {
   return r.overlay ?? r.state;

@@ -12,6 +12,7 @@ import {
   compileCondition,
   compileExpr,
   flatCondition,
+  OP_GT,
   type Condition,
   type Evaluator,
   type ExprEnv,
@@ -33,6 +34,8 @@ class SignalTable implements ExprEnv {
   /** Windows and anomaly detectors fed by each slot. */
   readonly windows: SignalWindow[][] = [];
   readonly detectors: EwmaDetector[][] = [];
+  /** Every detector, by the index a rule table refers to it with. */
+  readonly detectorList: EwmaDetector[] = [];
   /** Every window, by the index a rule table refers to it with. */
   readonly windowList: SignalWindow[] = [];
   private readonly windowIndex = new Map<SignalWindow, number>();
@@ -108,26 +111,32 @@ const PENDING_SINCE = 2;
 const CLEARING_SINCE = 3;
 const DELAY = 4;
 const OFF_DELAY = 5;
-/** The raise/hold test's kind (TEST_*), then its one or two comparisons (CMP_FIELDS each: 7-16). */
-const TEST = 6;
-/** The suppression test's kind (TEST_* or TEST_NONE), then its comparisons (18-27). */
-const SUPPRESS = 17;
-const STRIDE = 32;
+/** Forecast rules: predicted ms until the limit (NaN when none). */
+const ETA = 6;
+/** The raise/hold test's kind (TEST_*), then its one or two comparisons (CMP_FIELDS each: 8-19). */
+const TEST = 7;
+/** The suppression test's kind (TEST_* or TEST_NONE), then its comparisons (21-32). */
+const SUPPRESS = 20;
+const STRIDE = 40;
 
 const TEST_FN = 0;
 const TEST_CMP = 1;
 const TEST_AND = 2;
 const TEST_OR = 3;
 const TEST_NONE = 4;
+/** A forecast rule: FORECAST_* fields after TEST. */
+const TEST_FORECAST = 5;
 
-// A comparison's fields: what its left side reads (LEFT_*), the slot or window index, the operator
-// (OP_* of evaluate.ts), the limit when raising and the limit while holding (deadband applied).
+// A comparison's fields: what its left side reads (LEFT_*), one or two slots or a window or detector
+// index, the operator (OP_* of evaluate.ts), the limit when raising and the limit while holding
+// (deadband applied).
 const CMP_LEFT = 0;
 const CMP_REF = 1;
-const CMP_OP = 2;
-const CMP_RAISE = 3;
-const CMP_HOLD = 4;
-const CMP_FIELDS = 5;
+const CMP_REF2 = 2;
+const CMP_OP = 3;
+const CMP_RAISE = 4;
+const CMP_HOLD = 5;
+const CMP_FIELDS = 6;
 
 const LEFT_SLOT = 0;
 const LEFT_AGE = 1;
@@ -136,7 +145,32 @@ const LEFT_MIN = 3;
 const LEFT_MAX = 4;
 const LEFT_LAST = 5;
 const LEFT_RATE = 6;
+const LEFT_ABS = 7;
+const LEFT_SUB = 8;
+const LEFT_ADD = 9;
+const LEFT_ABS_SUB = 10;
+const LEFT_MIN2 = 11;
+const LEFT_MAX2 = 12;
+/** An anomaly detector's |z|. */
+const LEFT_ANOMALY = 13;
 const WINDOW_LEFT = { avg: LEFT_AVG, min: LEFT_MIN, max: LEFT_MAX, last: LEFT_LAST, rate: LEFT_RATE } as const;
+const PAIR_LEFT = {
+  abs: LEFT_ABS,
+  sub: LEFT_SUB,
+  add: LEFT_ADD,
+  absSub: LEFT_ABS_SUB,
+  min: LEFT_MIN2,
+  max: LEFT_MAX2,
+} as const;
+
+// A forecast's fields after TEST: its window, its signal's slot, the limit, +1 rising / -1 falling,
+// the horizon to raise within and the horizon to hold within.
+const FORECAST_WINDOW = 1;
+const FORECAST_SLOT = 2;
+const FORECAST_LIMIT = 3;
+const FORECAST_DIR = 4;
+const FORECAST_RAISE = 5;
+const FORECAST_HOLD = 6;
 
 /**
  * Every rule's state machine and flat tests (see STRIDE), plus the closures of the tests that have
@@ -147,6 +181,8 @@ class RuleTable {
   readonly raiseFns: Condition[] = [];
   readonly holdFns: Condition[] = [];
   readonly suppressFns: (Condition | null)[] = [];
+  /** Scratch for a forecast's trend (written and read within one evaluation). */
+  private readonly fit = { slope: 0, at: 0 };
 
   constructor(
     readonly signals: SignalTable,
@@ -156,6 +192,7 @@ class RuleTable {
     for (let i = 0; i < count; i++) {
       this.data[i * STRIDE + PENDING_SINCE] = Number.NaN;
       this.data[i * STRIDE + CLEARING_SINCE] = Number.NaN;
+      this.data[i * STRIDE + ETA] = Number.NaN;
     }
   }
 
@@ -177,8 +214,17 @@ class RuleTable {
   private setCompare(at: number, c: FlatCompare, holdLimit: number): void {
     const d = this.data;
     const left = c.left;
-    d[at + CMP_LEFT] = left.kind === 'slot' ? LEFT_SLOT : left.kind === 'age' ? LEFT_AGE : WINDOW_LEFT[left.fn];
-    d[at + CMP_REF] = left.kind === 'window' ? this.signals.indexOfWindow(left.window) : left.slot;
+    if (left.kind === 'window') {
+      d[at + CMP_LEFT] = WINDOW_LEFT[left.fn];
+      d[at + CMP_REF] = this.signals.indexOfWindow(left.window);
+    } else if (left.kind === 'pair') {
+      d[at + CMP_LEFT] = PAIR_LEFT[left.fn];
+      d[at + CMP_REF] = left.a;
+      d[at + CMP_REF2] = left.b;
+    } else {
+      d[at + CMP_LEFT] = left.kind === 'slot' ? LEFT_SLOT : LEFT_AGE;
+      d[at + CMP_REF] = left.slot;
+    }
     d[at + CMP_OP] = c.op;
     d[at + CMP_RAISE] = c.limit;
     d[at + CMP_HOLD] = holdLimit;
@@ -236,6 +282,8 @@ class RuleTable {
         return this.compare(at + 1, limit, now) && this.compare(at + 1 + CMP_FIELDS, limit, now);
       case TEST_OR:
         return this.compare(at + 1, limit, now) || this.compare(at + 1 + CMP_FIELDS, limit, now);
+      case TEST_FORECAST:
+        return this.forecast((at - TEST) / STRIDE, limit === CMP_RAISE ? FORECAST_RAISE : FORECAST_HOLD, now);
       default:
         return false;
     }
@@ -243,13 +291,15 @@ class RuleTable {
 
   private compare(at: number, limit: number, now: number): boolean {
     const d = this.data;
-    return compareFlat(d[at + CMP_OP], this.left(d[at + CMP_LEFT], d[at + CMP_REF], now), d[at + limit]);
+    return compareFlat(d[at + CMP_OP], this.left(at, now), d[at + limit]);
   }
 
-  /** A comparison's left side: the same reads as the compiled closures (evaluate.ts). */
-  private left(kind: number, ref: number, now: number): number {
+  /** A comparison's left side: the same reads and arithmetic as the compiled closures (evaluate.ts). */
+  private left(at: number, now: number): number {
     const t = this.signals;
-    switch (kind) {
+    const d = this.data;
+    const ref = d[at + CMP_REF];
+    switch (d[at + CMP_LEFT]) {
       case LEFT_SLOT:
         return t.values[ref];
       case LEFT_AGE:
@@ -262,9 +312,48 @@ class RuleTable {
         return t.windowList[ref].max(now);
       case LEFT_LAST:
         return t.windowList[ref].first(now);
-      default:
+      case LEFT_RATE:
         return t.windowList[ref].rate(now);
+      case LEFT_ABS:
+        return Math.abs(t.values[ref]);
+      case LEFT_SUB:
+        return t.values[ref] - t.values[d[at + CMP_REF2]];
+      case LEFT_ADD:
+        return t.values[ref] + t.values[d[at + CMP_REF2]];
+      case LEFT_ABS_SUB:
+        return Math.abs(t.values[ref] - t.values[d[at + CMP_REF2]]);
+      case LEFT_MIN2:
+        return Math.min(t.values[ref], t.values[d[at + CMP_REF2]]);
+      case LEFT_MAX2:
+        return Math.max(t.values[ref], t.values[d[at + CMP_REF2]]);
+      default:
+        return Math.abs(t.detectorList[ref].z);
     }
+  }
+
+  /**
+   * Forecast rule `i` at `now` within `horizon` (FORECAST_RAISE or FORECAST_HOLD): does its window's
+   * trend reach the limit in time? Sets the rule's ETA (NaN when there is none).
+   */
+  forecast(i: number, horizon: number, now: number): boolean {
+    const d = this.data;
+    const at = i * STRIDE;
+    const f = at + TEST;
+    d[at + ETA] = Number.NaN;
+    const w = this.signals.windowList[d[f + FORECAST_WINDOW]];
+    // A window that is not yet half full gives no trend worth an alarm.
+    if (w.coverage(now) < 0.5 || !w.trend(now, this.fit)) return false;
+    const current = this.signals.values[d[f + FORECAST_SLOT]];
+    const limit = d[f + FORECAST_LIMIT];
+    const dir = d[f + FORECAST_DIR];
+    if ((limit - current) * dir <= 0) {
+      d[at + ETA] = 0;
+      return true;
+    }
+    if (this.fit.slope * dir <= 0) return false;
+    const eta = (limit - current) / this.fit.slope;
+    d[at + ETA] = eta;
+    return eta <= d[f + horizon];
   }
 }
 
@@ -316,8 +405,6 @@ export class CompiledRule {
   readonly holdTest: Condition;
   readonly valueOf: Evaluator;
   readonly suppressTest: Condition | null;
-  /** Forecast rules: predicted ms until the limit (NaN when none); kept for the message. */
-  etaMs = Number.NaN;
   private readonly table: SignalTable;
   private readonly at: number;
 
@@ -368,7 +455,13 @@ export class CompiledRule {
         this.valueOf = () => table.value(slot);
         this.signals = [signal];
         this.signal = signal;
-        data[this.at + TEST] = TEST_FN;
+        // In the table: |z| > k, as the closures.
+        data[this.at + TEST] = TEST_CMP;
+        data[this.at + TEST + 1 + CMP_LEFT] = LEFT_ANOMALY;
+        data[this.at + TEST + 1 + CMP_REF] = table.detectorList.push(detector) - 1;
+        data[this.at + TEST + 1 + CMP_OP] = OP_GT;
+        data[this.at + TEST + 1 + CMP_RAISE] = k;
+        data[this.at + TEST + 1 + CMP_HOLD] = hold;
         break;
       }
       case 'forecast': {
@@ -376,37 +469,32 @@ export class CompiledRule {
         if (rule.limit === undefined) throw new Error(`rule "${rule.id}": a forecast needs "limit"`);
         const windowMs = duration(rule, 'window', rule.window, 10 * 60_000);
         const horizonMs = duration(rule, 'horizon', rule.horizon, 30 * 60_000);
-        const w = table.window(signal, windowMs);
         const slot = table.slot(signal);
-        const limit = rule.limit;
-        const dir = rule.direction === 'falling' ? -1 : 1;
-        const fit = { slope: 0, at: 0 };
-        const forecast = (now: number, horizon: number): boolean => {
-          this.etaMs = Number.NaN;
-          // A window that is not yet half full gives no trend worth an alarm.
-          if (w.coverage(now) < 0.5 || !w.trend(now, fit)) return false;
-          const current = table.value(slot);
-          if ((limit - current) * dir <= 0) {
-            this.etaMs = 0;
-            return true;
-          }
-          if (fit.slope * dir <= 0) return false;
-          this.etaMs = (limit - current) / fit.slope;
-          return this.etaMs <= horizon;
-        };
-        this.raiseTest = (now) => forecast(now, horizonMs);
+        const f = this.at + TEST;
+        data[f] = TEST_FORECAST;
+        data[f + FORECAST_WINDOW] = table.indexOfWindow(table.window(signal, windowMs));
+        data[f + FORECAST_SLOT] = slot;
+        data[f + FORECAST_LIMIT] = rule.limit;
+        data[f + FORECAST_DIR] = rule.direction === 'falling' ? -1 : 1;
+        data[f + FORECAST_RAISE] = horizonMs;
         // Deadband for a forecast: hold while within the horizon plus 10 %, so the ETA's jitter does not chatter.
-        this.holdTest = (now) => forecast(now, horizonMs * 1.1);
+        data[f + FORECAST_HOLD] = horizonMs * 1.1;
+        this.raiseTest = (now) => rules.forecast(index, FORECAST_RAISE, now);
+        this.holdTest = (now) => rules.forecast(index, FORECAST_HOLD, now);
         this.valueOf = () => table.value(slot);
         this.signals = [signal];
         this.signal = signal;
-        data[this.at + TEST] = TEST_FN;
         break;
       }
     }
     rules.raiseFns[index] = this.raiseTest;
     rules.holdFns[index] = this.holdTest;
     if (suppress) for (const s of signalsOf(suppress)) if (!this.signals.includes(s)) this.signals.push(s);
+  }
+
+  /** Forecast rules: predicted ms until the limit (NaN when none); kept for the message. */
+  get etaMs(): number {
+    return this.rules.data[this.at + ETA];
   }
 
   /** The rule has raised and not cleared since. */

@@ -75,7 +75,9 @@ const OP_CODES: Record<CompareOp, number> = {
 export type FlatLeft =
   | { kind: 'slot'; slot: number }
   | { kind: 'age'; slot: number }
-  | { kind: 'window'; window: SignalWindow; fn: 'avg' | 'min' | 'max' | 'last' | 'rate' };
+  | { kind: 'window'; window: SignalWindow; fn: 'avg' | 'min' | 'max' | 'last' | 'rate' }
+  /** `abs(a)`, `a - b`, `a + b`, `abs(a - b)`, `min(a, b)`, `max(a, b)` of signals (`b` unused for abs). */
+  | { kind: 'pair'; fn: 'abs' | 'sub' | 'add' | 'absSub' | 'min' | 'max'; a: number; b: number };
 
 /** `left op limit`, the limit with its deadband already applied (as the compiled closure has it). */
 export interface FlatCompare {
@@ -120,12 +122,33 @@ function flatCompare(e: Extract<Expr, { kind: 'cmp' }>, env: ExprEnv, d: number)
   else if (l.kind === 'call' && l.args.length === 2 && l.args[0].kind === 'sig' && l.args[1].kind === 'dur') {
     if (l.name !== 'avg' && l.name !== 'min' && l.name !== 'max' && l.name !== 'last' && l.name !== 'rate') return null;
     left = { kind: 'window', window: env.window(l.args[0].id, l.args[1].ms), fn: l.name };
-  } else return null;
+  } else {
+    const pair = flatPair(l, env);
+    if (pair === null) return null;
+    left = pair;
+  }
   const op = OP_CODES[e.op];
   // As Compiler.compare: `!=` against NaN never holds (left to the closure); equality has no deadband.
   if (op === OP_NE && value !== value) return null;
   const limit = op === OP_EQ || op === OP_NE ? value : op === OP_GT || op === OP_GE ? value - d : value + d;
   return { left, op, limit };
+}
+
+/** A signal-and-signal left side that Compiler.arith, call and extreme give one closure. */
+function flatPair(e: Expr, env: ExprEnv): FlatLeft | null {
+  if (e.kind === 'arith' && (e.op === '-' || e.op === '+') && e.left.kind === 'sig' && e.right.kind === 'sig')
+    return { kind: 'pair', fn: e.op === '-' ? 'sub' : 'add', a: env.slot(e.left.id), b: env.slot(e.right.id) };
+  if (e.kind !== 'call') return null;
+  const [x, y] = e.args;
+  if (e.name === 'abs' && e.args.length === 1) {
+    if (x.kind === 'sig') return { kind: 'pair', fn: 'abs', a: env.slot(x.id), b: -1 };
+    if (x.kind === 'arith' && x.op === '-' && x.left.kind === 'sig' && x.right.kind === 'sig')
+      return { kind: 'pair', fn: 'absSub', a: env.slot(x.left.id), b: env.slot(x.right.id) };
+    return null;
+  }
+  if ((e.name === 'min' || e.name === 'max') && e.args.length === 2 && x.kind === 'sig' && y.kind === 'sig')
+    return { kind: 'pair', fn: e.name, a: env.slot(x.id), b: env.slot(y.id) };
+  return null;
 }
 
 /** The constant an operand folds to in Compiler.operand (a number, a duration in seconds, a negated one). */
