@@ -88,7 +88,8 @@ export async function run(args: string[]): Promise<void> {
   });
   const seconds = Math.max(2, Number(values.seconds));
   const flips = Math.max(5, Number(values.flips));
-  const rounds = Math.max(1, Math.round(Number(values.rounds)));
+  // --rounds 0 skips the solar-farm rounds (a latency-only run: shorter under the shared bench lock).
+  const rounds = Math.max(0, Math.round(Number(values.rounds)));
   const latencyRuns = Math.max(1, Math.round(Number(values['latency-runs'])));
 
   console.log('building the app and the baseline page…');
@@ -158,7 +159,7 @@ export async function run(args: string[]): Promise<void> {
       console.log(describeRound(round, rounds));
     }
     // Commits and rates from the first round, which also measures the quiet window.
-    const solar = solarRuns[0];
+    const solar = solarRuns[0] as (typeof solarRuns)[number] | undefined;
     const latencyRounds: Awaited<ReturnType<typeof pumpLatency>>[] = [];
     for (let r = 0; r < latencyRuns; r++) {
       const l = await pumpLatency(browser, appUrl, wsUrl, tcpUrl, flips, r === 0);
@@ -179,7 +180,10 @@ export async function run(args: string[]): Promise<void> {
     const base = percentile(baseLog, 50);
     const ratio = ours / base;
     const roundRatios = roundResults.map((r) => r.ratio);
-    const ratioRounds = summarise('binding apply ratio Twinview / hand-written (per round)', roundRatios, RATIO_TARGET);
+    const ratioRounds =
+      rounds > 0
+        ? summarise('binding apply ratio Twinview / hand-written (per round)', roundRatios, RATIO_TARGET)
+        : null;
     const latencyP95 = summarise(
       'publish-to-pixel p95, Chrome without a GPU (per run)',
       latencyRounds.map((l) => l.p95),
@@ -188,10 +192,10 @@ export async function run(args: string[]): Promise<void> {
     const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
     const oursMean = sum(solarRuns.map((s) => s.busyMs)) / sum(solarRuns.map((s) => s.busyFrames));
     const baseMean = sum(baseRuns.map((b) => b.applyMs)) / sum(baseRuns.map((b) => b.frames));
-    const extraCommits = solar.commitsStream.panels - solar.commitsQuiet.panels;
+    const extraCommits = solar ? solar.commitsStream.panels - solar.commitsQuiet.panels : NaN;
     const sceneCommits = sum(solarRuns.map((s) => s.commitsStream.scene));
     const targets = {
-      [`binding apply ratio ${formatTarget(RATIO_TARGET)} in every round`]: ratioRounds.allMet,
+      [`binding apply ratio ${formatTarget(RATIO_TARGET)} in every round`]: ratioRounds?.allMet ?? false,
       // Panels refresh on timers whether data flows or not; a render per message would add ~1,000/s.
       'scene: no React commit while streaming': sceneCommits === 0,
       'panels: no React commit per message (stream adds < 1 commit/s over quiet)': extraCommits < seconds,
@@ -200,30 +204,32 @@ export async function run(args: string[]): Promise<void> {
       'idle scene renders no frames': idle.frames === 0,
     };
     console.log('');
-    console.log(`solar farm, ${seconds} s at ${Math.round(solar.readingsPerS).toLocaleString('en')} readings/s:`);
-    console.log(
-      `  binding apply: median ${ours.toFixed(3)} ms/frame (mean ${oursMean.toFixed(3)}) over ${busyLog.length} frames ` +
-        `in ${rounds} rounds (${Math.round(solar.instancesPerFrame).toLocaleString('en')} instances recoloured per frame)`,
-    );
-    console.log(
-      `  baseline page: median ${base.toFixed(3)} ms/frame (mean ${baseMean.toFixed(3)}) over ${baseLog.length} frames (10,000 per frame)`,
-    );
-    console.log(
-      `  ratio twinview/baseline: ${ratio.toFixed(2)} over all rounds; round by round: ` +
-        roundResults.map((r) => `${r.ratio.toFixed(2)}${r.ok ? '' : ' MISS'}`).join(', '),
-    );
-    console.log(
-      `  React commits while streaming: scene ${sceneCommits} (all rounds), panels ${solar.commitsStream.panels} ` +
-        `(${solar.commitsQuiet.panels} in the same time without data: their clocks; difference ${extraCommits}); ` +
-        `${solar.messages.toLocaleString('en')} messages published`,
-    );
+    if (solar) {
+      console.log(`solar farm, ${seconds} s at ${Math.round(solar.readingsPerS).toLocaleString('en')} readings/s:`);
+      console.log(
+        `  binding apply: median ${ours.toFixed(3)} ms/frame (mean ${oursMean.toFixed(3)}) over ${busyLog.length} frames ` +
+          `in ${rounds} rounds (${Math.round(solar.instancesPerFrame).toLocaleString('en')} instances recoloured per frame)`,
+      );
+      console.log(
+        `  baseline page: median ${base.toFixed(3)} ms/frame (mean ${baseMean.toFixed(3)}) over ${baseLog.length} frames (10,000 per frame)`,
+      );
+      console.log(
+        `  ratio twinview/baseline: ${ratio.toFixed(2)} over all rounds; round by round: ` +
+          roundResults.map((r) => `${r.ratio.toFixed(2)}${r.ok ? '' : ' MISS'}`).join(', '),
+      );
+      console.log(
+        `  React commits while streaming: scene ${sceneCommits} (all rounds), panels ${solar.commitsStream.panels} ` +
+          `(${solar.commitsQuiet.panels} in the same time without data: their clocks; difference ${extraCommits}); ` +
+          `${solar.messages.toLocaleString('en')} messages published`,
+      );
+    }
     console.log('pump station at 2,000 msg/s, publish-to-pixel:');
     latencyRounds.forEach((l, i) =>
       console.log(`  Chrome without a GPU (software compositing), run ${i + 1}: ${describeLatency(l, flips)}`),
     );
     console.log(`  SwiftShader compositing (--use-angle):       ${describeLatency(latencyTestFlags, flips)}`);
     console.log(`  where the time goes (Chrome without a GPU, all runs): ${describeStages(latencyRounds)}`);
-    console.log(formatSummary(ratioRounds));
+    if (ratioRounds) console.log(formatSummary(ratioRounds));
     console.log(formatSummary(latencyP95, { digits: 0, unit: ' ms' }));
     console.log(
       `idle ${idle.seconds} s: ${idle.frames} frames rendered, main thread ${idle.cpuMsPerS.toFixed(1)} ms/s`,

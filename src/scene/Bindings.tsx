@@ -2,7 +2,7 @@ import { useEffect } from 'react';
 import { useFrame, useThree } from '@react-three/fiber';
 import { useApp } from '../store/app';
 import type { BindingRuntime } from './bindingRuntime';
-import { requestBlinkFrame, setSceneInvalidator } from './sceneFrames';
+import { requestBlinkFrame, requestMotionFrame, setSceneInvalidator } from './sceneFrames';
 import { sceneStats } from './sceneStats';
 import { useSceneSync } from './useSceneSync';
 
@@ -37,7 +37,8 @@ export function Bindings({ runtime }: { runtime: BindingRuntime }) {
     const t0 = performance.now();
     runtime.apply(Math.min(dt, 0.1), Date.now(), view);
     sceneStats.bindingMs += performance.now() - t0;
-    if (runtime.moving) invalidate();
+    // Under software WebGL a spin alone asks for frames at a capped rate (framePolicy.ts).
+    if (runtime.moving) requestMotionFrame(invalidate);
     else if (runtime.blinking) requestBlinkFrame(invalidate);
   });
   return null;

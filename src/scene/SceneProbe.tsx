@@ -1,5 +1,5 @@
 import { useEffect } from 'react';
-import { addAfterEffect, addEffect, useFrame, useThree } from '@react-three/fiber';
+import { addAfterEffect, addEffect, useThree } from '@react-three/fiber';
 import { Box3, Vector3 } from 'three';
 import type { Twin } from '../twin/schema';
 import { useApp } from '../store/app';
@@ -53,10 +53,6 @@ const corner = new Vector3();
 export function SceneProbe({ twin, runtime }: { twin: Twin; runtime: BindingRuntime }) {
   const camera = useThree((s) => s.camera);
   const gl = useThree((s) => s.gl);
-  useFrame(() => {
-    sceneStats.frames++;
-  });
-
   useEffect(() => {
     const screenPosition = (path: string) => {
       if (!boundsOf(path, box)) return null;

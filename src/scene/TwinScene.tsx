@@ -1,5 +1,16 @@
-import { Suspense, useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
-import { Canvas, useFrame, useThree, type ThreeEvent } from '@react-three/fiber';
+import {
+  Suspense,
+  useCallback,
+  useEffect,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+  type KeyboardEvent,
+  type ReactNode,
+} from 'react';
+import { Canvas, useFrame, useStore, useThree, type ThreeEvent } from '@react-three/fiber';
+import { Matrix4 } from 'three';
 import { OrbitControls, useProgress } from '@react-three/drei';
 import { useTranslation } from 'react-i18next';
 import type { Twin } from '../twin/schema';
@@ -21,6 +32,9 @@ import { CameraRig, WHOLE_SCENE_VIEW } from './CameraRig';
 import { labelLift } from './sceneFraming';
 import { SceneProbe } from './SceneProbe';
 import { hoverReadingText } from './readingText';
+import { FramePolicy, SOFTWARE_MOTION_FPS } from './framePolicy';
+import { isOwnFrameRequest, setMotionDelay } from './sceneFrames';
+import { sceneStats } from './sceneStats';
 
 /** Where the camera starts while models load; a twin without views is then framed whole (CameraRig). */
 const FALLBACK_VIEW = {
@@ -66,6 +80,9 @@ export function TwinScene({
   const software = lightRendering();
   const theme = useTheme((s) => s.theme);
   const colors = SCENE_COLORS[theme];
+  // Instance bindings (InstancedAsset) do not report what they changed, so a scene with instances
+  // draws every frame it is asked for; so does the editor's preview (children), which moves parts itself.
+  const hasInstances = twin.assets.some((a) => a.instances !== undefined);
   useEffect(() => applyThemeToDocument(theme), [theme]);
 
   const onClick = (e: ThreeEvent<MouseEvent>) => {
@@ -138,6 +155,11 @@ export function TwinScene({
         frameloop="demand"
         onPointerMissed={() => useApp.setState({ selected: null })}
       >
+        <FrameGate
+          runtime={runtime}
+          gated={children === undefined && !hasInstances}
+          capMs={software ? 1000 / SOFTWARE_MOTION_FPS : 0}
+        />
         <color attach="background" args={[colors.background]} />
         <hemisphereLight args={[colors.sky, colors.ground, 1.6]} />
         <directionalLight position={[10, 18, 8]} intensity={1.8} />
@@ -195,6 +217,59 @@ export function TwinScene({
       <LoadingBar />
     </div>
   );
+}
+
+/**
+ * Draws the scene: r3f leaves drawing to a frame callback of priority > 0, run after every other
+ * one (the bindings). With `gated`, a frame draws only when its picture changed, and spinning parts
+ * alone draw at most every `capMs` (framePolicy.ts). A request for a frame from anything but the
+ * telemetry, blink and spin requests of sceneFrames.ts (the camera, a model loaded, the selection,
+ * the theme, a resize: r3f's invalidate and store changes) always draws.
+ */
+function FrameGate({ runtime, gated, capMs }: { runtime: BindingRuntime; gated: boolean; capMs: number }) {
+  const store = useStore();
+  const policy = useMemo(() => new FramePolicy(capMs), [capMs]);
+  const foreign = useRef(true);
+  const seen = useMemo(() => ({ world: new Matrix4(), projection: new Matrix4() }), []);
+  useLayoutEffect(() => {
+    const original = store.getState().invalidate;
+    const invalidate = (frames?: number) => {
+      if (!isOwnFrameRequest()) foreign.current = true;
+      original(frames);
+    };
+    store.setState({ invalidate });
+    const unsubscribe = store.subscribe(() => {
+      foreign.current = true;
+    });
+    return () => {
+      unsubscribe();
+      store.setState({ invalidate: original });
+    };
+  }, [store]);
+  useEffect(
+    () => (gated && capMs > 0 ? setMotionDelay(() => policy.motionDelay(performance.now())) : undefined),
+    [gated, capMs, policy],
+  );
+  useFrame(({ gl, scene, camera }) => {
+    // A camera moved by code that asked for the frame before this gate existed draws too.
+    camera.updateMatrixWorld();
+    const moved = !camera.matrixWorld.equals(seen.world) || !camera.projectionMatrix.equals(seen.projection);
+    const draw =
+      !gated ||
+      policy.draw({
+        now: performance.now(),
+        foreign: foreign.current || moved,
+        changed: runtime.changed,
+        moving: runtime.moving,
+      });
+    foreign.current = false;
+    if (!draw) return;
+    seen.world.copy(camera.matrixWorld);
+    seen.projection.copy(camera.projectionMatrix);
+    gl.render(scene, camera);
+    sceneStats.frames++;
+  }, 1);
+  return null;
 }
 
 /** Software WebGL: the render scale follows the canvas size to stay within the pixel budget. */

@@ -391,6 +391,31 @@ describe('BindingRuntime', () => {
     expect(rt.moving).toBe(false);
   });
 
+  it('says a frame changed what is drawn only for a new colour, pose or look, not for a spin or a value drawn the same', () => {
+    const s = scene();
+    cleanup = s.unregister;
+    const store = storeWith({ 'p.pos': 60, 'p.temp': 50 });
+    const rt = new BindingRuntime(
+      twinWith([
+        { signal: 'p.pos', node: 'plant/Pump1_Valve', effect: { kind: 'spin' } },
+        { signal: 'p.temp', node: 'plant/Pump1_Motor', effect: { kind: 'colorThresholds', stops: [[80, 'alarm']] } },
+      ]),
+      store,
+    );
+    rt.apply(0.016, T0);
+    expect(rt.changed).toBe(true); // parts found and painted
+    rt.apply(0.016, T0);
+    expect([rt.changed, rt.moving]).toEqual([false, true]); // the spin alone
+    set(store, 'p.temp', 55);
+    rt.apply(0.016, T0);
+    expect(rt.changed).toBe(false); // below the stop: drawn the same
+    set(store, 'p.temp', 90);
+    rt.apply(0.016, T0);
+    expect(rt.changed).toBe(true); // into the alarm colour
+    rt.apply(0.016, T0 + 10_000);
+    expect(rt.changed).toBe(true); // gone stale: washed out
+  });
+
   it('turns a bone from a rotate binding, and the skinned part it moves is measured where it is drawn', () => {
     const arm = skinnedArm();
     cleanup = registerAsset('plant', arm.root);

@@ -102,6 +102,11 @@ export class BindingRuntime {
   online = true;
   /** True after `apply` when something moves on its own (a spin), so another frame is needed. */
   moving = false;
+  /**
+   * True after `apply` when what is drawn changed other than by a spin (a colour, a pose, visibility,
+   * a stale or alarm look): the scene draws such a frame at once (framePolicy.ts).
+   */
+  changed = false;
   /** True after `apply` when a node blinks for an unacknowledged alarm. */
   blinking = false;
 
@@ -190,6 +195,8 @@ export class BindingRuntime {
       for (const r of this.runtimes) r.signalIndex = -1;
     }
     const gen = registryGeneration();
+    // Parts found again (a model loaded) are a change to draw.
+    this.changed = gen !== this.resolvedAt;
     if (gen !== this.resolvedAt) {
       this.resolvedAt = gen;
       this.resolve();
@@ -223,25 +230,33 @@ export class BindingRuntime {
           r.lastKey = value;
           node.scale[e.axis] = scaleFraction(e.range, value);
           posed(state);
+          this.changed = true;
           break;
-        case 'visible':
-          node.visible = e.when === 'truthy' ? value !== 0 : value === 0;
+        case 'visible': {
+          const visible = e.when === 'truthy' ? value !== 0 : value === 0;
+          if (node.visible !== visible) this.changed = true;
+          node.visible = visible;
           break;
+        }
         case 'rotate':
           if (value === r.lastKey) break;
           r.lastKey = value;
           node.rotation[e.axis] = state.baseRotation[e.axis] + (mapRange(e.range, e.angles, value) * Math.PI) / 180;
           posed(state);
+          this.changed = true;
           break;
         case 'translate':
           if (value === r.lastKey) break;
           r.lastKey = value;
           node.position[e.axis] = state.basePosition[e.axis] + mapRange(e.range, e.distance, value);
           posed(state);
+          this.changed = true;
           break;
         case 'colorThresholds':
         case 'colorRamp': {
           if (value === r.lastKey || r.scale === null) break;
+          // A part's first value draws even when its colour is the model's own: the scene has data now.
+          if (Number.isNaN(r.lastKey)) this.changed = true;
           r.lastKey = value;
           scaleRgba(r.scale, value, rgba);
           setTint(state, rgba);
@@ -272,7 +287,10 @@ export class BindingRuntime {
           s.dirty = true;
         }
       }
-      if (s.dirty) paint(s);
+      if (s.dirty) {
+        paint(s);
+        this.changed = true;
+      }
     }
     if (view) this.drawLabels(view, now);
   }

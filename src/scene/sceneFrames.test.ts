@@ -46,3 +46,55 @@ describe('requestBlinkFrame', () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 });
+
+describe('requestMotionFrame and own requests', () => {
+  let m: typeof import('./sceneFrames');
+  beforeEach(async () => {
+    vi.useFakeTimers();
+    vi.resetModules();
+    m = await import('./sceneFrames');
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('asks for the next frame at once without a cap', () => {
+    const invalidate = vi.fn();
+    m.requestMotionFrame(invalidate);
+    expect(invalidate).toHaveBeenCalledTimes(1);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('under a cap asks once, when the cap allows, however many frames asked meanwhile', () => {
+    let wait = 50;
+    m.setMotionDelay(() => wait);
+    const invalidate = vi.fn();
+    m.requestMotionFrame(invalidate);
+    m.requestMotionFrame(invalidate);
+    expect(vi.getTimerCount()).toBe(1);
+    vi.advanceTimersByTime(49);
+    expect(invalidate).not.toHaveBeenCalled();
+    vi.advanceTimersByTime(1);
+    expect(invalidate).toHaveBeenCalledTimes(1);
+    wait = 0;
+    m.requestMotionFrame(invalidate);
+    expect(invalidate).toHaveBeenCalledTimes(2);
+  });
+
+  it('leaves no timer behind when the canvas goes', () => {
+    const unset = m.setMotionDelay(() => 50);
+    m.requestMotionFrame(vi.fn());
+    unset();
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('marks its own requests (telemetry, spin, blink) so the canvas can tell them from any other', () => {
+    const seen: boolean[] = [];
+    const invalidate = () => seen.push(m.isOwnFrameRequest());
+    m.setSceneInvalidator(invalidate);
+    m.requestSceneFrame();
+    m.requestMotionFrame(invalidate);
+    invalidate();
+    expect(seen).toEqual([true, true, false]);
+  });
+});

@@ -17,7 +17,61 @@ export function setSceneInvalidator(fn: () => void): () => void {
 
 /** Asks for one more scene frame (cheap; safe to call for every telemetry batch). */
 export function requestSceneFrame(): void {
-  invalidate?.();
+  if (invalidate) askOwn(invalidate);
+}
+
+/**
+ * True while one of the requests of this module (a batch, a blink, a spin) is asking for a frame:
+ * the canvas counts any other request as "something else changed" and draws that frame whatever the
+ * bindings say (framePolicy.ts).
+ */
+let ownRequest = false;
+
+export function isOwnFrameRequest(): boolean {
+  return ownRequest;
+}
+
+function askOwn(fn: () => void): void {
+  ownRequest = true;
+  try {
+    fn();
+  } finally {
+    ownRequest = false;
+  }
+}
+
+let motionDelay: (() => number) | null = null;
+let motionTimer: ReturnType<typeof setTimeout> | null = null;
+
+/**
+ * Set by the canvas under software WebGL: how long from now until the next frame drawn for animation
+ * alone may draw (framePolicy.ts). Returns a function that unsets it.
+ */
+export function setMotionDelay(fn: () => number): () => void {
+  motionDelay = fn;
+  return () => {
+    if (motionDelay === fn) motionDelay = null;
+    if (motionTimer !== null) clearTimeout(motionTimer);
+    motionTimer = null;
+  };
+}
+
+/**
+ * Something spins and wants the next frame. Without a cap that is the next animation frame; under
+ * the software cap a timer asks when the cap allows, so the frames between (none, unless data or the
+ * user asks) leave the main thread idle. One timer however many parts spin.
+ */
+export function requestMotionFrame(invalidate: () => void): void {
+  const wait = motionDelay?.() ?? 0;
+  if (wait <= 0) {
+    askOwn(invalidate);
+    return;
+  }
+  if (motionTimer !== null) return;
+  motionTimer = setTimeout(() => {
+    motionTimer = null;
+    askOwn(invalidate);
+  }, wait);
 }
 
 let blinkTimer: ReturnType<typeof setTimeout> | null = null;
@@ -46,7 +100,7 @@ function armBlinkTimer(): void {
       blinkWanted = false;
       // Armed before asking, so a frame that asks again at once finds the chain running.
       armBlinkTimer();
-      blinkInvalidate?.();
+      if (blinkInvalidate) askOwn(blinkInvalidate);
     },
     nextBlinkFlip(now) - now,
   );

@@ -3,7 +3,7 @@
  * benchmark and handy in the console. Plain numbers updated in the frame loop: no allocation.
  */
 export const sceneStats = {
-  /** Frames rendered. */
+  /** Frames drawn (FrameGate in TwinScene.tsx): loop iterations that draw nothing are not counted. */
   frames: 0,
   /** Main-thread milliseconds spent applying bindings (node and instance bindings together). */
   bindingMs: 0,
