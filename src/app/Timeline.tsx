@@ -56,8 +56,14 @@ function reportOpen(r: OpenResult, t: T): void {
 /** The operator's timeline under the scene: span, alarm marks, scrubber, playback, live, recordings. */
 export function Timeline({ twin }: { twin: Twin }) {
   const { t } = useTranslation('timeline');
+  const [zoom, setZoom] = useState<ZoomId>('24h');
   const mode = useTimeCursor((s) => s.mode);
-  const at = useTimeCursor((s) => s.at);
+  // Live, `at` follows the clock (a tick a second), but the track moves visibly only about once per
+  // pixel of the window (a thousandth of it: 86 s at 24 h): re-rendered then, not every second. The
+  // window is worked out from the cursor's time at each render, so it is never more than that behind.
+  const liveStep = Math.max(1000, zoomMs(zoom) / 1000);
+  useTimeCursor((s) => (s.mode === 'live' ? Math.floor(s.at / liveStep) : s.at));
+  const cursorAt = useTimeCursor.getState().at;
   const playing = useTimeCursor((s) => s.playing);
   const speed = useTimeCursor((s) => s.speed);
   const range = useTimeCursor((s) => s.range);
@@ -66,14 +72,14 @@ export function Timeline({ twin }: { twin: Twin }) {
   const historianTransitions = useReplay((s) => s.historianTransitions);
   const notice = useReplay((s) => s.notice);
   const audit = useAlarms((s) => s.audit);
-  const [zoom, setZoom] = useState<ZoomId>('24h');
   const [busy, setBusy] = useState(false);
   const track = useRef<HTMLDivElement>(null);
   const dragging = useRef(false);
   const fileInput = useRef<HTMLInputElement>(null);
 
   const live = mode === 'live';
-  // `at` follows the clock while live (a tick a second), so this re-renders about once a second.
+  // Live, the window ends at this render's now: an alarm raised since the cursor's last tick is on it.
+  const at = live ? Date.now() : cursorAt;
   const now = live ? at : Date.now();
   const w = timelineWindow(zoomMs(zoom), at, now, range);
   const endsNow = range === null;

@@ -89,7 +89,7 @@ export function TrendPanel({
   const [choice, setChoice] = useState<WindowChoice>({ kind: 'span', ms: configuredMs });
   const [pausedAt, setPausedAt] = useState<number | null>(null);
   const [hover, setHover] = useState<{ x: number; t: number } | null>(null);
-  const [chartRef, width] = useWidth();
+  const [chartRef, width, shown] = useWidth();
 
   // The cursor's structure re-renders the panel; its moving `at` is read on the panel's own tick.
   const mode = useTimeCursor((s) => s.mode);
@@ -114,7 +114,9 @@ export function TrendPanel({
 
   // About one redraw per pixel of time: a 24-hour window changes visibly every ~90 s, not every second.
   const redrawMs = playing ? 500 : Math.min(30_000, Math.max(1000, spanMs / Math.max(1, plotWidth)));
-  const tick = useTick(redrawMs);
+  // A chart not on screen is not redrawn on its clock: never while not laid out (a closed drawer), every
+  // few seconds while scrolled away (what it says stays about current), and at once when it comes back.
+  const tick = useTick(shown === 'on' ? redrawMs : shown === 'away' ? Math.max(redrawMs, AWAY_REDRAW_MS) : 0);
 
   const rings = signals.map((id) => {
     const i = telemetry.indexOf(id);
@@ -565,22 +567,41 @@ function Marks({
   );
 }
 
-/** The width of an element, kept up to date (the chart's pixel width is its point budget). */
-function useWidth(): [(el: HTMLDivElement | null) => void, number] {
+/** Whether a chart is on screen, scrolled away, or not laid out at all (display: none). */
+type Shown = 'on' | 'away' | 'hidden';
+/** How often a chart scrolled out of view is redrawn. */
+const AWAY_REDRAW_MS = 5000;
+
+/**
+ * The width of an element, kept up to date (the chart's pixel width is its point budget), and whether
+ * any of it is on screen (not in a closed drawer, not scrolled away).
+ */
+function useWidth(): [(el: HTMLDivElement | null) => void, number, Shown] {
   const [width, setWidth] = useState(0);
+  const [shown, setShown] = useState<Shown>('on');
   const observer = useRef<ResizeObserver | null>(null);
+  const seen = useRef<IntersectionObserver | null>(null);
   const ref = useMemo(
     () => (el: HTMLDivElement | null) => {
       observer.current?.disconnect();
       observer.current = null;
+      seen.current?.disconnect();
+      seen.current = null;
       if (!el) return;
       setWidth(Math.floor(el.clientWidth));
       observer.current = new ResizeObserver((entries) => setWidth(Math.floor(entries[0].contentRect.width)));
       observer.current.observe(el);
+      if (typeof IntersectionObserver === 'function') {
+        seen.current = new IntersectionObserver((entries) => {
+          const e = entries[entries.length - 1];
+          setShown(e.isIntersecting ? 'on' : e.boundingClientRect.width === 0 ? 'hidden' : 'away');
+        });
+        seen.current.observe(el);
+      }
     },
     [],
   );
-  return [ref, width];
+  return [ref, width, shown];
 }
 
 interface HistoryData {
