@@ -7,22 +7,25 @@
  * Publishers are separate Node processes so they are not the bottleneck. Results: printed, and
  * bench/results/ingest.json (every round).
  *
- * The machine is shared and noisy, so (a) and (b) bursts alternate for --rounds rounds; each round's
- * ratio b/a is printed as it ends and a round under the target is flagged MISS (bench/_rounds.ts), so
- * a lucky best round cannot hide a bad one. The best rounds are printed too (what the path can do).
+ * The machine is shared and noisy, so each of --rounds rounds streams half its messages to each side
+ * twice, in the order ABBA (BAAB the next round), and its ratio b/a is each side's messages over the
+ * time they took; it is printed as the round ends, and a round under the target is flagged MISS
+ * (bench/_rounds.ts), so a lucky best round cannot hide a bad one. The best bursts are printed too
+ * (what the path can do).
  *
  * The longest main-thread task: the long-task observer only sees tasks over 50 ms, so a last round
  * streams batched messages at --trace-readings readings/s (default 115,000) into Twinview's page under
  * a Chrome trace and reports every main-thread task's wall and CPU time (target: none over 16 ms).
  *
- * Every message is accounted for, per side and round: published, received by the page, and dropped
- * by the broker (Mosquitto's `$SYS/broker/publish/messages/dropped`). Mosquitto 2.x drops a QoS 0
- * message to a connected subscriber once that client has max_queued_messages (default 1000) packets
- * waiting to be written to its socket; a page that pauses for a moment under a flood then loses most of
- * the round, and its ratio says "slow" when it was a threshold effect. This bench's broker therefore
- * runs with `max_queued_messages 0` (no limit, for both sides alike; `--broker-queue N` sets another),
- * so a round measures how fast each page takes the whole stream, and any loss is printed beside the
- * round and fails a target instead of silently moving the ratio.
+ * Every message is accounted for, per side and burst: published, received by the page, and dropped
+ * by the broker (Mosquitto's `$SYS/broker/publish/messages/dropped`). A burst ends when the page has
+ * every message, or after 15 s without one (a page's count stands still for a second at a time under
+ * a flood, and an earlier 1 s limit cut rounds short and called the rest lost). Mosquitto 2.x drops a
+ * QoS 0 message to a connected subscriber once that client has max_queued_messages (default 1000)
+ * packets waiting to be written to its socket, so this bench's broker runs with `max_queued_messages 0`
+ * (no limit, both sides alike; `--broker-queue N` sets another): a round measures how fast each page
+ * takes the whole stream, and any loss is printed beside the round and fails a target instead of
+ * silently moving the ratio.
  *
  * CPU per message, per side: the page's worker thread, its main thread and the whole browser, read
  * from /proc (Linux) around each burst. CPU time does not grow while a thread waits for a core, so on
@@ -74,6 +77,8 @@ const TASK_TARGET: Target = { max: 16 };
 interface Result {
   page: 'bare' | 'twinview';
   stream: 'small' | 'batched' | 'paced-5000' | 'traced';
+  /** The ratio round this burst belongs to (small and batched streams). */
+  round?: number;
   published: number;
   received: number;
   lost: number;
@@ -83,6 +88,8 @@ interface Result {
   cpuUsPerMessage: { worker: number; main: number; browser: number; broker: number | null } | null;
   messagesPerS: number;
   readingsPerS: number;
+  /** From the page's first message to its last, s. */
+  spanS: number;
   /** Share of wall time the page's main thread was running tasks. */
   mainBusy: number;
   longestTaskMs: number;
@@ -156,26 +163,32 @@ export async function run(args: string[]): Promise<void> {
   try {
     for (const stream of ['small', 'batched'] as const) {
       for (let round = 0; round < rounds; round++) {
-        const pair: Partial<Record<'bare' | 'twinview', Result>> = {};
-        for (const pageKind of ['bare', 'twinview'] as const) {
-          const count = stream === 'small' ? smallCount : batchedCount;
+        // Each side streams half the round's messages twice, in the order ABBA (BAAB next round): a
+        // drift in the machine's load over the round, and whatever the page measured just before
+        // leaves behind (a renderer closing), falls on both sides alike.
+        const order = round % 2 === 0 ? SIDES_ABBA : SIDES_BAAB;
+        const count = Math.ceil((stream === 'small' ? smallCount : batchedCount) / 2);
+        const bursts: Result[] = [];
+        for (const pageKind of order) {
           const r = await measure(browser, web.port, broker, pageKind, stream, count, 0, publishers);
+          r.round = round;
           results.push(r);
-          pair[pageKind] = r;
+          bursts.push(r);
           print(r);
         }
-        const ratio = pair.twinview!.messagesPerS / pair.bare!.messagesPerS;
+        const side = (p: 'bare' | 'twinview') => combine(bursts.filter((r) => r.page === p));
+        const a = side('bare');
+        const b = side('twinview');
+        const ratio = b.messagesPerS / a.messagesPerS;
         roundRatios[stream].push(ratio);
-        const cpuA = pair.bare!.cpuUsPerMessage;
-        const cpuB = pair.twinview!.cpuUsPerMessage;
-        if (cpuA && cpuB) workerCpuRatios[stream].push(cpuB.worker / cpuA.worker);
-        const lossy = pair.bare!.lost !== 0 || pair.twinview!.lost !== 0;
+        const cpuRatio = a.workerCpuUs > 0 && b.workerCpuUs > 0 ? b.workerCpuUs / a.workerCpuUs : null;
+        if (cpuRatio !== null) workerCpuRatios[stream].push(cpuRatio);
         console.log(
           formatRound(round, rounds, ratio, RATIO_TARGETS[stream], {
             detail:
-              `ratio b/a, ${stream}` +
-              (cpuA && cpuB ? `; worker CPU/msg b/a ${(cpuB.worker / cpuA.worker).toFixed(2)}` : '') +
-              (lossy ? `  LOST: bare ${lossText(pair.bare!)}, twinview ${lossText(pair.twinview!)}` : ''),
+              `ratio b/a, ${stream} (${Math.round(b.messagesPerS)} / ${Math.round(a.messagesPerS)} msg/s)` +
+              (cpuRatio !== null ? `; worker CPU/msg b/a ${cpuRatio.toFixed(2)}` : '') +
+              (a.lost + b.lost > 0 ? `  LOST: bare ${a.lossText}, twinview ${b.lossText}` : ''),
           }),
         );
       }
@@ -377,6 +390,7 @@ async function measure(
     brokerDropped: droppedBefore === null || droppedAfter === null ? null : droppedAfter - droppedBefore,
     cpuUsPerMessage: pageCpu(threadsBefore, threadsAfter, received, brokerCpuBefore, brokerCpuAfter),
     messagesPerS: state.messages / spanS,
+    spanS,
     readingsPerS: state.readings / spanS,
     mainBusy: Math.min(1, (after - before) / wall),
     longestTaskMs: state.longestTaskMs,
@@ -386,6 +400,41 @@ async function measure(
     longestStallMs,
     ...(longestStallMs >= 500 ? { timeline } : {}),
     ...(trace ? { trace } : {}),
+  };
+}
+
+const SIDES_ABBA = ['bare', 'twinview', 'twinview', 'bare'] as const;
+const SIDES_BAAB = ['twinview', 'bare', 'bare', 'twinview'] as const;
+
+/** One side's bursts of a round taken together: messages over the time they took, CPU per message. */
+function combine(bursts: readonly Result[]): {
+  messagesPerS: number;
+  workerCpuUs: number;
+  lost: number;
+  lossText: string;
+} {
+  let received = 0;
+  let span = 0;
+  let cpu = 0;
+  let cpuMessages = 0;
+  for (const r of bursts) {
+    received += r.received;
+    span += r.spanS;
+    if (r.cpuUsPerMessage) {
+      cpu += r.cpuUsPerMessage.worker * r.received;
+      cpuMessages += r.received;
+    }
+  }
+  const lost = bursts.reduce((n, r) => n + r.lost, 0);
+  const published = bursts.reduce((n, r) => n + r.published, 0);
+  const dropped = bursts.every((r) => r.brokerDropped !== null)
+    ? bursts.reduce((n, r) => n + (r.brokerDropped ?? 0), 0)
+    : null;
+  return {
+    messagesPerS: span > 0 ? received / span : 0,
+    workerCpuUs: cpuMessages > 0 ? cpu / cpuMessages : 0,
+    lost,
+    lossText: `${lost} of ${published}` + (dropped === null ? '' : ` (${dropped} dropped by the broker)`),
   };
 }
 
@@ -416,12 +465,6 @@ function pageCpu(
     browser: us(cpuBetween(before, after, (t) => browserPids.has(t.pid))),
     broker: brokerBefore === null || brokerAfter === null ? null : us(brokerAfter - brokerBefore),
   };
-}
-
-function lossText(r: Result): string {
-  return (
-    `${r.lost} of ${r.published}` + (r.brokerDropped === null ? '' : ` (${r.brokerDropped} dropped by the broker)`)
-  );
 }
 
 /**
