@@ -273,6 +273,16 @@ export class InstanceBindings {
     const low = values[0];
     const high = values[lastStop];
     let painted = 0;
+    // The segment last blended, its numbers in locals: neighbours mostly share a segment.
+    let at = -1;
+    let start = 0;
+    let scale = 0;
+    let r0 = 0;
+    let g0 = 0;
+    let b0 = 0;
+    let dr = 0;
+    let dg = 0;
+    let db = 0;
     for (let run = 0; run < s.runCount; run++) {
       const k0 = runs[run * 3];
       const shift = runs[run * 3 + 1] - k0;
@@ -285,11 +295,22 @@ export class InstanceBindings {
         if (v > low && v < high) {
           let j = lastStop - 1;
           while (v <= values[j]) j--; // stops at 0 at the latest: v > low
-          const o = j * SEGMENT;
-          const t = (v - seg[o]) * seg[o + 1];
-          r = seg[o + 2] + seg[o + 5] * t;
-          g = seg[o + 3] + seg[o + 6] * t;
-          b = seg[o + 4] + seg[o + 7] * t;
+          if (j !== at) {
+            at = j;
+            const o = j * SEGMENT;
+            start = seg[o];
+            scale = seg[o + 1];
+            r0 = seg[o + 2];
+            g0 = seg[o + 3];
+            b0 = seg[o + 4];
+            dr = seg[o + 5];
+            dg = seg[o + 6];
+            db = seg[o + 7];
+          }
+          const t = (v - start) * scale;
+          r = r0 + dr * t;
+          g = g0 + dg * t;
+          b = b0 + db * t;
         } else if (v <= low) {
           r = table[0];
           g = table[1];
