@@ -19,7 +19,9 @@ import {
   type FlatCompare,
   type FlatCondition,
 } from '../expr/evaluate';
-import { SignalWindow } from '../expr/window';
+import { SignalWindow, WINDOW_DOUBLES } from '../expr/window';
+
+const WINDOWS_PER_SLAB = 32;
 import { parseDuration } from '../lib/duration';
 
 /** What a new value or the passing of time did to a rule. */
@@ -39,6 +41,9 @@ class SignalTable implements ExprEnv {
   /** Every window, by the index a rule table refers to it with. */
   readonly windowList: SignalWindow[] = [];
   private readonly windowIndex = new Map<SignalWindow, number>();
+  /** The windows' buckets, WINDOWS_PER_SLAB windows to an array, in the order rules ask for them. */
+  private slab = new Float64Array(0);
+  private slabUsed = WINDOWS_PER_SLAB;
   /** Some rule was restored as raised (CompiledRule.restoreRaised) and may still await data. */
   restoredRaised = false;
 
@@ -81,7 +86,11 @@ class SignalTable implements ExprEnv {
     const list = this.windows[this.slot(id)];
     let w = list.find((x) => x.windowMs === ms);
     if (!w) {
-      list.push((w = new SignalWindow(ms)));
+      if (this.slabUsed === WINDOWS_PER_SLAB) {
+        this.slab = new Float64Array(WINDOWS_PER_SLAB * WINDOW_DOUBLES);
+        this.slabUsed = 0;
+      }
+      list.push((w = new SignalWindow(ms, { data: this.slab, base: this.slabUsed++ * WINDOW_DOUBLES })));
       this.windowIndex.set(w, this.windowList.length);
       this.windowList.push(w);
     }
@@ -236,8 +245,9 @@ class RuleTable {
     const at = i * STRIDE;
     if (d[at + RAISED] === 0) {
       if (!this.holds(at + TEST, CMP_RAISE, now) && !(d[at + TEST] === TEST_FN && this.raiseFns[i](now))) {
-        // Interrupted: the on-delay starts again from the next time the condition holds.
-        d[at + PENDING_SINCE] = Number.NaN;
+        // Interrupted: the on-delay starts again from the next time the condition holds. (Written only
+        // when set: most evaluations find nothing pending, and a store dirties the cache line.)
+        if (d[at + PENDING_SINCE] === d[at + PENDING_SINCE]) d[at + PENDING_SINCE] = Number.NaN;
         return NO_CHANGE;
       }
       let since = d[at + PENDING_SINCE];
@@ -252,7 +262,7 @@ class RuleTable {
       this.holds(at + TEST, CMP_HOLD, now) ||
       (d[at + TEST] === TEST_FN && this.holdFns[i](now))
     ) {
-      d[at + CLEARING_SINCE] = Number.NaN;
+      if (d[at + CLEARING_SINCE] === d[at + CLEARING_SINCE]) d[at + CLEARING_SINCE] = Number.NaN;
       return NO_CHANGE;
     }
     let since = d[at + CLEARING_SINCE];
