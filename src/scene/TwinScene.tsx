@@ -231,6 +231,14 @@ function FrameGate({ runtime, gated, capMs }: { runtime: BindingRuntime; gated: 
   const policy = useMemo(() => new FramePolicy(capMs), [capMs]);
   const foreign = useRef(true);
   const seen = useMemo(() => ({ world: new Matrix4(), projection: new Matrix4() }), []);
+  const afterFrame = useMemo(() => new MessageChannel(), []);
+  const drawnAt = useRef(0);
+  useEffect(() => {
+    afterFrame.port1.onmessage = () => policy.noteFrameCost(performance.now() - drawnAt.current);
+    return () => {
+      afterFrame.port1.onmessage = null;
+    };
+  }, [afterFrame, policy]);
   useLayoutEffect(() => {
     const original = store.getState().invalidate;
     const invalidate = (frames?: number) => {
@@ -268,6 +276,12 @@ function FrameGate({ runtime, gated, capMs }: { runtime: BindingRuntime; gated: 
     seen.projection.copy(camera.projectionMatrix);
     gl.render(scene, camera);
     sceneStats.frames++;
+    // Under the cap, how long this frame holds the main thread: the next task runs after Chrome's
+    // commit, which with software compositing waits for SwiftShader to finish the frame.
+    if (gated && capMs > 0) {
+      drawnAt.current = performance.now();
+      afterFrame.port2.postMessage(null);
+    }
   }, 1);
   return null;
 }

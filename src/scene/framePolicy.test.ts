@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FramePolicy } from './framePolicy';
+import { FramePolicy, motionCapMs } from './framePolicy';
 
 const frame = (now: number, over: Partial<{ foreign: boolean; changed: boolean; moving: boolean }> = {}) => ({
   now,
@@ -51,5 +51,29 @@ describe('FramePolicy', () => {
     expect(p.motionDelay(116)).toBe(50);
     expect(p.motionDelay(166)).toBe(0);
     expect(p.motionDelay(300)).toBe(0);
+  });
+});
+
+describe('the software cap follows what a frame costs', () => {
+  it('lets spinning parts take at most a quarter of the main thread, between 30 and 4 frames a second', () => {
+    expect(motionCapMs(10)).toBe(40);
+    expect(motionCapMs(50)).toBe(200);
+    expect(motionCapMs(1)).toBeCloseTo(1000 / 30);
+    expect(motionCapMs(500)).toBe(250);
+  });
+
+  it('smooths the measured cost, so one slow frame does not halve the spin rate', () => {
+    const p = new FramePolicy(100);
+    p.noteFrameCost(20);
+    expect(p.capMs).toBe(80);
+    p.noteFrameCost(100);
+    expect(p.frameCost).toBe(40);
+    expect(p.capMs).toBe(160);
+  });
+
+  it('keeps no cap where there is none (a GPU)', () => {
+    const p = new FramePolicy(0);
+    p.noteFrameCost(50);
+    expect(p.capMs).toBe(0);
   });
 });
