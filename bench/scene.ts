@@ -42,6 +42,8 @@ interface Probe {
   frames(): number;
   stats(): {
     frames: number;
+    /** Frame-loop passes, drawn or not. */
+    passes: number;
     bindingMs: number;
     busyFrames: number;
     busyMs: number;
@@ -319,7 +321,7 @@ function describeLatency(l: Awaited<ReturnType<typeof pumpLatency>>, flips: numb
   return (
     `p50 ${l.p50} ms, p95 ${l.p95} ms ${meets(l.p95, LATENCY_TARGET) ? '✓' : `MISS (target ${formatTarget(LATENCY_TARGET, 0)} ms)`} (frame submitted: p50 ${l.inFrame.p50}, p95 ${l.inFrame.p95}; ` +
     `${l.samples.length} of ${flips} flips seen; ${l.framesPerS.toFixed(1)} frames/s, main thread ${Math.round(l.mainBusy * 100)}% busy, ` +
-    `bindings ${l.bindingMsPerFrame.toFixed(3)} ms/frame)`
+    `${l.passesPerS.toFixed(1)} frame-loop passes/s, bindings ${l.bindingMsPerFrame.toFixed(3)} ms/pass)`
   );
 }
 
@@ -619,7 +621,9 @@ export async function pumpLatency(
     backgroundMessages: background,
     framesPerS: fps,
     mainBusy,
-    bindingMsPerFrame: stats.frames ? stats.bindingMs / stats.frames : NaN,
+    // Per pass of the frame loop: a pass that changes nothing drawn applies the bindings but draws nothing.
+    bindingMsPerFrame: stats.passes ? stats.bindingMs / stats.passes : NaN,
+    passesPerS: stats.passes / wall,
   };
 }
 

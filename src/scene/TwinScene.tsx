@@ -259,6 +259,7 @@ function FrameGate({ runtime, gated, capMs }: { runtime: BindingRuntime; gated: 
     [gated, capMs, policy],
   );
   useFrame(({ gl, scene, camera }) => {
+    sceneStats.passes++;
     // A camera moved by code that asked for the frame before this gate existed draws too.
     camera.updateMatrixWorld();
     const moved = !camera.matrixWorld.equals(seen.world) || !camera.projectionMatrix.equals(seen.projection);

@@ -5,6 +5,8 @@
 export const sceneStats = {
   /** Frames drawn (FrameGate in TwinScene.tsx): loop iterations that draw nothing are not counted. */
   frames: 0,
+  /** Frame-loop passes: bindings applied, drawn or not (FrameGate draws only a changed picture). */
+  passes: 0,
   /** Main-thread milliseconds spent applying bindings (node and instance bindings together). */
   bindingMs: 0,
   /** Frames on which instance bindings changed at least one instance. */
@@ -30,6 +32,7 @@ export function logBusyFrame(ms: number, changed: number): void {
 
 export function resetSceneStats(): void {
   sceneStats.frames = 0;
+  sceneStats.passes = 0;
   sceneStats.bindingMs = 0;
   sceneStats.busyFrames = 0;
   sceneStats.busyMs = 0;
