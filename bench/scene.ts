@@ -44,6 +44,8 @@ interface Probe {
     frames: number;
     /** Frame-loop passes, drawn or not. */
     passes: number;
+    /** What a drawn frame holds the main thread under software WebGL (ms, smoothed; null when not measured). */
+    frameHoldMs: number | null;
     bindingMs: number;
     busyFrames: number;
     busyMs: number;
@@ -321,7 +323,8 @@ function describeLatency(l: Awaited<ReturnType<typeof pumpLatency>>, flips: numb
   return (
     `p50 ${l.p50} ms, p95 ${l.p95} ms ${meets(l.p95, LATENCY_TARGET) ? '✓' : `MISS (target ${formatTarget(LATENCY_TARGET, 0)} ms)`} (frame submitted: p50 ${l.inFrame.p50}, p95 ${l.inFrame.p95}; ` +
     `${l.samples.length} of ${flips} flips seen; ${l.framesPerS.toFixed(1)} frames/s, main thread ${Math.round(l.mainBusy * 100)}% busy, ` +
-    `${l.passesPerS.toFixed(1)} frame-loop passes/s, bindings ${l.bindingMsPerFrame.toFixed(3)} ms/pass)`
+    `${l.passesPerS.toFixed(1)} frame-loop passes/s, bindings ${l.bindingMsPerFrame.toFixed(3)} ms/pass, ` +
+    `a drawn frame holds the main thread ${l.frameHoldMs == null ? 'n/a' : `~${l.frameHoldMs.toFixed(0)} ms`})`
   );
 }
 
@@ -624,6 +627,7 @@ export async function pumpLatency(
     // Per pass of the frame loop: a pass that changes nothing drawn applies the bindings but draws nothing.
     bindingMsPerFrame: stats.passes ? stats.bindingMs / stats.passes : NaN,
     passesPerS: stats.passes / wall,
+    frameHoldMs: stats.frameHoldMs,
   };
 }
 

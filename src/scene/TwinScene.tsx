@@ -234,7 +234,10 @@ function FrameGate({ runtime, gated, capMs }: { runtime: BindingRuntime; gated: 
   const afterFrame = useMemo(() => new MessageChannel(), []);
   const drawnAt = useRef(0);
   useEffect(() => {
-    afterFrame.port1.onmessage = () => policy.noteFrameCost(performance.now() - drawnAt.current);
+    afterFrame.port1.onmessage = () => {
+      policy.noteFrameCost(performance.now() - drawnAt.current);
+      sceneStats.frameHoldMs = policy.frameCost;
+    };
     return () => {
       afterFrame.port1.onmessage = null;
     };

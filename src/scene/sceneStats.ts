@@ -7,6 +7,11 @@ export const sceneStats = {
   frames: 0,
   /** Frame-loop passes: bindings applied, drawn or not (FrameGate draws only a changed picture). */
   passes: 0,
+  /**
+   * Under software WebGL, what a drawn frame holds the main thread (ms, smoothed; NaN where not
+   * measured): from the draw call to the page's next task, i.e. Chrome's commit reading the canvas back.
+   */
+  frameHoldMs: Number.NaN,
   /** Main-thread milliseconds spent applying bindings (node and instance bindings together). */
   bindingMs: 0,
   /** Frames on which instance bindings changed at least one instance. */
