@@ -71,6 +71,27 @@ describe('EngineSession', () => {
     expect(s.types()).toEqual(['batch']); // known signals: no 'signals' message
   });
 
+  it('flushes from the message path when the flush timer is a frame overdue (a flood holds timers back)', () => {
+    const s = setup();
+    s.session.handle({ type: 'start', twin: demoTwin() });
+    vi.advanceTimersByTime(0);
+    s.posted.length = 0;
+    s.deliver(PUMP_TOPIC, payload(60)); // schedules the next flush
+    // The worker stays busy with messages: the clock moves, the timer does not get to run.
+    vi.setSystemTime(Date.now() + FLUSH_INTERVAL_MS);
+    s.deliver(PUMP_TOPIC, payload(61));
+    expect(s.posted).toEqual([]); // due, but not a frame late: the timer may still come
+    vi.setSystemTime(Date.now() + FLUSH_INTERVAL_MS + 1);
+    s.deliver(PUMP_TOPIC, payload(62));
+    expect(s.types()).toEqual(['signals', 'batch']);
+    const batch = s.posted[1].message;
+    if (batch.type !== 'batch') throw new Error('expected a batch');
+    expect(batch.count).toBe(12); // three messages of four signals, none lost
+    // The stale timer posts nothing more.
+    vi.advanceTimersByTime(FLUSH_INTERVAL_MS * 2);
+    expect(s.types()).toEqual(['signals', 'batch']);
+  });
+
   it('raises a delayed alarm by ticking, without new messages, and posts the list once', () => {
     const s = setup();
     s.session.handle({ type: 'start', twin: demoTwin() });
