@@ -22,6 +22,7 @@ import {
 import { SignalWindow, WINDOW_DOUBLES } from '../expr/window';
 
 const WINDOWS_PER_SLAB = 32;
+const DETECTORS_PER_SLAB = 512;
 import { parseDuration } from '../lib/duration';
 
 /** What a new value or the passing of time did to a rule. */
@@ -44,6 +45,17 @@ class SignalTable implements ExprEnv {
   /** The windows' buckets, WINDOWS_PER_SLAB windows to an array, in the order rules ask for them. */
   private slab = new Float64Array(0);
   private slabUsed = WINDOWS_PER_SLAB;
+  /** The detectors' numbers, DETECTORS_PER_SLAB to an array, in the order rules ask for them. */
+  private detectorSlab = new Float64Array(0);
+  private detectorSlabUsed = DETECTORS_PER_SLAB;
+  /**
+   * What feed() pushes a slot's value into, flat (built by freeze() once every rule is compiled):
+   * slot s's windows are feedWindows[windowFrom[s] .. windowFrom[s + 1]), its detectors likewise.
+   */
+  windowFrom = new Int32Array(1);
+  feedWindows: SignalWindow[] = [];
+  detectorFrom = new Int32Array(1);
+  feedDetectors: EwmaDetector[] = [];
   /** Some rule was restored as raised (CompiledRule.restoreRaised) and may still await data. */
   restoredRaised = false;
 
@@ -100,6 +112,37 @@ class SignalTable implements ExprEnv {
   indexOfWindow(w: SignalWindow): number {
     return this.windowIndex.get(w)!;
   }
+
+  /** A new anomaly detector fed by `slot`; returns its index in detectorList. */
+  detector(slot: number, alpha: number, warmup: number): number {
+    if (this.detectorSlabUsed === DETECTORS_PER_SLAB) {
+      this.detectorSlab = new Float64Array(DETECTORS_PER_SLAB * EWMA_DOUBLES);
+      this.detectorSlabUsed = 0;
+    }
+    const detector = new EwmaDetector(alpha, warmup, {
+      data: this.detectorSlab,
+      base: this.detectorSlabUsed++ * EWMA_DOUBLES,
+    });
+    this.detectors[slot].push(detector);
+    return this.detectorList.push(detector) - 1;
+  }
+
+  /** Builds feed()'s flat lists from the per-slot ones (after every rule is compiled). */
+  freeze(): void {
+    const flatten = <T>(lists: T[][], from: Int32Array, out: T[]) => {
+      for (let s = 0; s < lists.length; s++) {
+        from[s] = out.length;
+        for (const x of lists[s]) out.push(x);
+      }
+      from[lists.length] = out.length;
+    };
+    this.windowFrom = new Int32Array(this.ids.length + 1);
+    this.feedWindows = [];
+    flatten(this.windows, this.windowFrom, this.feedWindows);
+    this.detectorFrom = new Int32Array(this.ids.length + 1);
+    this.feedDetectors = [];
+    flatten(this.detectors, this.detectorFrom, this.feedDetectors);
+  }
 }
 
 /** A rule's change as the table gives it: none, raise, clear. */
@@ -122,10 +165,17 @@ const DELAY = 4;
 const OFF_DELAY = 5;
 /** Forecast rules: predicted ms until the limit (NaN when none). */
 const ETA = 6;
-/** The raise/hold test's kind (TEST_*), then its one or two comparisons (CMP_FIELDS each: 8-19). */
+/** The raise/hold test's kind (TEST_*); its first comparison at TEST_A, its second at TEST_B. */
 const TEST = 7;
-/** The suppression test's kind (TEST_* or TEST_NONE), then its comparisons (21-32). */
-const SUPPRESS = 20;
+const TEST_A = 8;
+/** The suppression test's kind (TEST_* or TEST_NONE); its comparisons at SUPPRESS_A and SUPPRESS_B. */
+const SUPPRESS = 14;
+const TEST_B = 16;
+const SUPPRESS_A = 22;
+const SUPPRESS_B = 28;
+// A rule is five cache lines (when the array starts on one). The first two hold the state, both test
+// kinds and the first comparison, which is all that a one-comparison rule without suppressWhen (most
+// rules) reads; the suppression kind sat on the third line before, read by every evaluation.
 const STRIDE = 40;
 
 const TEST_FN = 0;
@@ -145,7 +195,6 @@ const CMP_REF2 = 2;
 const CMP_OP = 3;
 const CMP_RAISE = 4;
 const CMP_HOLD = 5;
-const CMP_FIELDS = 6;
 
 const LEFT_SLOT = 0;
 const LEFT_AGE = 1;
@@ -205,18 +254,21 @@ class RuleTable {
     }
   }
 
-  /** Stores a flat test at `at` (a TEST or SUPPRESS field); `hold` is the same test with its deadband, or null. */
-  setTest(at: number, raise: FlatCondition | null, hold: FlatCondition | null): void {
+  /**
+   * Stores a flat test: its kind at `at`, its comparisons at `a` and `b` (TEST, TEST_A, TEST_B or the
+   * SUPPRESS ones, offsets from the rule's start); `hold` is the same test with its deadband, or null.
+   */
+  setTest(at: number, a: number, b: number, raise: FlatCondition | null, hold: FlatCondition | null): void {
     const d = this.data;
     if (raise === null || (hold !== null && hold.kind !== raise.kind)) {
       d[at] = TEST_FN;
       return;
     }
     d[at] = raise.kind === 'cmp' ? TEST_CMP : raise.kind === 'and' ? TEST_AND : TEST_OR;
-    this.setCompare(at + 1, raise.a, hold === null ? raise.a.limit : hold.a.limit);
+    this.setCompare(a, raise.a, hold === null ? raise.a.limit : hold.a.limit);
     if (raise.kind !== 'cmp') {
       const holdB = hold === null || hold.kind === 'cmp' ? raise.b.limit : hold.b.limit;
-      this.setCompare(at + 1 + CMP_FIELDS, raise.b, holdB);
+      this.setCompare(b, raise.b, holdB);
     }
   }
 
@@ -244,7 +296,10 @@ class RuleTable {
     const d = this.data;
     const at = i * STRIDE;
     if (d[at + RAISED] === 0) {
-      if (!this.holds(at + TEST, CMP_RAISE, now) && !(d[at + TEST] === TEST_FN && this.raiseFns[i](now))) {
+      if (
+        !this.holds(at, TEST, TEST_A, TEST_B, CMP_RAISE, now) &&
+        !(d[at + TEST] === TEST_FN && this.raiseFns[i](now))
+      ) {
         // Interrupted: the on-delay starts again from the next time the condition holds. (Written only
         // when set: most evaluations find nothing pending, and a store dirties the cache line.)
         if (d[at + PENDING_SINCE] === d[at + PENDING_SINCE]) d[at + PENDING_SINCE] = Number.NaN;
@@ -259,7 +314,7 @@ class RuleTable {
     }
     if (
       d[at + AWAITING] !== 0 ||
-      this.holds(at + TEST, CMP_HOLD, now) ||
+      this.holds(at, TEST, TEST_A, TEST_B, CMP_HOLD, now) ||
       (d[at + TEST] === TEST_FN && this.holdFns[i](now))
     ) {
       if (d[at + CLEARING_SINCE] === d[at + CLEARING_SINCE]) d[at + CLEARING_SINCE] = Number.NaN;
@@ -275,25 +330,25 @@ class RuleTable {
 
   /** Rule `i`'s suppressWhen at `now`: 1 holds, 0 does not, -1 the rule has none. */
   suppressed(i: number, now: number): number {
-    const at = i * STRIDE + SUPPRESS;
-    const kind = this.data[at];
+    const at = i * STRIDE;
+    const kind = this.data[at + SUPPRESS];
     if (kind === TEST_NONE) return -1;
     if (kind === TEST_FN) return this.suppressFns[i]!(now) ? 1 : 0;
-    return this.holds(at, CMP_RAISE, now) ? 1 : 0;
+    return this.holds(at, SUPPRESS, SUPPRESS_A, SUPPRESS_B, CMP_RAISE, now) ? 1 : 0;
   }
 
   /** The flat test at `at` with the RAISE or HOLD limits; false for a closure test (TEST_FN), which the caller runs. */
-  private holds(at: number, limit: number, now: number): boolean {
+  private holds(at: number, kind: number, a: number, b: number, limit: number, now: number): boolean {
     const d = this.data;
-    switch (d[at]) {
+    switch (d[at + kind]) {
       case TEST_CMP:
-        return this.compare(at + 1, limit, now);
+        return this.compare(at + a, limit, now);
       case TEST_AND:
-        return this.compare(at + 1, limit, now) && this.compare(at + 1 + CMP_FIELDS, limit, now);
+        return this.compare(at + a, limit, now) && this.compare(at + b, limit, now);
       case TEST_OR:
-        return this.compare(at + 1, limit, now) || this.compare(at + 1 + CMP_FIELDS, limit, now);
+        return this.compare(at + a, limit, now) || this.compare(at + b, limit, now);
       case TEST_FORECAST:
-        return this.forecast((at - TEST) / STRIDE, limit === CMP_RAISE ? FORECAST_RAISE : FORECAST_HOLD, now);
+        return this.forecast(at / STRIDE, limit === CMP_RAISE ? FORECAST_RAISE : FORECAST_HOLD, now);
       default:
         return false;
     }
@@ -367,34 +422,64 @@ class RuleTable {
   }
 }
 
+// An EWMA detector's numbers, in storage of its own or a rule set's slab (as windows keep theirs: an
+// object's mutable double fields are each a separate heap number in V8, one more place per value).
+const EWMA_MEAN = 0;
+const EWMA_VARIANCE = 1;
+const EWMA_N = 2;
+const EWMA_Z = 3;
+const EWMA_ALPHA = 4;
+const EWMA_WARMUP = 5;
+/** The numbers one detector keeps (one cache line). */
+export const EWMA_DOUBLES = 8;
+
 /**
  * An EWMA band: mean and variance smoothed with `alpha`; after `warmup` samples, the z-score of each
  * new value against the band so far. NaN during warm-up (never raises).
  */
 export class EwmaDetector {
-  private mean = 0;
-  private variance = 0;
-  private n = 0;
-  z = Number.NaN;
+  private readonly data: Float64Array;
+  private readonly at: number;
 
   constructor(
     readonly alpha: number,
     readonly warmup: number,
-  ) {}
+    storage?: { data: Float64Array; base: number },
+  ) {
+    const d = (this.data = storage?.data ?? new Float64Array(EWMA_DOUBLES));
+    const at = (this.at = storage?.base ?? 0);
+    d[at + EWMA_MEAN] = 0;
+    d[at + EWMA_VARIANCE] = 0;
+    d[at + EWMA_N] = 0;
+    d[at + EWMA_Z] = Number.NaN;
+    d[at + EWMA_ALPHA] = alpha;
+    d[at + EWMA_WARMUP] = warmup;
+  }
+
+  /** The z-score of the latest value (NaN during warm-up). */
+  get z(): number {
+    return this.data[this.at + EWMA_Z];
+  }
 
   push(x: number): void {
-    if (this.n === 0) {
-      this.mean = x;
-      this.variance = 0;
+    const d = this.data;
+    const at = this.at;
+    const n = d[at + EWMA_N];
+    if (n === 0) {
+      d[at + EWMA_MEAN] = x;
+      d[at + EWMA_VARIANCE] = 0;
     } else {
-      const sd = Math.sqrt(this.variance);
+      const mean = d[at + EWMA_MEAN];
+      const variance = d[at + EWMA_VARIANCE];
+      const alpha = d[at + EWMA_ALPHA];
+      const sd = Math.sqrt(variance);
       // A perfectly flat signal has no spread; any change from it is then an anomaly.
-      this.z = this.n < this.warmup ? Number.NaN : sd > 0 ? (x - this.mean) / sd : x === this.mean ? 0 : Infinity;
-      const d = x - this.mean;
-      this.mean += this.alpha * d;
-      this.variance = (1 - this.alpha) * (this.variance + this.alpha * d * d);
+      d[at + EWMA_Z] = n < d[at + EWMA_WARMUP] ? Number.NaN : sd > 0 ? (x - mean) / sd : x === mean ? 0 : Infinity;
+      const dx = x - mean;
+      d[at + EWMA_MEAN] = mean + alpha * dx;
+      d[at + EWMA_VARIANCE] = (1 - alpha) * (variance + alpha * dx * dx);
     }
-    this.n++;
+    d[at + EWMA_N] = n + 1;
   }
 }
 
@@ -433,7 +518,14 @@ export class CompiledRule {
     this.offDelayMs = data[this.at + OFF_DELAY] = duration(rule, 'offDelay', rule.offDelay, 0);
     const suppress = rule.suppressWhen === undefined ? null : parse(rule, 'suppressWhen', rule.suppressWhen);
     this.suppressTest = suppress ? compileCondition(suppress, table) : null;
-    if (suppress) rules.setTest(this.at + SUPPRESS, flatCondition(suppress, table), null);
+    if (suppress)
+      rules.setTest(
+        this.at + SUPPRESS,
+        this.at + SUPPRESS_A,
+        this.at + SUPPRESS_B,
+        flatCondition(suppress, table),
+        null,
+      );
     else data[this.at + SUPPRESS] = TEST_NONE;
     rules.suppressFns[index] = this.suppressTest;
     switch (rule.kind) {
@@ -444,6 +536,8 @@ export class CompiledRule {
         this.holdTest = compileCondition(expr, table, { deadband: rule.deadband });
         rules.setTest(
           this.at + TEST,
+          this.at + TEST_A,
+          this.at + TEST_B,
           flatCondition(expr, table),
           flatCondition(expr, table, { deadband: rule.deadband }),
         );
@@ -456,8 +550,8 @@ export class CompiledRule {
       case 'anomaly': {
         const signal = needSignal(rule);
         const slot = table.slot(signal);
-        const detector = new EwmaDetector(rule.alpha, rule.warmup);
-        table.detectors[slot].push(detector);
+        const ref = table.detector(slot, rule.alpha, rule.warmup);
+        const detector = table.detectorList[ref];
         const k = rule.sigmas;
         const hold = Math.max(0, k - rule.deadband);
         this.raiseTest = () => Math.abs(detector.z) > k;
@@ -467,11 +561,11 @@ export class CompiledRule {
         this.signal = signal;
         // In the table: |z| > k, as the closures.
         data[this.at + TEST] = TEST_CMP;
-        data[this.at + TEST + 1 + CMP_LEFT] = LEFT_ANOMALY;
-        data[this.at + TEST + 1 + CMP_REF] = table.detectorList.push(detector) - 1;
-        data[this.at + TEST + 1 + CMP_OP] = OP_GT;
-        data[this.at + TEST + 1 + CMP_RAISE] = k;
-        data[this.at + TEST + 1 + CMP_HOLD] = hold;
+        data[this.at + TEST_A + CMP_LEFT] = LEFT_ANOMALY;
+        data[this.at + TEST_A + CMP_REF] = ref;
+        data[this.at + TEST_A + CMP_OP] = OP_GT;
+        data[this.at + TEST_A + CMP_RAISE] = k;
+        data[this.at + TEST_A + CMP_HOLD] = hold;
         break;
       }
       case 'forecast': {
@@ -575,6 +669,7 @@ export class RuleSet {
       }
     }
     while (this.dependents.length < this.table.ids.length) this.dependents.push([]);
+    this.table.freeze();
     this.dependentFrom = new Int32Array(this.dependents.length + 1);
     this.dependentRules = new Int32Array(this.dependents.reduce((n, list) => n + list.length, 0));
     let n = 0;
@@ -601,10 +696,10 @@ export class RuleSet {
     const t = this.table;
     t.values[slot] = value;
     t.times[slot] = now;
-    const windows = t.windows[slot];
-    for (let i = 0; i < windows.length; i++) windows[i].push(value, now);
-    const detectors = t.detectors[slot];
-    for (let i = 0; i < detectors.length; i++) detectors[i].push(value);
+    const windows = t.feedWindows;
+    for (let i = t.windowFrom[slot], end = t.windowFrom[slot + 1]; i < end; i++) windows[i].push(value, now);
+    const detectors = t.feedDetectors;
+    for (let i = t.detectorFrom[slot], end = t.detectorFrom[slot + 1]; i < end; i++) detectors[i].push(value);
     // Only rules restored as raised wait for data; without any, the loop over every dependent is skipped.
     if (t.restoredRaised) {
       const d = this.flat.data;

@@ -17,38 +17,43 @@ const HI = 4;
 const FIRST_VALUE = 5;
 const FIRST_TIME = 6;
 const FIELDS = 8;
-/** The numbers one window keeps. */
-export const WINDOW_DOUBLES = FIELDS * BUCKETS;
+// The window's own changing numbers sit in a header before its buckets, not in object fields: V8
+// keeps a mutable double field of an object in a box of its own (a separate heap number), so each
+// field written per value was one more place in memory to reach. The first line holds what push()
+// and the summed-buckets check touch. -1 / 0 / 1 flags are numbers here.
+/** The bucket the latest value went into (-1 before the first). */
+const CUR = 0;
+/** 1 while the summed buckets (AGG_*) are valid. */
+const VALID = 1;
+const LAST_VALUE = 2;
+const LAST_TIME = 3;
+const AGG_FROM = 4;
+const AGG_FUTURE = 5;
+const AGG_EXPIRE = 6;
+const AGG_COUNT = 7;
+const AGG_SUM = 8;
+const AGG_OLDEST = 9;
+/** 1 while the last fit (FIT_*) may be reused. */
+const FIT_OK = 10;
+const FIT_TIME = 11;
+const FIT_SLOPE = 12;
+const FIT_AT = 13;
+/** The bucket width and the window length (constants, kept beside what reads them). */
+const WIDTH = 14;
+const SPAN = 15;
+const HEADER = 16;
+/** The numbers one window keeps: its header, then its buckets. */
+export const WINDOW_DOUBLES = HEADER + FIELDS * BUCKETS;
 
 export class SignalWindow {
-  private readonly width: number;
   private readonly data: Float64Array;
-  /** Where this window's buckets start in `data`. */
+  /** Where this window's header starts in `data`. */
   private readonly base: number;
-  private fitOk = false;
-  private fitTime = 0;
-  private fitSlope = 0;
-  private fitAt = 0;
-  private lastValue = Number.NaN;
-  private lastTime = Number.NaN;
-  /** The bucket the latest value went into (-1 before the first). */
-  private cur = -1;
-  /**
-   * The live buckets other than `cur`, summed once: a rule reads avg/rate after every message, and
-   * those buckets change only when time moves a bucket out of the window or a value starts a new one.
-   * Valid while `valid` and `aggFrom <= now < aggFuture` and bucket `aggExpire` (the oldest summed,
-   * which leaves the window first) is still live.
-   */
-  private valid = false;
-  private aggFrom = 0;
-  private aggFuture = Infinity;
-  private aggExpire = -1;
-  private aggCount = 0;
-  private aggSum = 0;
-  private aggOldest = -1;
+  /** Where its buckets start: bucket b's field f is at buckets + b * FIELDS + f. */
+  private readonly buckets: number;
 
   /**
-   * `storage`: WINDOW_DOUBLES numbers of a larger array to keep the buckets in (a rule set keeps its
+   * `storage`: WINDOW_DOUBLES numbers of a larger array to keep the window in (a rule set keeps its
    * windows side by side in slabs: one memory block fewer to reach per value, and a signal's windows
    * adjacent); by default an array of its own.
    */
@@ -56,24 +61,42 @@ export class SignalWindow {
     readonly windowMs: number,
     storage?: { data: Float64Array; base: number },
   ) {
-    this.data = storage?.data ?? new Float64Array(WINDOW_DOUBLES);
-    this.base = storage?.base ?? 0;
-    this.width = windowMs / BUCKETS;
-    for (let b = 0; b < BUCKETS; b++) this.data[this.base + b * FIELDS + START] = -Infinity;
+    const d = (this.data = storage?.data ?? new Float64Array(WINDOW_DOUBLES));
+    const base = (this.base = storage?.base ?? 0);
+    this.buckets = base + HEADER;
+    d[base + CUR] = -1;
+    d[base + VALID] = 0;
+    d[base + LAST_VALUE] = Number.NaN;
+    d[base + LAST_TIME] = Number.NaN;
+    d[base + AGG_FROM] = 0;
+    d[base + AGG_FUTURE] = Infinity;
+    d[base + AGG_EXPIRE] = -1;
+    d[base + AGG_COUNT] = 0;
+    d[base + AGG_SUM] = 0;
+    d[base + AGG_OLDEST] = -1;
+    d[base + FIT_OK] = 0;
+    d[base + FIT_TIME] = 0;
+    d[base + FIT_SLOPE] = 0;
+    d[base + FIT_AT] = 0;
+    d[base + WIDTH] = windowMs / BUCKETS;
+    d[base + SPAN] = windowMs;
+    for (let b = 0; b < BUCKETS; b++) d[this.buckets + b * FIELDS + START] = -Infinity;
   }
 
   push(value: number, t: number): void {
     const d = this.data;
-    const slot = Math.floor(t / this.width);
+    const h = this.base;
+    const width = d[h + WIDTH];
+    const slot = Math.floor(t / width);
     const b = slot % BUCKETS;
-    const bucketStart = slot * this.width;
-    const at = this.base + b * FIELDS;
-    if (b !== this.cur) {
-      this.cur = b;
-      this.valid = false;
+    const bucketStart = slot * width;
+    const at = this.buckets + b * FIELDS;
+    if (b !== d[h + CUR]) {
+      d[h + CUR] = b;
+      d[h + VALID] = 0;
     }
     if (d[at + START] !== bucketStart) {
-      this.valid = false;
+      d[h + VALID] = 0;
       d[at + START] = bucketStart;
       d[at + COUNT] = 0;
       d[at + SUM] = 0;
@@ -86,100 +109,103 @@ export class SignalWindow {
     d[at + SUM] += value;
     if (value < d[at + LO]) d[at + LO] = value;
     if (value > d[at + HI]) d[at + HI] = value;
-    this.lastValue = value;
-    this.lastTime = t;
+    d[h + LAST_VALUE] = value;
+    d[h + LAST_TIME] = t;
   }
 
-  /** Brings the sums over the live buckets other than `cur` up to `now` (a loop only when they changed). */
+  /**
+   * Brings the sums over the live buckets other than CUR up to `now` (a loop only when they changed):
+   * a rule reads avg/rate after every message, and those buckets change only when time moves a bucket
+   * out of the window or a value starts a new one. Valid while VALID and AGG_FROM <= now < AGG_FUTURE
+   * and bucket AGG_EXPIRE (the oldest summed, which leaves the window first) is still live.
+   */
   private others(now: number): void {
+    const d = this.data;
+    const h = this.base;
+    const expire = d[h + AGG_EXPIRE];
     if (
-      this.valid &&
-      now >= this.aggFrom &&
-      now < this.aggFuture &&
-      (this.aggExpire < 0 || this.live(this.aggExpire, now))
+      d[h + VALID] !== 0 &&
+      now >= d[h + AGG_FROM] &&
+      now < d[h + AGG_FUTURE] &&
+      (expire < 0 || this.live(expire, now))
     )
       return;
-    const d = this.data;
+    const k = this.buckets;
+    const cur = d[h + CUR];
     let n = 0;
     let s = 0;
     let oldest = -1;
-    let expire = -1;
+    let first = -1;
     let future = Infinity;
     for (let b = 0; b < BUCKETS; b++) {
-      if (b === this.cur) continue;
+      if (b === cur) continue;
       if (!this.live(b, now)) {
         // A bucket ahead of `now` (the clock went back) becomes live when `now` reaches it.
-        if (
-          d[this.base + b * FIELDS + COUNT] > 0 &&
-          d[this.base + b * FIELDS + START] > now &&
-          d[this.base + b * FIELDS + START] < future
-        )
-          future = d[this.base + b * FIELDS + START];
+        if (d[k + b * FIELDS + COUNT] > 0 && d[k + b * FIELDS + START] > now && d[k + b * FIELDS + START] < future)
+          future = d[k + b * FIELDS + START];
         continue;
       }
-      n += d[this.base + b * FIELDS + COUNT];
-      s += d[this.base + b * FIELDS + SUM];
-      if (oldest < 0 || d[this.base + b * FIELDS + FIRST_TIME] < d[this.base + oldest * FIELDS + FIRST_TIME])
-        oldest = b;
-      if (expire < 0 || d[this.base + b * FIELDS + START] < d[this.base + expire * FIELDS + START]) expire = b;
+      n += d[k + b * FIELDS + COUNT];
+      s += d[k + b * FIELDS + SUM];
+      if (oldest < 0 || d[k + b * FIELDS + FIRST_TIME] < d[k + oldest * FIELDS + FIRST_TIME]) oldest = b;
+      if (first < 0 || d[k + b * FIELDS + START] < d[k + first * FIELDS + START]) first = b;
     }
-    this.valid = true;
-    this.aggFrom = now;
-    this.aggFuture = future;
-    this.aggExpire = expire;
-    this.aggCount = n;
-    this.aggSum = s;
-    this.aggOldest = oldest;
+    d[h + VALID] = 1;
+    d[h + AGG_FROM] = now;
+    d[h + AGG_FUTURE] = future;
+    d[h + AGG_EXPIRE] = first;
+    d[h + AGG_COUNT] = n;
+    d[h + AGG_SUM] = s;
+    d[h + AGG_OLDEST] = oldest;
   }
 
   /** Is bucket b inside the window ending at now? */
   private live(b: number, now: number): boolean {
     const d = this.data;
+    const at = this.buckets + b * FIELDS;
     return (
-      d[this.base + b * FIELDS + COUNT] > 0 &&
-      d[this.base + b * FIELDS + START] + this.width > now - this.windowMs &&
-      d[this.base + b * FIELDS + START] <= now
+      d[at + COUNT] > 0 && d[at + START] + d[this.base + WIDTH] > now - d[this.base + SPAN] && d[at + START] <= now
     );
   }
 
   avg(now: number): number {
     this.others(now);
-    let n = this.aggCount;
-    let s = this.aggSum;
-    const c = this.cur;
+    const d = this.data;
+    const h = this.base;
+    let n = d[h + AGG_COUNT];
+    let s = d[h + AGG_SUM];
+    const c = d[h + CUR];
     if (c >= 0 && this.live(c, now)) {
-      n += this.data[this.base + c * FIELDS + COUNT];
-      s += this.data[this.base + c * FIELDS + SUM];
+      n += d[this.buckets + c * FIELDS + COUNT];
+      s += d[this.buckets + c * FIELDS + SUM];
     }
     return n === 0 ? Number.NaN : s / n;
   }
 
   min(now: number): number {
     const d = this.data;
+    const k = this.buckets;
     let m = Infinity;
-    for (let b = 0; b < BUCKETS; b++)
-      if (this.live(b, now) && d[this.base + b * FIELDS + LO] < m) m = d[this.base + b * FIELDS + LO];
+    for (let b = 0; b < BUCKETS; b++) if (this.live(b, now) && d[k + b * FIELDS + LO] < m) m = d[k + b * FIELDS + LO];
     return m === Infinity ? Number.NaN : m;
   }
 
   max(now: number): number {
     const d = this.data;
+    const k = this.buckets;
     let m = -Infinity;
-    for (let b = 0; b < BUCKETS; b++)
-      if (this.live(b, now) && d[this.base + b * FIELDS + HI] > m) m = d[this.base + b * FIELDS + HI];
+    for (let b = 0; b < BUCKETS; b++) if (this.live(b, now) && d[k + b * FIELDS + HI] > m) m = d[k + b * FIELDS + HI];
     return m === -Infinity ? Number.NaN : m;
   }
 
   /** Index of the oldest live bucket, or -1. */
   private oldest(now: number): number {
     this.others(now);
-    let at = this.aggOldest;
-    const c = this.cur;
-    if (
-      c >= 0 &&
-      this.live(c, now) &&
-      (at < 0 || this.data[this.base + c * FIELDS + FIRST_TIME] < this.data[this.base + at * FIELDS + FIRST_TIME])
-    )
+    const d = this.data;
+    const k = this.buckets;
+    let at = d[this.base + AGG_OLDEST];
+    const c = d[this.base + CUR];
+    if (c >= 0 && this.live(c, now) && (at < 0 || d[k + c * FIELDS + FIRST_TIME] < d[k + at * FIELDS + FIRST_TIME]))
       at = c;
     return at;
   }
@@ -187,7 +213,7 @@ export class SignalWindow {
   /** The first value inside the window (about the value one window ago); NaN when empty. */
   first(now: number): number {
     const b = this.oldest(now);
-    return b < 0 ? Number.NaN : this.data[this.base + b * FIELDS + FIRST_VALUE];
+    return b < 0 ? Number.NaN : this.data[this.buckets + b * FIELDS + FIRST_VALUE];
   }
 
   /**
@@ -197,15 +223,19 @@ export class SignalWindow {
   rate(now: number): number {
     const b = this.oldest(now);
     if (b < 0) return Number.NaN;
-    const dt = this.lastTime - this.data[this.base + b * FIELDS + FIRST_TIME];
+    const d = this.data;
+    const dt = d[this.base + LAST_TIME] - d[this.buckets + b * FIELDS + FIRST_TIME];
     if (dt < this.windowMs / 2) return Number.NaN;
-    return ((this.lastValue - this.data[this.base + b * FIELDS + FIRST_VALUE]) * 1000) / dt;
+    return ((d[this.base + LAST_VALUE] - d[this.buckets + b * FIELDS + FIRST_VALUE]) * 1000) / dt;
   }
 
   /** How much of the window the values span, 0..1. */
   coverage(now: number): number {
     const b = this.oldest(now);
-    return b < 0 ? 0 : Math.min(1, (this.lastTime - this.data[this.base + b * FIELDS + FIRST_TIME]) / this.windowMs);
+    const d = this.data;
+    return b < 0
+      ? 0
+      : Math.min(1, (d[this.base + LAST_TIME] - d[this.buckets + b * FIELDS + FIRST_TIME]) / this.windowMs);
   }
 
   /**
@@ -215,22 +245,27 @@ export class SignalWindow {
   trend(now: number, out: { slope: number; at: number }): boolean {
     // A forecast looks minutes ahead: refitting more often than every 1/8 bucket (1/256 of the
     // window) changes nothing visible and costs 32 buckets per message. Reuse the last fit, moved to now.
-    if (this.fitOk && now >= this.fitTime && now - this.fitTime < this.width / 8) {
-      out.slope = this.fitSlope;
-      out.at = this.fitAt + this.fitSlope * (now - this.fitTime);
+    const d = this.data;
+    const h = this.base;
+    if (d[h + FIT_OK] !== 0 && now >= d[h + FIT_TIME] && now - d[h + FIT_TIME] < d[h + WIDTH] / 8) {
+      out.slope = d[h + FIT_SLOPE];
+      out.at = d[h + FIT_AT] + d[h + FIT_SLOPE] * (now - d[h + FIT_TIME]);
       return true;
     }
-    this.fitOk = this.fit(now, out);
-    if (this.fitOk) {
-      this.fitTime = now;
-      this.fitSlope = out.slope;
-      this.fitAt = out.at;
+    const ok = this.fit(now, out);
+    d[h + FIT_OK] = ok ? 1 : 0;
+    if (ok) {
+      d[h + FIT_TIME] = now;
+      d[h + FIT_SLOPE] = out.slope;
+      d[h + FIT_AT] = out.at;
     }
-    return this.fitOk;
+    return ok;
   }
 
   private fit(now: number, out: { slope: number; at: number }): boolean {
     const d = this.data;
+    const k = this.buckets;
+    const width = d[this.base + WIDTH];
     let n = 0;
     let sx = 0;
     let sy = 0;
@@ -238,8 +273,8 @@ export class SignalWindow {
     let sxy = 0;
     for (let b = 0; b < BUCKETS; b++) {
       if (!this.live(b, now)) continue;
-      const x = d[this.base + b * FIELDS + START] + this.width / 2 - now;
-      const y = d[this.base + b * FIELDS + SUM] / d[this.base + b * FIELDS + COUNT];
+      const x = d[k + b * FIELDS + START] + width / 2 - now;
+      const y = d[k + b * FIELDS + SUM] / d[k + b * FIELDS + COUNT];
       n++;
       sx += x;
       sy += y;
