@@ -60,8 +60,6 @@ interface AlarmRecord {
   /** Times of the last CHATTER_RAISES raises, a ring. */
   raises: number[];
   chattering: boolean;
-  /** The alarm as snapshot() last gave it; null once anything changed (then a fresh one is made). */
-  snap: AlarmSnapshot | null;
 }
 
 export interface OperatorAction {
@@ -79,6 +77,12 @@ export class AlarmBook {
    */
   private readonly listed: Uint8Array;
   private readonly overlays: Uint8Array;
+  /**
+   * Per record, the alarm as snapshot() last gave it; null once anything changed (then a fresh one is
+   * made). Beside the records rather than in them, so snapshot() reads this array and touches a
+   * record only when its alarm changed (with thousands listed, a record each was a cache miss each).
+   */
+  private readonly snaps: (AlarmSnapshot | null)[];
   private dirty = false;
   private audit: AlarmAuditEntry[] = [];
 
@@ -94,11 +98,11 @@ export class AlarmBook {
       raisedAt: 0,
       raises: [],
       chattering: false,
-      snap: null,
     }));
     for (const r of this.records) this.byId.set(r.def.id, r);
     this.listed = new Uint8Array(defs.length);
     this.overlays = new Uint8Array(defs.length);
+    this.snaps = defs.map(() => null);
   }
 
   /** The condition of alarm `id` started (after its on-delay). Returns whether anything changed. */
@@ -249,7 +253,7 @@ export class AlarmBook {
     const r = this.byId.get(id);
     if (!r || r.message === message) return;
     r.message = message;
-    r.snap = null;
+    this.snaps[r.index] = null;
     if (r.state !== 'normal') this.dirty = true;
   }
 
@@ -261,7 +265,7 @@ export class AlarmBook {
       }
       if (r.chattering && !isChattering(r, now)) {
         r.chattering = false;
-        r.snap = null;
+        this.snaps[r.index] = null;
         this.dirty = true;
       }
     }
@@ -287,10 +291,15 @@ export class AlarmBook {
   snapshot(): AlarmSnapshot[] {
     const out: AlarmSnapshot[] = [];
     const listed = this.listed;
+    const snaps = this.snaps;
     for (let i = 0; i < listed.length; i++) {
       if (listed[i] === 0) continue;
-      const r = this.records[i];
-      out.push((r.snap ??= this.snapshotOf(r, stateOf(r) as AlarmState)));
+      let snap = snaps[i];
+      if (snap === null) {
+        const r = this.records[i];
+        snaps[i] = snap = this.snapshotOf(r, stateOf(r) as AlarmState);
+      }
+      out.push(snap);
     }
     return out;
   }
@@ -345,7 +354,7 @@ export class AlarmBook {
       r.shelvedUntil = s.shelvedUntil;
       r.shelvedBy = s.shelvedBy;
       if (s.predicted) r.message = s.message;
-      r.snap = null;
+      this.snaps[r.index] = null;
       this.track(r);
       if (r.condition) holding.push(s.id);
     }
@@ -401,7 +410,7 @@ export class AlarmBook {
 
   /** Every transition is logged, so this is also where a record's cached snapshot goes stale. */
   private log(r: AlarmRecord, t: number, event: AlarmEvent, extra: OperatorAction & { value?: number }): void {
-    r.snap = null;
+    this.snaps[r.index] = null;
     this.track(r);
     const entry: AlarmAuditEntry = { t, alarmId: r.def.id, event, state: stateOf(r), priority: r.def.priority };
     if (extra.operator !== undefined) entry.operator = extra.operator;
