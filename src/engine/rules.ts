@@ -22,7 +22,6 @@ import {
 import { SignalWindow, WINDOW_DOUBLES } from '../expr/window';
 
 const WINDOWS_PER_SLAB = 32;
-const DETECTORS_PER_SLAB = 512;
 import { parseDuration } from '../lib/duration';
 
 /** What a new value or the passing of time did to a rule. */
@@ -45,9 +44,11 @@ class SignalTable implements ExprEnv {
   /** The windows' buckets, WINDOWS_PER_SLAB windows to an array, in the order rules ask for them. */
   private slab = new Float64Array(0);
   private slabUsed = WINDOWS_PER_SLAB;
-  /** The detectors' numbers, DETECTORS_PER_SLAB to an array, in the order rules ask for them. */
-  private detectorSlab = new Float64Array(0);
-  private detectorSlabUsed = DETECTORS_PER_SLAB;
+  /**
+   * Every detector's numbers (EWMA_DOUBLES each, by detectorList index), in one array sized for the
+   * rule set's anomaly rules: the table reads a |z| and feed() pushes a value without the object.
+   */
+  readonly detectorData: Float64Array;
   /**
    * What feed() pushes a slot's value into, flat (built by freeze() once every rule is compiled):
    * slot s's windows are feedWindows[windowFrom[s] .. windowFrom[s + 1]), its detectors likewise.
@@ -55,11 +56,16 @@ class SignalTable implements ExprEnv {
   windowFrom = new Int32Array(1);
   feedWindows: SignalWindow[] = [];
   detectorFrom = new Int32Array(1);
-  feedDetectors: EwmaDetector[] = [];
+  /** Where each of feed()'s detectors starts in detectorData. */
+  feedDetectorAt = new Int32Array(0);
   /** Some rule was restored as raised (CompiledRule.restoreRaised) and may still await data. */
   restoredRaised = false;
 
-  constructor(private readonly startedAt: number) {
+  constructor(
+    private readonly startedAt: number,
+    detectors: number,
+  ) {
+    this.detectorData = new Float64Array(detectors * EWMA_DOUBLES);
     this.times.fill(startedAt);
   }
 
@@ -115,14 +121,9 @@ class SignalTable implements ExprEnv {
 
   /** A new anomaly detector fed by `slot`; returns its index in detectorList. */
   detector(slot: number, alpha: number, warmup: number): number {
-    if (this.detectorSlabUsed === DETECTORS_PER_SLAB) {
-      this.detectorSlab = new Float64Array(DETECTORS_PER_SLAB * EWMA_DOUBLES);
-      this.detectorSlabUsed = 0;
-    }
-    const detector = new EwmaDetector(alpha, warmup, {
-      data: this.detectorSlab,
-      base: this.detectorSlabUsed++ * EWMA_DOUBLES,
-    });
+    const base = this.detectorList.length * EWMA_DOUBLES;
+    if (base >= this.detectorData.length) throw new Error('more anomaly detectors than the rule set counted');
+    const detector = new EwmaDetector(alpha, warmup, { data: this.detectorData, base });
     this.detectors[slot].push(detector);
     return this.detectorList.push(detector) - 1;
   }
@@ -140,8 +141,10 @@ class SignalTable implements ExprEnv {
     this.feedWindows = [];
     flatten(this.windows, this.windowFrom, this.feedWindows);
     this.detectorFrom = new Int32Array(this.ids.length + 1);
-    this.feedDetectors = [];
-    flatten(this.detectors, this.detectorFrom, this.feedDetectors);
+    const detectors: EwmaDetector[] = [];
+    flatten(this.detectors, this.detectorFrom, detectors);
+    const indexOf = new Map(this.detectorList.map((d, i) => [d, i]));
+    this.feedDetectorAt = Int32Array.from(detectors, (d) => indexOf.get(d)! * EWMA_DOUBLES);
   }
 }
 
@@ -392,7 +395,7 @@ class RuleTable {
       case LEFT_MAX2:
         return Math.max(t.values[ref], t.values[d[at + CMP_REF2]]);
       default:
-        return Math.abs(t.detectorList[ref].z);
+        return Math.abs(t.detectorData[ref * EWMA_DOUBLES + EWMA_Z]);
     }
   }
 
@@ -462,25 +465,28 @@ export class EwmaDetector {
   }
 
   push(x: number): void {
-    const d = this.data;
-    const at = this.at;
-    const n = d[at + EWMA_N];
-    if (n === 0) {
-      d[at + EWMA_MEAN] = x;
-      d[at + EWMA_VARIANCE] = 0;
-    } else {
-      const mean = d[at + EWMA_MEAN];
-      const variance = d[at + EWMA_VARIANCE];
-      const alpha = d[at + EWMA_ALPHA];
-      const sd = Math.sqrt(variance);
-      // A perfectly flat signal has no spread; any change from it is then an anomaly.
-      d[at + EWMA_Z] = n < d[at + EWMA_WARMUP] ? Number.NaN : sd > 0 ? (x - mean) / sd : x === mean ? 0 : Infinity;
-      const dx = x - mean;
-      d[at + EWMA_MEAN] = mean + alpha * dx;
-      d[at + EWMA_VARIANCE] = (1 - alpha) * (variance + alpha * dx * dx);
-    }
-    d[at + EWMA_N] = n + 1;
+    ewmaPush(this.data, this.at, x);
   }
+}
+
+/** Feeds `x` to the detector whose numbers start at `at` in `d`. */
+function ewmaPush(d: Float64Array, at: number, x: number): void {
+  const n = d[at + EWMA_N];
+  if (n === 0) {
+    d[at + EWMA_MEAN] = x;
+    d[at + EWMA_VARIANCE] = 0;
+  } else {
+    const mean = d[at + EWMA_MEAN];
+    const variance = d[at + EWMA_VARIANCE];
+    const alpha = d[at + EWMA_ALPHA];
+    const sd = Math.sqrt(variance);
+    // A perfectly flat signal has no spread; any change from it is then an anomaly.
+    d[at + EWMA_Z] = n < d[at + EWMA_WARMUP] ? Number.NaN : sd > 0 ? (x - mean) / sd : x === mean ? 0 : Infinity;
+    const dx = x - mean;
+    d[at + EWMA_MEAN] = mean + alpha * dx;
+    d[at + EWMA_VARIANCE] = (1 - alpha) * (variance + alpha * dx * dx);
+  }
+  d[at + EWMA_N] = n + 1;
 }
 
 /**
@@ -658,7 +664,7 @@ export class RuleSet {
 
   /** Throws (naming the rule) when a rule does not compile; a validated twin has none that fail. */
   constructor(rules: readonly Rule[], startedAt: number) {
-    this.table = new SignalTable(startedAt);
+    this.table = new SignalTable(startedAt, rules.filter((r) => r.kind === 'anomaly').length);
     this.flat = new RuleTable(this.table, rules.length);
     this.rules = rules.map((r, i) => new CompiledRule(r, this.flat, i));
     for (const rule of this.rules) {
@@ -698,8 +704,9 @@ export class RuleSet {
     t.times[slot] = now;
     const windows = t.feedWindows;
     for (let i = t.windowFrom[slot], end = t.windowFrom[slot + 1]; i < end; i++) windows[i].push(value, now);
-    const detectors = t.feedDetectors;
-    for (let i = t.detectorFrom[slot], end = t.detectorFrom[slot + 1]; i < end; i++) detectors[i].push(value);
+    const detectors = t.feedDetectorAt;
+    for (let i = t.detectorFrom[slot], end = t.detectorFrom[slot + 1]; i < end; i++)
+      ewmaPush(t.detectorData, detectors[i], value);
     // Only rules restored as raised wait for data; without any, the loop over every dependent is skipped.
     if (t.restoredRaised) {
       const d = this.flat.data;
