@@ -19,9 +19,18 @@ import {
   type FlatCompare,
   type FlatCondition,
 } from '../expr/evaluate';
-import { SignalWindow, WINDOW_DOUBLES } from '../expr/window';
-
-const WINDOWS_PER_SLAB = 32;
+import {
+  SignalWindow,
+  WINDOW_DOUBLES,
+  windowAvg,
+  windowCoverage,
+  windowFirst,
+  windowMax,
+  windowMin,
+  windowPush,
+  windowRate,
+  windowTrend,
+} from '../expr/window';
 import { parseDuration } from '../lib/duration';
 
 /** What a new value or the passing of time did to a rule. */
@@ -41,9 +50,12 @@ class SignalTable implements ExprEnv {
   /** Every window, by the index a rule table refers to it with. */
   readonly windowList: SignalWindow[] = [];
   private readonly windowIndex = new Map<SignalWindow, number>();
-  /** The windows' buckets, WINDOWS_PER_SLAB windows to an array, in the order rules ask for them. */
-  private slab = new Float64Array(0);
-  private slabUsed = WINDOWS_PER_SLAB;
+  /**
+   * Every window's numbers (WINDOW_DOUBLES each, by windowList index, so in the order rules ask for
+   * them: a signal's windows adjacent), moved into one array by freeze(); the table and feed() call
+   * the window* functions on it without the window objects.
+   */
+  windowData = new Float64Array(0);
   /**
    * Every detector's numbers (EWMA_DOUBLES each, by detectorList index), in one array sized for the
    * rule set's anomaly rules: the table reads a |z| and feed() pushes a value without the object.
@@ -54,7 +66,8 @@ class SignalTable implements ExprEnv {
    * slot s's windows are feedWindows[windowFrom[s] .. windowFrom[s + 1]), its detectors likewise.
    */
   windowFrom = new Int32Array(1);
-  feedWindows: SignalWindow[] = [];
+  /** Where each of feed()'s windows starts in windowData. */
+  feedWindowAt = new Int32Array(0);
   detectorFrom = new Int32Array(1);
   /** Where each of feed()'s detectors starts in detectorData. */
   feedDetectorAt = new Int32Array(0);
@@ -104,11 +117,8 @@ class SignalTable implements ExprEnv {
     const list = this.windows[this.slot(id)];
     let w = list.find((x) => x.windowMs === ms);
     if (!w) {
-      if (this.slabUsed === WINDOWS_PER_SLAB) {
-        this.slab = new Float64Array(WINDOWS_PER_SLAB * WINDOW_DOUBLES);
-        this.slabUsed = 0;
-      }
-      list.push((w = new SignalWindow(ms, { data: this.slab, base: this.slabUsed++ * WINDOW_DOUBLES })));
+      // In an array of its own until freeze() moves every window into windowData.
+      list.push((w = new SignalWindow(ms)));
       this.windowIndex.set(w, this.windowList.length);
       this.windowList.push(w);
     }
@@ -137,9 +147,12 @@ class SignalTable implements ExprEnv {
       }
       from[lists.length] = out.length;
     };
+    this.windowData = new Float64Array(this.windowList.length * WINDOW_DOUBLES);
+    this.windowList.forEach((w, i) => w.moveTo(this.windowData, i * WINDOW_DOUBLES));
     this.windowFrom = new Int32Array(this.ids.length + 1);
-    this.feedWindows = [];
-    flatten(this.windows, this.windowFrom, this.feedWindows);
+    const windows: SignalWindow[] = [];
+    flatten(this.windows, this.windowFrom, windows);
+    this.feedWindowAt = Int32Array.from(windows, (w) => this.windowIndex.get(w)! * WINDOW_DOUBLES);
     this.detectorFrom = new Int32Array(this.ids.length + 1);
     const detectors: EwmaDetector[] = [];
     flatten(this.detectors, this.detectorFrom, detectors);
@@ -373,15 +386,15 @@ class RuleTable {
       case LEFT_AGE:
         return (now - t.times[ref]) / 1000;
       case LEFT_AVG:
-        return t.windowList[ref].avg(now);
+        return windowAvg(t.windowData, ref * WINDOW_DOUBLES, now);
       case LEFT_MIN:
-        return t.windowList[ref].min(now);
+        return windowMin(t.windowData, ref * WINDOW_DOUBLES, now);
       case LEFT_MAX:
-        return t.windowList[ref].max(now);
+        return windowMax(t.windowData, ref * WINDOW_DOUBLES, now);
       case LEFT_LAST:
-        return t.windowList[ref].first(now);
+        return windowFirst(t.windowData, ref * WINDOW_DOUBLES, now);
       case LEFT_RATE:
-        return t.windowList[ref].rate(now);
+        return windowRate(t.windowData, ref * WINDOW_DOUBLES, now);
       case LEFT_ABS:
         return Math.abs(t.values[ref]);
       case LEFT_SUB:
@@ -408,9 +421,10 @@ class RuleTable {
     const at = i * STRIDE;
     const f = at + TEST;
     d[at + ETA] = Number.NaN;
-    const w = this.signals.windowList[d[f + FORECAST_WINDOW]];
+    const wd = this.signals.windowData;
+    const w = d[f + FORECAST_WINDOW] * WINDOW_DOUBLES;
     // A window that is not yet half full gives no trend worth an alarm.
-    if (w.coverage(now) < 0.5 || !w.trend(now, this.fit)) return false;
+    if (windowCoverage(wd, w, now) < 0.5 || !windowTrend(wd, w, now, this.fit)) return false;
     const current = this.signals.values[d[f + FORECAST_SLOT]];
     const limit = d[f + FORECAST_LIMIT];
     const dir = d[f + FORECAST_DIR];
@@ -702,8 +716,9 @@ export class RuleSet {
     const t = this.table;
     t.values[slot] = value;
     t.times[slot] = now;
-    const windows = t.feedWindows;
-    for (let i = t.windowFrom[slot], end = t.windowFrom[slot + 1]; i < end; i++) windows[i].push(value, now);
+    const windows = t.feedWindowAt;
+    for (let i = t.windowFrom[slot], end = t.windowFrom[slot + 1]; i < end; i++)
+      windowPush(t.windowData, windows[i], value, now);
     const detectors = t.feedDetectorAt;
     for (let i = t.detectorFrom[slot], end = t.detectorFrom[slot + 1]; i < end; i++)
       ewmaPush(t.detectorData, detectors[i], value);

@@ -42,4 +42,26 @@ describe('SignalWindow in a shared slab', () => {
     for (let i = 0; i < spans.length + 1; i++)
       for (let g = 0; g < guard; g++) expect(slab[i * (WINDOW_DOUBLES + guard) + g]).toBe(-12345);
   });
+
+  it('continues exactly where it was after moveTo (the rule set moves its windows into one array)', () => {
+    let seed = 3;
+    const random = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
+    const moved = new SignalWindow(60_000);
+    const stays = new SignalWindow(60_000);
+    const target = new Float64Array(3 * WINDOW_DOUBLES).fill(-1);
+    let t = 1_700_000_000_000;
+    for (let i = 0; i < 4000; i++) {
+      if (i === 1500) moved.moveTo(target, WINDOW_DOUBLES);
+      t += random() * 900;
+      const v = Math.round(random() * 1000) / 10;
+      moved.push(v, t);
+      stays.push(v, t);
+      for (const q of ['avg', 'min', 'max', 'first', 'rate', 'coverage'] as const)
+        expect(Object.is(moved[q](t), stays[q](t))).toBe(true);
+    }
+    // Its numbers live in the target now, and only in its own WINDOW_DOUBLES of it.
+    expect(target.subarray(0, WINDOW_DOUBLES).every((x) => x === -1)).toBe(true);
+    expect(target.subarray(2 * WINDOW_DOUBLES).every((x) => x === -1)).toBe(true);
+    expect(target.subarray(WINDOW_DOUBLES, 2 * WINDOW_DOUBLES).some((x) => x !== -1)).toBe(true);
+  });
 });
