@@ -57,6 +57,16 @@ test('an alarm on one instanced panel makes that panel blink; acknowledged, it g
     // The rule panel-r4c73-dead has a 3 s on-delay.
     const alarm = page.getByTestId('alarm-list').locator('[data-alarm-id="panel-r4c73-dead"]');
     await expect(alarm).toBeVisible({ timeout: 10_000 });
+    // The field keeps its larger pixel budget in software WebGL after the alarm changed the
+    // dashboard around it (a re-render had put the canvas back to its initial 0.4 scale: a blurred field).
+    const canvasPixels = () =>
+      page.evaluate(() => {
+        const canvas = document.querySelector<HTMLCanvasElement>('[data-testid="scene"] canvas')!;
+        return (canvas.width * canvas.height) / Math.min(canvas.clientWidth * canvas.clientHeight, 450_000);
+      });
+    await expect
+      .poll(canvasPixels, { message: 'drawing buffer / min(canvas area, heavy budget)' })
+      .toBeGreaterThan(0.8);
     await expect.poll(() => look(page, 'field/r4c73')).toMatchObject({ alarm: 2, stale: false });
     expect(await look(page, 'field/r4c72')).toMatchObject({ alarm: 0 });
 

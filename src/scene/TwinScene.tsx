@@ -1,4 +1,5 @@
 import {
+  memo,
   Suspense,
   useCallback,
   useEffect,
@@ -46,7 +47,11 @@ const FALLBACK_VIEW = {
  * The 3D view of a twin: its assets, bindings applied per frame, orbit controls and view presets.
  * Frames render on demand only (new data, interaction, animation), so an idle scene costs nothing.
  */
-export function TwinScene({
+/**
+ * Memoised: the dashboard re-renders when its alarm count or notices change, and a re-render of the
+ * scene's tree is a React commit inside the canvas (the scene bench counts them: none while streaming).
+ */
+export const TwinScene = memo(function TwinScene({
   twin,
   children,
 }: {
@@ -78,6 +83,10 @@ export function TwinScene({
   // Software WebGL shades every pixel on the CPU: no multisampling, fewer pixels and diffuse materials
   // keep it responsive (see softwareGl.ts). `?render=full` keeps full quality anyway.
   const software = lightRendering();
+  // The render scale under software WebGL (SoftwareResolution) is held here and given to the Canvas:
+  // r3f applies its dpr prop again whenever this component renders, which had reset a heavy scene's
+  // larger pixel budget to the initial 0.4 (a theme change, or an alarm raising the dashboard's count).
+  const [softwareScale, setSoftwareScale] = useState(0.4);
   const theme = useTheme((s) => s.theme);
   const colors = SCENE_COLORS[theme];
   // Instance bindings (InstancedAsset) do not report what they changed, so a scene with instances
@@ -151,7 +160,7 @@ export function TwinScene({
       <Canvas
         camera={{ position: initial.position, fov: 45, near: 0.1, far: 500 }}
         gl={{ preserveDrawingBuffer: true, antialias: !software, stencil: true /* the selection rim */ }}
-        dpr={software ? 0.4 : [1, 2]}
+        dpr={software ? softwareScale : [1, 2]}
         frameloop="demand"
         onPointerMissed={() => useApp.setState({ selected: null })}
       >
@@ -182,7 +191,7 @@ export function TwinScene({
         <OrbitControls makeDefault target={initial.target} maxPolarAngle={Math.PI * 0.49} />
         <CameraRig views={twin.views} assetIds={assetIds} onSceneSize={onSceneSize} />
         <SceneProbe twin={twin} runtime={runtime} />
-        {software && <SoftwareResolution />}
+        {software && <SoftwareResolution onScale={setSoftwareScale} />}
         {children}
       </Canvas>
       <LabelLayer runtime={runtime} />
@@ -217,7 +226,7 @@ export function TwinScene({
       <LoadingBar />
     </div>
   );
-}
+});
 
 /**
  * Draws the scene: r3f leaves drawing to a frame callback of priority > 0, run after every other
@@ -291,10 +300,9 @@ function FrameGate({ runtime, gated, capMs }: { runtime: BindingRuntime; gated: 
 }
 
 /** Software WebGL: the render scale follows the canvas size to stay within the pixel budget. */
-function SoftwareResolution() {
+function SoftwareResolution({ onScale }: { onScale: (dpr: number) => void }) {
   const width = useThree((s) => s.size.width);
   const height = useThree((s) => s.size.height);
-  const setDpr = useThree((s) => s.setDpr);
   // Which budget applies depends on what the scene draws, known once models are in (triangles of the
   // last frame; it changes at most a few times, when models load).
   const [budget, setBudget] = useState(SOFTWARE_PIXEL_BUDGET);
@@ -302,7 +310,7 @@ function SoftwareResolution() {
     const next = pixelBudgetFor(gl.info.render.triangles);
     if (next !== budget) setBudget(next);
   });
-  useEffect(() => setDpr(softwareDpr(width, height, budget)), [width, height, budget, setDpr]);
+  useEffect(() => onScale(softwareDpr(width, height, budget)), [width, height, budget, onScale]);
   return null;
 }
 
