@@ -171,28 +171,27 @@ export const CLEAR = 2;
 // 10,000 rules over 1,000 signals the engine's time per message was mostly first touches of memory
 // (the same workload over 100 signals ran 3-4x faster); Node 20's V8, without pointer compression,
 // has objects and closures twice as large as Chromium's.
-// A rule is five cache lines' worth of numbers. The first eight are all that a rule that has not
-// raised reads when its test is one comparison and it has no suppressWhen (most rules, most of the
-// time): the state, both test kinds and the comparison up to its raise limit. What a raised rule, a
-// second comparison or a suppression test reads comes after. (Before, such a rule read three lines.)
 const RAISED = 0;
+const AWAITING = 1;
 /** NaN when not pending (the condition does not hold, or the rule has raised). */
-const PENDING_SINCE = 1;
-/** The raise/hold test's kind (TEST_*); its first comparison at TEST_A, its second at TEST_B. */
-const TEST = 2;
-/** The suppression test's kind (TEST_* or TEST_NONE); its comparisons at SUPPRESS_A and SUPPRESS_B. */
-const SUPPRESS = 3;
-const TEST_A = 4;
-const AWAITING = 10;
+const PENDING_SINCE = 2;
 /** NaN when not clearing. */
-const CLEARING_SINCE = 11;
-const DELAY = 12;
-const OFF_DELAY = 13;
+const CLEARING_SINCE = 3;
+const DELAY = 4;
+const OFF_DELAY = 5;
 /** Forecast rules: predicted ms until the limit (NaN when none). */
-const ETA = 14;
+const ETA = 6;
+/** The raise/hold test's kind (TEST_*); its first comparison at TEST_A, its second at TEST_B. */
+const TEST = 7;
+const TEST_A = 8;
+/** The suppression test's kind (TEST_* or TEST_NONE); its comparisons at SUPPRESS_A and SUPPRESS_B. */
+const SUPPRESS = 14;
 const TEST_B = 16;
 const SUPPRESS_A = 22;
 const SUPPRESS_B = 28;
+// A rule is five cache lines (when the array starts on one). The first two hold the state, both test
+// kinds and the first comparison, which is all that a one-comparison rule without suppressWhen (most
+// rules) reads; the suppression kind sat on the third line before, read by every evaluation.
 const STRIDE = 40;
 
 const TEST_FN = 0;
@@ -200,19 +199,18 @@ const TEST_CMP = 1;
 const TEST_AND = 2;
 const TEST_OR = 3;
 const TEST_NONE = 4;
-/** A forecast rule: FORECAST_* fields from TEST. */
+/** A forecast rule: FORECAST_* fields after TEST. */
 const TEST_FORECAST = 5;
 
-// A comparison's fields: what its left side reads (LEFT_*), a slot or a window or detector index,
-// the operator (OP_* of evaluate.ts), the limit when raising, the limit while holding (deadband
-// applied) and a second slot (two-signal shapes). In this order, so that a rule's first comparison
-// up to its raise limit shares the rule's first line with its state.
+// A comparison's fields: what its left side reads (LEFT_*), one or two slots or a window or detector
+// index, the operator (OP_* of evaluate.ts), the limit when raising and the limit while holding
+// (deadband applied).
 const CMP_LEFT = 0;
 const CMP_REF = 1;
-const CMP_OP = 2;
-const CMP_RAISE = 3;
-const CMP_HOLD = 4;
-const CMP_REF2 = 5;
+const CMP_REF2 = 2;
+const CMP_OP = 3;
+const CMP_RAISE = 4;
+const CMP_HOLD = 5;
 
 const LEFT_SLOT = 0;
 const LEFT_AGE = 1;
@@ -239,14 +237,14 @@ const PAIR_LEFT = {
   max: LEFT_MAX2,
 } as const;
 
-// A forecast's fields, from TEST (in the place of its first comparison): its window, its signal's
-// slot, the limit, +1 rising / -1 falling, the horizon to raise within and the horizon to hold within.
-const FORECAST_WINDOW = TEST_A - TEST;
-const FORECAST_SLOT = FORECAST_WINDOW + 1;
-const FORECAST_LIMIT = FORECAST_WINDOW + 2;
-const FORECAST_DIR = FORECAST_WINDOW + 3;
-const FORECAST_RAISE = FORECAST_WINDOW + 4;
-const FORECAST_HOLD = FORECAST_WINDOW + 5;
+// A forecast's fields after TEST: its window, its signal's slot, the limit, +1 rising / -1 falling,
+// the horizon to raise within and the horizon to hold within.
+const FORECAST_WINDOW = 1;
+const FORECAST_SLOT = 2;
+const FORECAST_LIMIT = 3;
+const FORECAST_DIR = 4;
+const FORECAST_RAISE = 5;
+const FORECAST_HOLD = 6;
 
 /**
  * Every rule's state machine and flat tests (see STRIDE), plus the closures of the tests that have
