@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { expect, test, type Page } from '@playwright/test';
 import type { MqttClient } from 'mqtt';
-import { connectPublisher, publishJson, pumpTelemetry } from './helpers';
+import { connectPublisher, frames, publishJson, pumpTelemetry } from './helpers';
 import { E2E } from './ports';
 
 // A kiosk wall left alone for weeks (docs/kiosk.md): it comes back from its service worker after a
@@ -166,4 +166,23 @@ test('a kiosk whose engine worker hangs reloads itself, and its log on the wall 
   // The reloaded kiosk runs again: a new engine, values arriving.
   await expect(page.getByTestId('connection')).toHaveAttribute('data-state', 'online', { timeout: 20_000 });
   await expectValueArrives(page, 1411);
+});
+
+test('a kiosk where nothing changes draws the frames its watchdog asks for, and does not reload itself', async ({
+  page,
+}) => {
+  test.setTimeout(90_000);
+  // No data and nothing that spins: the scene draws nothing of its own. The watchdog (10 s grace,
+  // a check every 2 s) asks for a frame whenever the counter stood still; each must be drawn, or an
+  // idle wall would count as stalled and reload itself.
+  let loads = 0;
+  page.on('load', () => loads++);
+  await page.goto('/?twin=alarm-lab&mode=kiosk&log=1&watchdog=10s');
+  await page.waitForFunction(() => (window as unknown as { twinview?: { ready(): boolean } }).twinview?.ready());
+  await expect(page.getByTestId('watchdog-log')).toContainText('The page has not reloaded itself.');
+  const first = await frames(page);
+  // Past the grace period: a frame drawn at about every second check.
+  await expect.poll(() => frames(page), { timeout: 40_000, intervals: [1000] }).toBeGreaterThanOrEqual(first + 4);
+  expect(loads, 'page loads (a reload would be the second)').toBe(1);
+  await expect(page.getByTestId('watchdog-log')).toContainText('The page has not reloaded itself.');
 });

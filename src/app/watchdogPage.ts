@@ -5,7 +5,7 @@
  */
 import { engineHeardAt, freezeEngineWorkersForTest } from '../engine/engineClient';
 import { parseDuration } from '../lib/duration';
-import { requestSceneFrame } from '../scene/sceneFrames';
+import { requestSceneDraw } from '../scene/sceneFrames';
 import { sceneStats } from '../scene/sceneStats';
 import { Watchdog, watchdogSettings, type WatchedPage } from './watchdog';
 
@@ -33,7 +33,7 @@ const page: WatchedPage = {
   now: () => Date.now(),
   visible: () => document.visibilityState === 'visible',
   frames: () => sceneStats.frames,
-  requestFrame: requestSceneFrame,
+  requestFrame: requestSceneDraw,
   engineHeardAt,
 };
 

@@ -97,4 +97,11 @@ describe('requestMotionFrame and own requests', () => {
     invalidate();
     expect(seen).toEqual([true, true, false]);
   });
+
+  it('asks for a drawn frame for the kiosk watchdog: not one of its own, so the canvas draws it even when nothing changed', () => {
+    const seen: boolean[] = [];
+    m.setSceneInvalidator(() => seen.push(m.isOwnFrameRequest()));
+    m.requestSceneDraw();
+    expect(seen).toEqual([false]);
+  });
 });

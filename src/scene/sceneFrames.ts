@@ -21,6 +21,15 @@ export function requestSceneFrame(): void {
 }
 
 /**
+ * Asks for a frame that is drawn whatever the bindings say: the kiosk watchdog's liveness check, which
+ * must see the frame counter move on a page where nothing changes (a request of its own would be
+ * skipped as "nothing to draw", and an idle kiosk would reload itself as stalled).
+ */
+export function requestSceneDraw(): void {
+  invalidate?.();
+}
+
+/**
  * True while one of the requests of this module (a batch, a blink, a spin) is asking for a frame:
  * the canvas counts any other request as "something else changed" and draws that frame whatever the
  * bindings say (framePolicy.ts).

@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { DirectionalLight, Group, Mesh, Object3D, PerspectiveCamera } from 'three';
+import { Box3, DirectionalLight, Group, Mesh, Object3D, PerspectiveCamera, Vector3 } from 'three';
+import { skinnedArm } from './skinnedArm.testing';
 import {
+  boundsOf,
   equipmentPathOf,
   equipmentTree,
   findNode,
@@ -144,5 +146,28 @@ describe('equipmentTree', () => {
     const m = model();
     cleanup.push(m.unregister, setMarkedPaths(['site/Object_9']));
     expect(equipmentTree(['site']).map((e) => e.path)).toContain('site/Object_9');
+  });
+});
+
+describe('boundsOf a skinned part', () => {
+  it('is where the skin is drawn now: placed before any frame, and bent after its bones moved', () => {
+    const arm = skinnedArm();
+    arm.root.position.x = 4;
+    arm.root.updateMatrixWorld(true);
+    const unregister = registerAsset('arm', arm.root);
+    try {
+      const box = new Box3();
+      // Before any frame has updated the bone matrices (the asset just loaded).
+      expect(boundsOf('arm/ArmSkin', box)).toBe(true);
+      expect(box.getCenter(new Vector3()).x).toBeCloseTo(4, 1);
+      expect(box.max.y).toBeCloseTo(2, 1);
+      // The elbow turns a quarter: the forearm now points along x, and the box follows.
+      arm.elbow.rotation.z = -Math.PI / 2;
+      expect(boundsOf('arm/ArmSkin', box)).toBe(true);
+      expect(box.max.y).toBeLessThan(1.5);
+      expect(box.max.x).toBeGreaterThan(4.8);
+    } finally {
+      unregister();
+    }
   });
 });

@@ -305,17 +305,48 @@ export function boundsOf(path: string, out: Box3): boolean {
   const root = roots.get(path);
   if (root) {
     // A whole asset (a row of the tree): everything its model draws.
+    posedSkins(root);
     out.setFromObject(root);
     return !out.isEmpty();
   }
   const found = findNode(path);
   if (found.ok) {
+    posedSkins(found.node);
     out.setFromObject(found.node);
     return !out.isEmpty();
   }
   const slash = path.indexOf('/');
   const lookup = slash > 0 ? instanced.get(path.slice(0, slash)) : undefined;
   return lookup ? lookup.bounds(path.slice(slash + 1), out) : false;
+}
+
+type Skin = Object3D & {
+  isSkinnedMesh?: boolean;
+  skeleton?: { bones: Object3D[]; update(): void };
+  computeBoundingBox?(): void;
+};
+
+/**
+ * A skinned mesh's box is computed from its bones once and then kept (three computes it only when
+ * missing), and its bone matrices are updated only when a frame draws: a box asked for before the
+ * first frame, or after the bones moved, would be somewhere else. Bounds are asked for rarely (fit,
+ * focus, the test probe), so they are computed from the current pose each time.
+ */
+function posedSkins(node: Object3D): void {
+  let skinned = false;
+  node.traverse((o) => {
+    if ((o as Skin).isSkinnedMesh) skinned = true;
+  });
+  if (!skinned) return;
+  node.updateWorldMatrix(true, true);
+  node.traverse((o) => {
+    const skin = o as Skin;
+    if (!skin.isSkinnedMesh || !skin.skeleton) return;
+    // The bones need not be under the mesh (glTF puts them beside it).
+    for (const bone of skin.skeleton.bones) bone.updateWorldMatrix(true, false);
+    skin.skeleton.update();
+    skin.computeBoundingBox?.();
+  });
 }
 
 /** Signals bound to one instance, or null when the path is not an instance. */
