@@ -62,3 +62,69 @@ test('while parts spin, a new colour is drawn in the very frame that carries its
   await expect.poll(() => page.evaluate(() => (window as unknown as Win).__carried)).toEqual({ drawn: true });
   expect(await nodeLooksRed(page, 'station/Pump1_Motor')).toBe(true);
 });
+
+interface Checked {
+  pixels: number;
+  differing: number;
+  share: number;
+}
+type CheckWin = Window & {
+  twinview: { checkNextPartialFrame(timeoutMs?: number): Promise<Checked | null> };
+  __check?: Promise<Checked | null>;
+};
+/** Starts watching for the next partial frame (before the change that asks for it is published). */
+const watchNextPartialFrame = (page: Page) =>
+  page.evaluate(() => {
+    const w = window as unknown as CheckWin;
+    w.__check = w.twinview.checkNextPartialFrame(10_000);
+  });
+const partialFrameChecked = (page: Page) => page.evaluate(() => (window as unknown as CheckWin).__check!);
+const checkNextPartialFrame = async (page: Page) => {
+  await watchNextPartialFrame(page);
+  return partialFrameChecked(page);
+};
+
+test('a frame that changes a few parts redraws only around them, and leaves the picture a whole frame would draw', async ({
+  page,
+}) => {
+  await openTwin(page, 'pump-station');
+  // Two pumps spin; the frames of the spin alone redraw around the impellers and motors.
+  await publishJson(publisher, 'plant/north/pumps/pump1/telemetry', pumpTelemetry(60));
+  await publishJson(publisher, 'plant/north/pumps/pump2/telemetry', pumpTelemetry(50));
+  await expect.poll(() => value(page, 'pump2.temp')).toBe(50);
+  for (let i = 0; i < 3; i++) {
+    const checked = await checkNextPartialFrame(page);
+    expect(checked).not.toBeNull();
+    // Every pixel as a whole frame of the same moment draws it: no trail of the turning parts.
+    expect(checked!.differing).toBe(0);
+    expect(checked!.share).toBeGreaterThan(0);
+    expect(checked!.share).toBeLessThan(0.6);
+  }
+  // A new colour while they spin; the tank's level falls and rises (its part shrinks and grows: the
+  // place it was drawn must be redrawn too); then the pumps stop: the frame that shows where they
+  // stopped is partial too, and so is the next colour, which the stopped pumps leave alone.
+  const published = async (publish: () => Promise<void>) => {
+    await watchNextPartialFrame(page);
+    await publish();
+    const checked = await partialFrameChecked(page);
+    expect(checked).not.toBeNull();
+    expect(checked!.differing).toBe(0);
+  };
+  for (const [temp, rpm, level] of [
+    [60, 1450, 80],
+    [97, 1450, 20],
+    [60, 0, 70],
+    [97, 0, 30],
+  ]) {
+    await published(() => publishJson(publisher, 'plant/north/tank1/telemetry', { ts: Date.now(), level }));
+    await published(async () => {
+      await publishJson(publisher, 'plant/north/pumps/pump1/telemetry', pumpTelemetry(temp, rpm));
+      await publishJson(publisher, 'plant/north/pumps/pump2/telemetry', pumpTelemetry(50, rpm));
+    });
+  }
+  // The alarm raised at 97 °C blinks the pump: those frames too redraw only around it.
+  await expect.poll(() => value(page, 'pump1.rpm')).toBe(0);
+  const blink = await checkNextPartialFrame(page);
+  expect(blink).not.toBeNull();
+  expect(blink!.differing).toBe(0);
+});

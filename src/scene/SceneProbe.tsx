@@ -38,6 +38,12 @@ export interface TwinviewProbe {
   screenBounds(
     path: string,
   ): { left: number; top: number; right: number; bottom: number; width: number; height: number } | null;
+  /**
+   * Waits for the next frame that redraws only part of the canvas (damage.ts), then draws the same
+   * moment whole and counts the pixels that differ: a partial frame must leave the picture exactly as
+   * a whole one would. `share`: the part of the canvas the partial frame redrew.
+   */
+  checkNextPartialFrame(timeoutMs?: number): Promise<{ pixels: number; differing: number; share: number } | null>;
 }
 
 declare global {
@@ -53,6 +59,7 @@ const corner = new Vector3();
 export function SceneProbe({ twin, runtime }: { twin: Twin; runtime: BindingRuntime }) {
   const camera = useThree((s) => s.camera);
   const gl = useThree((s) => s.gl);
+  const get = useThree((s) => s.get);
   useEffect(() => {
     const screenPosition = (path: string) => {
       if (!boundsOf(path, box)) return null;
@@ -108,11 +115,47 @@ export function SceneProbe({ twin, runtime }: { twin: Twin; runtime: BindingRunt
         }
         return { ...out, width: rect.width, height: rect.height };
       },
+      checkNextPartialFrame: (timeoutMs = 10_000) =>
+        new Promise((resolve) => {
+          const start = sceneStats.partialFrames;
+          const startShare = sceneStats.partialShare;
+          const timer = setTimeout(() => {
+            off();
+            resolve(null);
+          }, timeoutMs);
+          const off = addAfterEffect(() => {
+            if (sceneStats.partialFrames === start) return;
+            off();
+            clearTimeout(timer);
+            const context = gl.getContext();
+            const w = context.drawingBufferWidth;
+            const h = context.drawingBufferHeight;
+            const read = () => {
+              const pixels = new Uint8Array(w * h * 4);
+              context.readPixels(0, 0, w, h, context.RGBA, context.UNSIGNED_BYTE, pixels);
+              return pixels;
+            };
+            const partial = read();
+            const state = get();
+            state.gl.render(state.scene, state.camera);
+            const whole = read();
+            let differing = 0;
+            for (let i = 0; i < partial.length; i += 4) {
+              if (
+                Math.abs(partial[i] - whole[i]) > 2 ||
+                Math.abs(partial[i + 1] - whole[i + 1]) > 2 ||
+                Math.abs(partial[i + 2] - whole[i + 2]) > 2
+              )
+                differing++;
+            }
+            resolve({ pixels: w * h, differing, share: sceneStats.partialShare - startShare });
+          });
+        }),
     };
     return () => {
       delete window.twinview;
     };
-  }, [camera, gl, twin, runtime]);
+  }, [camera, gl, get, twin, runtime]);
   return null;
 }
 

@@ -36,6 +36,7 @@ import { hoverReadingText } from './readingText';
 import { FramePolicy, SOFTWARE_MOTION_FPS } from './framePolicy';
 import { isOwnFrameRequest, setMotionDelay } from './sceneFrames';
 import { sceneStats } from './sceneStats';
+import { DamageTracker } from './damage';
 
 /** Where the camera starts while models load; a twin without views is then framed whole (CameraRig). */
 const FALLBACK_VIEW = {
@@ -242,6 +243,7 @@ function FrameGate({ runtime, gated, capMs }: { runtime: BindingRuntime; gated: 
   const seen = useMemo(() => ({ world: new Matrix4(), projection: new Matrix4() }), []);
   const afterFrame = useMemo(() => new MessageChannel(), []);
   const drawnAt = useRef(0);
+  const damage = useMemo(() => new DamageTracker(), []);
   useEffect(() => {
     afterFrame.port1.onmessage = () => {
       policy.noteFrameCost(performance.now() - drawnAt.current);
@@ -270,16 +272,17 @@ function FrameGate({ runtime, gated, capMs }: { runtime: BindingRuntime; gated: 
     () => (gated && capMs > 0 ? setMotionDelay(() => policy.motionDelay(performance.now())) : undefined),
     [gated, capMs, policy],
   );
-  useFrame(({ gl, scene, camera }) => {
+  useFrame(({ gl, scene, camera, size }) => {
     sceneStats.passes++;
     // A camera moved by code that asked for the frame before this gate existed draws too.
     camera.updateMatrixWorld();
     const moved = !camera.matrixWorld.equals(seen.world) || !camera.projectionMatrix.equals(seen.projection);
+    const whole = foreign.current || moved;
     const draw =
       !gated ||
       policy.draw({
         now: performance.now(),
-        foreign: foreign.current || moved,
+        foreign: whole,
         changed: runtime.changed,
         moving: runtime.moving,
       });
@@ -287,7 +290,21 @@ function FrameGate({ runtime, gated, capMs }: { runtime: BindingRuntime; gated: 
     if (!draw) return;
     seen.world.copy(camera.matrixWorld);
     seen.projection.copy(camera.projectionMatrix);
+    // Under software WebGL a frame that changes a few parts redraws only around them (damage.ts).
+    const region = gated && capMs > 0 && !whole ? damage.plan(runtime, camera, size.width, size.height) : null;
+    if (region) {
+      gl.setScissorTest(true);
+      gl.setScissor(region.x0, size.height - region.y1, region.x1 - region.x0, region.y1 - region.y0);
+    }
     gl.render(scene, camera);
+    runtime.drew();
+    if (region) {
+      gl.setScissorTest(false);
+      sceneStats.partialFrames++;
+      sceneStats.partialShare += ((region.x1 - region.x0) * (region.y1 - region.y0)) / (size.width * size.height);
+    } else if (gated && capMs > 0) {
+      damage.drewWhole(runtime, camera, size.width, size.height);
+    }
     sceneStats.frames++;
     // Under the cap, how long this frame holds the main thread: the next task runs after Chrome's
     // commit, which with software compositing waits for SwiftShader to finish the frame.

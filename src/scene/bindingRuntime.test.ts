@@ -386,9 +386,68 @@ describe('BindingRuntime', () => {
     );
     rt.apply(0.016, T0);
     expect(rt.moving).toBe(true);
+    rt.drew();
     set(store, 'p.pos', 0);
     rt.apply(0.016, T0);
     expect(rt.moving).toBe(false);
+  });
+
+  it('a part that stops after turning in passes no frame drew asks for the frame that shows where it stopped', () => {
+    const s = scene();
+    cleanup = s.unregister;
+    const store = storeWith({ 'p.pos': 60 });
+    const rt = new BindingRuntime(
+      twinWith([{ signal: 'p.pos', node: 'plant/Pump1_Valve', effect: { kind: 'spin' } }]),
+      store,
+    );
+    rt.apply(0.016, T0);
+    rt.drew();
+    // Turns once more in a pass that the software cap does not draw, then stops.
+    rt.apply(0.016, T0);
+    set(store, 'p.pos', 0);
+    rt.apply(0.016, T0);
+    expect(rt.moving).toBe(true);
+    expect(rt.touched.slice(0, rt.touchedCount).map((n) => n.name)).toEqual(['Pump1_Valve']);
+    rt.drew();
+    rt.apply(0.016, T0);
+    expect(rt.moving).toBe(false);
+    expect(rt.touchedCount).toBe(0);
+  });
+
+  it('lists the parts a pass changed (colour, spin, pose) once each, and none for values drawn the same', () => {
+    const s = scene();
+    cleanup = s.unregister;
+    const store = storeWith({ 'p.temp': 50, 'p.rpm': 0, 'p.pos': 0 });
+    const rt = new BindingRuntime(
+      twinWith([
+        { signal: 'p.temp', node: 'plant/Pump1_Motor', effect: { kind: 'colorThresholds', stops: [[80, 'alarm']] } },
+        { signal: 'p.rpm', node: 'plant/Pump1_Motor', effect: { kind: 'spin' } },
+        {
+          signal: 'p.pos',
+          node: 'plant/Pump1_Valve',
+          effect: { kind: 'translate', axis: 'y', range: [0, 1], distance: [0, 1] },
+        },
+      ]),
+      store,
+    );
+    const names = () => rt.touched.slice(0, rt.touchedCount).map((n) => n.name);
+    rt.apply(0.016, T0);
+    // The models were just found: nothing narrower than the whole canvas.
+    expect(rt.wholeFrame).toBe(true);
+    expect(rt.bound.map((n) => n?.name)).toEqual(['Pump1_Motor', 'Pump1_Valve']);
+    rt.drew();
+    rt.apply(0.016, T0);
+    expect(rt.wholeFrame).toBe(false);
+    expect(names()).toEqual([]);
+    set(store, 'p.temp', 90);
+    set(store, 'p.rpm', 1000);
+    rt.apply(0.016, T0);
+    expect(names()).toEqual(['Pump1_Motor']);
+    rt.drew();
+    set(store, 'p.pos', 1);
+    rt.apply(0.016, T0);
+    expect(names().sort()).toEqual(['Pump1_Motor', 'Pump1_Valve']);
+    expect(rt.wholeFrame).toBe(false);
   });
 
   it('says a frame changed what is drawn only for a new colour, pose or look, not for a spin or a value drawn the same', () => {

@@ -50,6 +50,10 @@ interface NodeState {
   baseRotation: Vector3;
   /** Height of the node's top above its origin, for labels. */
   top: number;
+  /** The pass of `apply` that last listed the node as touched. */
+  touchedIn: number;
+  /** A spin turned the node since the last frame drawn. */
+  spunUndrawn: boolean;
 }
 
 interface Runtime {
@@ -109,6 +113,18 @@ export class BindingRuntime {
   changed = false;
   /** True after `apply` when a node blinks for an unacknowledged alarm. */
   blinking = false;
+  /**
+   * The parts whose look or pose `apply` changed (spins included), `touchedCount` of them: a frame
+   * under software WebGL redraws only around them (damage.ts). Reused from pass to pass.
+   */
+  readonly touched: Object3D[] = [];
+  touchedCount = 0;
+  /** True after `apply` when a change has no place of its own to redraw (a model loaded, a bone moved a skin). */
+  wholeFrame = false;
+  /** Every bound part, as resolved (null where the scene has no such node). */
+  readonly bound: (Object3D | null)[] = [];
+  private pass = 0;
+  private readonly touchedStates: NodeState[] = [];
 
   constructor(
     twin: Twin,
@@ -197,6 +213,9 @@ export class BindingRuntime {
     const gen = registryGeneration();
     // Parts found again (a model loaded) are a change to draw.
     this.changed = gen !== this.resolvedAt;
+    this.wholeFrame = this.changed;
+    this.touchedCount = 0;
+    this.pass++;
     if (gen !== this.resolvedAt) {
       this.resolvedAt = gen;
       this.resolve();
@@ -217,11 +236,15 @@ export class BindingRuntime {
       const e = r.binding.effect;
       switch (e.kind) {
         case 'spin': {
-          const turn = spinRadians(value, e.rpmPerUnit, e.maxRpm, dt);
-          node.rotation[e.axis] += turn;
           if (value !== 0) {
+            node.rotation[e.axis] += spinRadians(value, e.rpmPerUnit, e.maxRpm, dt);
+            state.spunUndrawn = true;
+          }
+          // A part that stopped still wants the frame that shows where it stopped (frames under the
+          // software cap skip passes, in which it kept turning).
+          if (state.spunUndrawn) {
             this.moving = true;
-            posed(state);
+            this.posed(state);
           }
           break;
         }
@@ -229,12 +252,15 @@ export class BindingRuntime {
           if (value === r.lastKey) break;
           r.lastKey = value;
           node.scale[e.axis] = scaleFraction(e.range, value);
-          posed(state);
+          this.posed(state);
           this.changed = true;
           break;
         case 'visible': {
           const visible = e.when === 'truthy' ? value !== 0 : value === 0;
-          if (node.visible !== visible) this.changed = true;
+          if (node.visible !== visible) {
+            this.changed = true;
+            this.touch(state);
+          }
           node.visible = visible;
           break;
         }
@@ -242,14 +268,14 @@ export class BindingRuntime {
           if (value === r.lastKey) break;
           r.lastKey = value;
           node.rotation[e.axis] = state.baseRotation[e.axis] + (mapRange(e.range, e.angles, value) * Math.PI) / 180;
-          posed(state);
+          this.posed(state);
           this.changed = true;
           break;
         case 'translate':
           if (value === r.lastKey) break;
           r.lastKey = value;
           node.position[e.axis] = state.basePosition[e.axis] + mapRange(e.range, e.distance, value);
-          posed(state);
+          this.posed(state);
           this.changed = true;
           break;
         case 'colorThresholds':
@@ -290,9 +316,37 @@ export class BindingRuntime {
       if (s.dirty) {
         paint(s);
         this.changed = true;
+        this.touch(s);
       }
     }
     if (view) this.drawLabels(view, now);
+  }
+
+  /** Records a part whose look or pose changed in this pass, once. */
+  private touch(s: NodeState): void {
+    if (s.node === null || s.touchedIn === this.pass) return;
+    s.touchedIn = this.pass;
+    this.touchedStates[this.touchedCount] = s;
+    this.touched[this.touchedCount++] = s.node;
+  }
+
+  /** The scene drew the pass `apply` last made: the parts it turned are shown where they are. */
+  drew(): void {
+    for (let i = 0; i < this.touchedCount; i++) this.touchedStates[i].spunUndrawn = false;
+  }
+
+  /** The node's pose changed: skinned meshes it moves measure their bounds again (picking, culling, framing). */
+  private posed(s: NodeState): void {
+    this.touch(s);
+    if (s.skinned.length === 0) return;
+    // A bone moves a skin that need not be under it: no rectangle of the node holds the change.
+    this.wholeFrame = true;
+    for (let i = 0; i < s.skinned.length; i++) {
+      // Null is how three marks bounds to compute again (its typings say otherwise).
+      const mesh = s.skinned[i] as unknown as { boundingBox: Box3 | null; boundingSphere: Sphere | null };
+      mesh.boundingBox = null;
+      mesh.boundingSphere = null;
+    }
   }
 
   /** Staleness per node, from the store's own query: connection down, period missed, or bad quality. */
@@ -380,6 +434,8 @@ export class BindingRuntime {
       r.lastText = NaN;
     }
     this.problems = problems;
+    this.bound.length = 0;
+    for (const s of this.nodes) this.bound.push(s.node);
     this.updateAlarmLooks();
   }
 
@@ -434,6 +490,8 @@ function newNodeState(path: string): NodeState {
     basePosition: new Vector3(),
     baseRotation: new Vector3(),
     top: 0,
+    touchedIn: -1,
+    spunUndrawn: false,
   };
 }
 
@@ -450,16 +508,6 @@ function setTint(state: NodeState, c: Rgba): void {
   t.b = c.b;
   t.a = c.a;
   state.dirty = true;
-}
-
-/** The node's pose changed: skinned meshes it moves measure their bounds again (picking, culling, framing). */
-function posed(state: NodeState): void {
-  for (let i = 0; i < state.skinned.length; i++) {
-    // Null is how three marks bounds to compute again (its typings say otherwise).
-    const mesh = state.skinned[i] as unknown as { boundingBox: Box3 | null; boundingSphere: Sphere | null };
-    mesh.boundingBox = null;
-    mesh.boundingSphere = null;
-  }
 }
 
 /** Writes a node's final look into its overlay: binding colour or the model's own, stale wash, alarm glow. */

@@ -21,6 +21,15 @@ export function requestSceneFrame(): void {
 }
 
 /**
+ * Asks `invalidate` (a canvas' own) for a frame in which the bindings decide what is drawn: an alarm
+ * or connection change repaints the parts it concerns, and under software WebGL redraws only around
+ * them (damage.ts), where any other request draws the whole canvas.
+ */
+export function requestBindingsFrame(invalidate: () => void): void {
+  askOwn(invalidate);
+}
+
+/**
  * Asks for a frame that is drawn whatever the bindings say: the kiosk watchdog's liveness check, which
  * must see the frame counter move on a page where nothing changes (a request of its own would be
  * skipped as "nothing to draw", and an idle kiosk would reload itself as stalled).

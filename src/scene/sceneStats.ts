@@ -5,6 +5,10 @@
 export const sceneStats = {
   /** Frames drawn (FrameGate in TwinScene.tsx): loop iterations that draw nothing are not counted. */
   frames: 0,
+  /** Of the frames drawn, those that redrew only a rectangle around the parts that changed (damage.ts). */
+  partialFrames: 0,
+  /** The share of the canvas those partial frames redrew, summed (divide by partialFrames). */
+  partialShare: 0,
   /** Frame-loop passes: bindings applied, drawn or not (FrameGate draws only a changed picture). */
   passes: 0,
   /**
@@ -37,6 +41,8 @@ export function logBusyFrame(ms: number, changed: number): void {
 
 export function resetSceneStats(): void {
   sceneStats.frames = 0;
+  sceneStats.partialFrames = 0;
+  sceneStats.partialShare = 0;
   sceneStats.passes = 0;
   sceneStats.bindingMs = 0;
   sceneStats.busyFrames = 0;

@@ -4,6 +4,7 @@ import type { AlarmSnapshot } from '../engine/protocol';
 import { useApp } from '../store/app';
 import { telemetry } from '../store/telemetry';
 import { useTimeCursor } from '../store/timeCursor';
+import { requestBindingsFrame } from './sceneFrames';
 
 /** How often an idle scene checks whether values have gone stale (no frames are drawn for the check). */
 export const STALE_CHECK_MS = 500;
@@ -31,7 +32,7 @@ export function useSceneSync(target: SceneSyncTarget): void {
       const replaying = useTimeCursor.getState().mode === 'replay' || telemetry.replayAt !== null;
       target.online = replaying || s.connection?.state === 'online';
       target.setAlarms(s.alarms);
-      invalidate();
+      requestBindingsFrame(invalidate);
     };
     sync();
     const unsubscribe = useApp.subscribe((s, prev) => {
@@ -41,7 +42,7 @@ export function useSceneSync(target: SceneSyncTarget): void {
       if (c.mode !== prev.mode) sync();
     });
     const staleTimer = setInterval(() => {
-      if (target.staleChanged(Date.now())) invalidate();
+      if (target.staleChanged(Date.now())) requestBindingsFrame(invalidate);
     }, STALE_CHECK_MS);
     return () => {
       unsubscribe();
