@@ -324,7 +324,9 @@ function describeLatency(l: Awaited<ReturnType<typeof pumpLatency>>, flips: numb
     `p50 ${l.p50} ms, p95 ${l.p95} ms ${meets(l.p95, LATENCY_TARGET) ? '✓' : `MISS (target ${formatTarget(LATENCY_TARGET, 0)} ms)`} (frame submitted: p50 ${l.inFrame.p50}, p95 ${l.inFrame.p95}; ` +
     `${l.samples.length} of ${flips} flips seen; ${l.framesPerS.toFixed(1)} frames/s, main thread ${Math.round(l.mainBusy * 100)}% busy, ` +
     `${l.passesPerS.toFixed(1)} frame-loop passes/s, bindings ${l.bindingMsPerFrame.toFixed(3)} ms/pass, ` +
-    `a drawn frame holds the main thread ${l.frameHoldMs == null ? 'n/a' : `~${l.frameHoldMs.toFixed(0)} ms`})`
+    `a drawn frame holds the main thread ${l.frameHoldMs == null ? 'n/a' : `~${l.frameHoldMs.toFixed(0)} ms`}; ` +
+    `${l.partialFrames} of ${l.framesDrawn} frames drawn partial` +
+    `${Number.isFinite(l.partialShare) ? `, ${(l.partialShare * 100).toFixed(1)}% of the canvas each` : ''})`
   );
 }
 
@@ -628,6 +630,10 @@ export async function pumpLatency(
     bindingMsPerFrame: stats.passes ? stats.bindingMs / stats.passes : NaN,
     passesPerS: stats.passes / wall,
     frameHoldMs: stats.frameHoldMs,
+    // Frames that redrew only around the parts that changed (src/scene/damage.ts), and how much of the canvas.
+    partialFrames: stats.partialFrames,
+    framesDrawn: stats.frames,
+    partialShare: stats.partialFrames ? stats.partialShare / stats.partialFrames : NaN,
   };
 }
 
