@@ -5,8 +5,10 @@
  * draw calls and triangles of a frame, and how long a drawn frame holds the main thread (the scene's
  * own measure, `frameHoldMs`: from the draw call until the page's next task, which with software
  * compositing runs after Chrome has read the canvas back). It tells how much of publish-to-pixel is
- * the drawing and compositing rather than our code (docs/scene-performance.md).
- * Flags: --sizes 640x400,1280x800,1920x1080 (CSS pixels), --seconds S (default 3, per size).
+ * the drawing and compositing rather than our code (docs/scene-performance.md). Each size is measured
+ * twice, alternating: with partial frames (a spin frame redraws only around the spinning parts,
+ * src/scene/damage.ts) and with every frame whole (`?frames=whole`, the baseline in the same run).
+ * Flags: --sizes 640x400,1280x800,1920x1080 (CSS pixels), --seconds S (default 3, per size and mode).
  */
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -18,6 +20,10 @@ import { freePort } from '../server/test/ports';
 
 interface Figures {
   size: string;
+  mode: 'partial' | 'whole';
+  /** Of the frames drawn, the share that were partial, and the share of the canvas each redrew. */
+  partialFrames: number;
+  partialShare: number;
   buffer: [number, number];
   framesPerS: number;
   callsPerFrame: number;
@@ -75,7 +81,9 @@ export async function run(args: string[]): Promise<void> {
   }, 100);
   const rows: Figures[] = [];
   try {
-    for (const { w, h } of sizes) {
+    for (const { w, h, mode } of sizes.flatMap((s, i) =>
+      (i % 2 === 0 ? (['partial', 'whole'] as const) : (['whole', 'partial'] as const)).map((mode) => ({ ...s, mode })),
+    )) {
       const page = await browser.newPage({ viewport: { width: w, height: h } });
       // Counts WebGL draw calls and triangles (the scene draws through WebGL2).
       await page.addInitScript(() => {
@@ -93,7 +101,8 @@ export async function run(args: string[]): Promise<void> {
           };
         }
       });
-      await page.goto(`http://127.0.0.1:${port}/?twin=pump-station&broker=${encodeURIComponent(wsUrl)}`);
+      const frames = mode === 'whole' ? '&frames=whole' : '';
+      await page.goto(`http://127.0.0.1:${port}/?twin=pump-station${frames}&broker=${encodeURIComponent(wsUrl)}`);
       await page.waitForFunction(
         () => (window as unknown as { twinview?: { ready(): boolean } }).twinview?.ready() === true,
         null,
@@ -101,14 +110,21 @@ export async function run(args: string[]): Promise<void> {
       );
       await page.waitForTimeout(1500); // spinning, frame cost measured a few times
       const r = await page.evaluate(async (ms) => {
-        type Probe = { frames(): number; stats(): { frameHoldMs: number } };
+        type Probe = {
+          frames(): number;
+          stats(): { frameHoldMs: number; partialFrames: number; partialShare: number };
+        };
         const win = window as unknown as { twinview: Probe; __draws: { calls: number; triangles: number } };
         const canvas = document.querySelector('canvas')!;
         const f0 = win.twinview.frames();
+        const s0 = win.twinview.stats();
         win.__draws = { calls: 0, triangles: 0 };
         await new Promise((resolve) => setTimeout(resolve, ms));
+        const s1 = win.twinview.stats();
         return {
           frames: win.twinview.frames() - f0,
+          partial: s1.partialFrames - s0.partialFrames,
+          partialShare: s1.partialShare - s0.partialShare,
           calls: win.__draws.calls,
           triangles: win.__draws.triangles,
           buffer: [canvas.width, canvas.height] as [number, number],
@@ -116,18 +132,21 @@ export async function run(args: string[]): Promise<void> {
         };
       }, seconds * 1000);
       await page.close();
-      const frames = Math.max(1, r.frames);
+      const drawn = Math.max(1, r.frames);
       rows.push({
         size: `${w}x${h}`,
+        mode,
+        partialFrames: r.partial / drawn,
+        partialShare: r.partial ? r.partialShare / r.partial : 0,
         buffer: r.buffer,
         framesPerS: r.frames / seconds,
-        callsPerFrame: r.calls / frames,
-        trianglesPerFrame: r.triangles / frames,
+        callsPerFrame: r.calls / drawn,
+        trianglesPerFrame: r.triangles / drawn,
         holdMs: r.holdMs,
       });
       const row = rows[rows.length - 1];
       console.log(
-        `window ${row.size}: canvas buffer ${row.buffer.join('x')} (${(row.buffer[0] * row.buffer[1]).toLocaleString('en')} pixels), ` +
+        `window ${row.size}, ${row.mode === 'whole' ? 'every frame whole' : `partial frames (${Math.round(row.partialFrames * 100)} % of frames, ${(row.partialShare * 100).toFixed(1)} % of the canvas each)`}: canvas buffer ${row.buffer.join('x')} (${(row.buffer[0] * row.buffer[1]).toLocaleString('en')} pixels), ` +
           `${row.framesPerS.toFixed(1)} frames/s spinning, ${row.callsPerFrame.toFixed(0)} draw calls and ` +
           `${Math.round(row.trianglesPerFrame).toLocaleString('en')} triangles a frame; a drawn frame holds the main thread ~${row.holdMs.toFixed(0)} ms`,
       );

@@ -50,6 +50,9 @@ interface Probe {
     busyFrames: number;
     busyMs: number;
     instancesChanged: number;
+    /** Frames that redrew only around the parts that changed, and the canvas share they redrew, summed. */
+    partialFrames: number;
+    partialShare: number;
     busyLog: number[];
   };
   resetStats(): void;

@@ -24,7 +24,7 @@ import { LabelLayer } from './LabelLayer';
 import { telemetry } from '../store/telemetry';
 import { requestFocus, useApp } from '../store/app';
 import { SelectionOutline } from './SelectionOutline';
-import { lightRendering, pixelBudgetFor, SOFTWARE_PIXEL_BUDGET, softwareDpr } from './softwareGl';
+import { lightRendering, partialFramesAllowed, pixelBudgetFor, SOFTWARE_PIXEL_BUDGET, softwareDpr } from './softwareGl';
 import { equipmentTree, instanceNeighbour, pickedPath, setMarkedPaths } from './sceneRegistry';
 import './scene.css';
 import './theme.css';
@@ -244,6 +244,8 @@ function FrameGate({ runtime, gated, capMs }: { runtime: BindingRuntime; gated: 
   const afterFrame = useMemo(() => new MessageChannel(), []);
   const drawnAt = useRef(0);
   const damage = useMemo(() => new DamageTracker(), []);
+  // Partial frames only where frames are gated (they need to know what changed) and under software WebGL.
+  const partial = gated && capMs > 0 && partialFramesAllowed();
   useEffect(() => {
     afterFrame.port1.onmessage = () => {
       policy.noteFrameCost(performance.now() - drawnAt.current);
@@ -291,7 +293,7 @@ function FrameGate({ runtime, gated, capMs }: { runtime: BindingRuntime; gated: 
     seen.world.copy(camera.matrixWorld);
     seen.projection.copy(camera.projectionMatrix);
     // Under software WebGL a frame that changes a few parts redraws only around them (damage.ts).
-    const region = gated && capMs > 0 && !whole ? damage.plan(runtime, camera, size.width, size.height) : null;
+    const region = partial && !whole ? damage.plan(runtime, camera, size.width, size.height) : null;
     if (region) {
       gl.setScissorTest(true);
       gl.setScissor(region.x0, size.height - region.y1, region.x1 - region.x0, region.y1 - region.y0);
@@ -302,7 +304,7 @@ function FrameGate({ runtime, gated, capMs }: { runtime: BindingRuntime; gated: 
       gl.setScissorTest(false);
       sceneStats.partialFrames++;
       sceneStats.partialShare += ((region.x1 - region.x0) * (region.y1 - region.y0)) / (size.width * size.height);
-    } else if (gated && capMs > 0) {
+    } else if (partial) {
       damage.drewWhole(runtime, camera, size.width, size.height);
     }
     sceneStats.frames++;

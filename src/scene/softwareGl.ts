@@ -100,3 +100,15 @@ export function toLambert(material: Material): Material {
   lambert.userData = { ...m.userData };
   return lambert;
 }
+
+let partial: boolean | null = null;
+
+/**
+ * Whether frames that change a few parts may redraw only around them (damage.ts) under the light
+ * profile. `?frames=whole` draws every frame whole: a diagnostic for a driver that shows trails, and
+ * the baseline of `npm run bench -- frame-hold`. Decided once per page.
+ */
+export function partialFramesAllowed(): boolean {
+  if (partial === null) partial = new URLSearchParams(globalThis.location?.search ?? '').get('frames') !== 'whole';
+  return partial;
+}
