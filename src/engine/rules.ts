@@ -356,7 +356,10 @@ class RuleTable {
   /** The flat test at `at` with the RAISE or HOLD limits; false for a closure test (TEST_FN), which the caller runs. */
   private holds(at: number, kind: number, a: number, b: number, limit: number, now: number): boolean {
     const d = this.data;
-    switch (d[at + kind]) {
+    // `| 0` (here, in left() and for the operator): the kinds are small integers stored as doubles;
+    // switched on as doubles V8 tests them case by case, as int32s it can jump (cachegrind: 18 % fewer
+    // instructions per message on the rules bench stream).
+    switch (d[at + kind] | 0) {
       case TEST_CMP:
         return this.compare(at + a, limit, now);
       case TEST_AND:
@@ -372,7 +375,7 @@ class RuleTable {
 
   private compare(at: number, limit: number, now: number): boolean {
     const d = this.data;
-    return compareFlat(d[at + CMP_OP], this.left(at, now), d[at + limit]);
+    return compareFlat(d[at + CMP_OP] | 0, this.left(at, now), d[at + limit]);
   }
 
   /** A comparison's left side: the same reads and arithmetic as the compiled closures (evaluate.ts). */
@@ -380,7 +383,7 @@ class RuleTable {
     const t = this.signals;
     const d = this.data;
     const ref = d[at + CMP_REF];
-    switch (d[at + CMP_LEFT]) {
+    switch (d[at + CMP_LEFT] | 0) {
       case LEFT_SLOT:
         return t.values[ref];
       case LEFT_AGE:
