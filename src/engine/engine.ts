@@ -70,6 +70,8 @@ export interface EngineOutput {
   quality: QualityChange[] | null;
 }
 
+const NO_ROUTES: readonly ResolvedSignal[] = [];
+
 /** Rejected payload samples kept for diagnostics. */
 const LAST_REJECTS = 5;
 const SAMPLE_CHARS = 200;
@@ -85,6 +87,14 @@ export class Engine {
   /** Per definition: the payload timestamp reader, or null for arrival time. */
   private readonly timestamps: (((reader: PayloadReader) => number) | null)[];
   private readonly reader: PayloadReader;
+  /**
+   * Topics whose every signal has its index: [def, index, def, index, ...] in route order, read instead
+   * of the router's route objects. Those objects get a hidden class each (the router builds them by
+   * spreading), so reading route.index and route.def per message was a megamorphic load that missed
+   * V8's stub cache about one message in four with 1,000 topics. At most `knownLimit` topics.
+   */
+  private readonly known = new Map<string, number[]>();
+  private readonly knownLimit: number;
   private readonly ruleSet: RuleSet;
   private readonly alarmBook: AlarmBook;
   /** Forecast rules, whose message carries the predicted time. */
@@ -128,6 +138,7 @@ export class Engine {
     this.now = options.now ?? Date.now;
     this.defs = twin.signals;
     this.router = new TopicRouter(twin.signals, { cacheSize: options.topicCacheSize });
+    this.knownLimit = options.topicCacheSize ?? 10_000;
     this.decoders = twin.signals.map((signal, i) => {
       try {
         return compileDecoder(signal);
@@ -185,30 +196,44 @@ export class Engine {
       for (let k = 0; k < this.sparkplug.unknownAliases; k++) this.reject('unknown-alias', topic, now);
       for (let k = 0; k < this.sparkplug.untyped; k++) this.reject('no-datatype', topic, now);
     }
-    const routes = this.router.resolve(topic);
-    // A Sparkplug message no signal reads (a node's own NBIRTH, say) still served the node's state.
-    if (routes.length === 0) return reader.sparkplug === null ? this.reject('unknown-topic', topic, now) : undefined;
+    // A topic seen before (not Sparkplug, whose node state is kept above) skips the router.
+    const known = this.sparkplug === null ? this.known.get(topic) : undefined;
+    let routes: readonly ResolvedSignal[] = NO_ROUTES;
+    if (known === undefined) {
+      routes = this.router.resolve(topic);
+      // A Sparkplug message no signal reads (a node's own NBIRTH, say) still served the node's state.
+      if (routes.length === 0) return reader.sparkplug === null ? this.reject('unknown-topic', topic, now) : undefined;
+    }
     if (reader.tooLarge) return this.reject('too-large', topic, now);
 
     let badJson = false;
-    for (let i = 0; i < routes.length; i++) {
-      const route = routes[i];
-      let index = route.index;
-      if (index < 0) {
-        index = this.indexById.get(route.id) ?? -1;
+    const count = known === undefined ? routes.length : known.length >> 1;
+    for (let i = 0; i < count; i++) {
+      let def: number;
+      let index: number;
+      if (known !== undefined) {
+        def = known[2 * i];
+        index = known[2 * i + 1];
+      } else {
+        const route = routes[i];
+        def = route.def;
+        index = route.index;
         if (index < 0) {
-          if (this.infos.length >= this.maxSignals) {
-            this.reject('too-many-signals', topic, now, route.id);
-            continue;
+          index = this.indexById.get(route.id) ?? -1;
+          if (index < 0) {
+            if (this.infos.length >= this.maxSignals) {
+              this.reject('too-many-signals', topic, now, route.id);
+              continue;
+            }
+            index = this.addSignal(route);
           }
-          index = this.addSignal(route);
+          route.index = index;
         }
-        route.index = index;
       }
-      const result = this.decoders[route.def](reader);
+      const result = this.decoders[def](reader);
       if (result === null) continue; // this message does not carry the signal
       if (typeof result === 'number' || result === TEXT_VALUE) {
-        const stamp = this.timestamps[route.def];
+        const stamp = this.timestamps[def];
         const at = stamp === null ? now : stamp(reader);
         if (this.kinds[index] !== reader.valueKind) this.noteKind(index, reader.valueKind);
         // A payload without a usable timestamp keeps its value, stamped with arrival time.
@@ -216,12 +241,20 @@ export class Engine {
         else this.record(index, result, now, Number.isFinite(at) ? at : now);
         this.sparkplug?.noteRecorded(index);
       } else if (result !== 'bad-json') {
-        this.reject(result, topic, now, route.id);
+        this.reject(result, topic, now, (known === undefined ? routes : this.router.resolve(topic))[i].id);
       } else if (!badJson) {
         // Bad JSON is a fault of the message, not of each signal reading it: count it once.
         badJson = true;
         this.reject(result, topic, now);
       }
+    }
+    if (known === undefined && this.sparkplug === null && this.known.size < this.knownLimit) {
+      const pairs: number[] = [];
+      for (const route of routes) {
+        if (route.index < 0) return; // over the signal limit: not known
+        pairs.push(route.def, route.index);
+      }
+      this.known.set(topic, pairs);
     }
   }
 
