@@ -2,7 +2,7 @@ import { useEffect } from 'react';
 import { useFrame, useThree } from '@react-three/fiber';
 import { useApp } from '../store/app';
 import type { BindingRuntime } from './bindingRuntime';
-import { requestBlinkFrame, requestMotionFrame, setSceneInvalidator } from './sceneFrames';
+import { requestBlinkFrame, requestLabelFrame, requestMotionFrame, setSceneInvalidator } from './sceneFrames';
 import { sceneStats } from './sceneStats';
 import { useSceneSync } from './useSceneSync';
 
@@ -40,6 +40,7 @@ export function Bindings({ runtime }: { runtime: BindingRuntime }) {
     // Under software WebGL a spin alone asks for frames at a capped rate (framePolicy.ts).
     if (runtime.moving) requestMotionFrame(invalidate);
     else if (runtime.blinking) requestBlinkFrame(invalidate);
+    if (runtime.labelDue > 0) requestLabelFrame(invalidate, runtime.labelDue);
   });
   return null;
 }

@@ -68,6 +68,10 @@ interface Runtime {
   lastKey: number;
   label: LabelElement | null;
   lastText: number;
+  /** The label's text must be written at the next pass whatever the value (new element, node found or shown again). */
+  textDirty: boolean;
+  /** When (ms since the epoch) the label's text was last written. */
+  lastTextAt: number;
   lastStale: boolean;
   lastX: number;
   lastY: number;
@@ -84,6 +88,9 @@ export interface LabelView {
   width: number;
   height: number;
 }
+
+/** A label's text changes at most this often (ms): four readings a second. */
+export const LABEL_TEXT_INTERVAL_MS = 250;
 
 const rgba: Rgba = { r: 0, g: 0, b: 0, a: 0 };
 const part = noAlarm();
@@ -113,6 +120,11 @@ export class BindingRuntime {
   changed = false;
   /** True after `apply` when a node blinks for an unacknowledged alarm. */
   blinking = false;
+  /**
+   * After `apply`: milliseconds until a label's newer text, held back to at most one change per
+   * LABEL_TEXT_INTERVAL_MS, may be written (0: none waits). The scene asks for a pass then.
+   */
+  labelDue = 0;
   /**
    * The parts whose look or pose `apply` changed (spins included), `touchedCount` of them: a frame
    * under software WebGL redraws only around them (damage.ts). Reused from pass to pass.
@@ -150,6 +162,8 @@ export class BindingRuntime {
         lastKey: NaN,
         label: null,
         lastText: NaN,
+        textDirty: true,
+        lastTextAt: Number.NEGATIVE_INFINITY,
         lastStale: false,
         lastX: NaN,
         lastY: NaN,
@@ -171,7 +185,7 @@ export class BindingRuntime {
     const r = this.runtimes[index];
     if (!r) return;
     r.label = el;
-    r.lastText = NaN;
+    r.textDirty = true;
     r.lastX = NaN;
     r.lastY = NaN;
     if (el) el.style.display = 'none';
@@ -361,6 +375,7 @@ export class BindingRuntime {
 
   private drawLabels(view: LabelView, now: number): void {
     const latest = this.store.latest;
+    this.labelDue = 0;
     for (let i = 0; i < this.runtimes.length; i++) {
       const r = this.runtimes[i];
       const el = r.label;
@@ -368,19 +383,32 @@ export class BindingRuntime {
       const node = r.state.node;
       const value = r.signalIndex < 0 ? NaN : latest[r.signalIndex];
       if (node === null || !node.visible) {
-        el.style.display = 'none';
-        // Placed again when the node shows again, even where the camera has not moved since.
+        if (el.style.display !== 'none') el.style.display = 'none';
+        // Placed and written again when the node shows again, even where the camera has not moved since.
         r.lastX = NaN;
+        r.textDirty = true;
         continue;
       }
       const stale = r.state.stale;
-      if (value !== r.lastText || stale !== r.lastStale || Number.isNaN(r.lastX)) {
-        // Text changes only when the value does: strings are built then, never per frame.
-        r.lastText = value;
-        r.lastStale = stale;
-        // The reading as the panels show it: value as what it is, and not-live in words (readingText.ts).
-        el.textContent = labelText(this.store, r.signalIndex, r.prefix, r.unit, now);
-        el.dataset.stale = stale ? 'true' : 'false';
+      // NaN (no value yet) equals NaN here: a label without data is not written again every pass.
+      const sameValue = value === r.lastText || (value !== value && r.lastText !== r.lastText);
+      if (r.textDirty || stale !== r.lastStale || !sameValue) {
+        // A new value shows at most every LABEL_TEXT_INTERVAL_MS: a label rewritten on every pass
+        // (a fast signal) cost the page a layout and paint per frame, and nobody reads text that fast.
+        // The first text and a change of staleness show at once.
+        const wait = r.textDirty || stale !== r.lastStale ? 0 : r.lastTextAt + LABEL_TEXT_INTERVAL_MS - now;
+        if (wait > 0) {
+          if (this.labelDue === 0 || wait < this.labelDue) this.labelDue = wait;
+        } else {
+          // Text changes only when the value does: strings are built then, never per frame.
+          if (r.textDirty || stale !== r.lastStale) el.dataset.stale = stale ? 'true' : 'false';
+          r.lastText = value;
+          r.lastStale = stale;
+          r.textDirty = false;
+          r.lastTextAt = now;
+          // The reading as the panels show it: value as what it is, and not-live in words (readingText.ts).
+          el.textContent = labelText(this.store, r.signalIndex, r.prefix, r.unit, now);
+        }
       }
       const o = r.binding.effect.offset;
       node.getWorldPosition(point);
@@ -431,7 +459,7 @@ export class BindingRuntime {
     }
     for (const r of this.runtimes) {
       r.lastKey = NaN;
-      r.lastText = NaN;
+      r.textDirty = true;
     }
     this.problems = problems;
     this.bound.length = 0;

@@ -123,3 +123,18 @@ function armBlinkTimer(): void {
     nextBlinkFlip(now) - now,
   );
 }
+
+let labelTimer: ReturnType<typeof setTimeout> | null = null;
+
+/**
+ * A label's newer text is held back (at most four changes a second, bindingRuntime.ts): asks for the
+ * pass that writes it in `delayMs`, so the last value of a stream that stops is shown too. One timer
+ * for the whole scene; passes that come sooner (the next batch) write it anyway.
+ */
+export function requestLabelFrame(invalidate: () => void, delayMs: number): void {
+  if (labelTimer !== null) return;
+  labelTimer = setTimeout(() => {
+    labelTimer = null;
+    askOwn(invalidate);
+  }, delayMs);
+}
