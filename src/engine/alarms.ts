@@ -39,27 +39,38 @@ export const CHATTER_MS = 60_000;
 /** Audit entries kept until taken (the main thread keeps the long log). */
 export const AUDIT_CAPACITY = 1000;
 
-interface AlarmRecord {
-  def: AlarmDef;
-  /** Position in the defs. */
-  index: number;
-  state: Annunciation;
-  overlay: Overlay | null;
+/**
+ * One alarm's state. A class with every field set in its constructor, the optional ones to undefined:
+ * as a literal whose optional fields were added when first used, in whatever order events came,
+ * records had several hidden classes (more in each new engine), and the alarm book's reads of them
+ * (raise, clear, suppression, its snapshots and audit entries) were megamorphic.
+ */
+class AlarmRecord {
+  state: Annunciation = 'normal';
+  overlay: Overlay | null = null;
   /** Does the rule's condition hold now (whatever the operator did)? */
-  condition: boolean;
+  condition = false;
   message: string;
-  value: number;
-  raisedAt: number;
-  acknowledgedAt?: number;
-  acknowledgedBy?: string;
-  comment?: string;
-  clearedAt?: number;
-  shelvedAt?: number;
-  shelvedUntil?: number;
-  shelvedBy?: string;
+  value = Number.NaN;
+  raisedAt = 0;
+  acknowledgedAt: number | undefined = undefined;
+  acknowledgedBy: string | undefined = undefined;
+  comment: string | undefined = undefined;
+  clearedAt: number | undefined = undefined;
+  shelvedAt: number | undefined = undefined;
+  shelvedUntil: number | undefined = undefined;
+  shelvedBy: string | undefined = undefined;
   /** Times of the last CHATTER_RAISES raises, a ring. */
-  raises: number[];
-  chattering: boolean;
+  raises: number[] = [];
+  chattering = false;
+
+  constructor(
+    readonly def: AlarmDef,
+    /** Position in the defs. */
+    readonly index: number,
+  ) {
+    this.message = def.message;
+  }
 }
 
 export interface OperatorAction {
@@ -87,18 +98,7 @@ export class AlarmBook {
   private audit: AlarmAuditEntry[] = [];
 
   constructor(defs: readonly AlarmDef[]) {
-    this.records = defs.map((def, index) => ({
-      def,
-      index,
-      state: 'normal',
-      overlay: null,
-      condition: false,
-      message: def.message,
-      value: Number.NaN,
-      raisedAt: 0,
-      raises: [],
-      chattering: false,
-    }));
+    this.records = defs.map((def, index) => new AlarmRecord(def, index));
     for (const r of this.records) this.byId.set(r.def.id, r);
     this.listed = new Uint8Array(defs.length);
     this.overlays = new Uint8Array(defs.length);
