@@ -36,7 +36,7 @@ import { hoverReadingText } from './readingText';
 import { FramePolicy, SOFTWARE_MOTION_FPS } from './framePolicy';
 import { isOwnFrameRequest, setMotionDelay } from './sceneFrames';
 import { sceneStats } from './sceneStats';
-import { DamageTracker } from './damage';
+import type { DamageTracker } from './damage';
 
 /** Where the camera starts while models load; a twin without views is then framed whole (CameraRig). */
 const FALLBACK_VIEW = {
@@ -243,9 +243,19 @@ function FrameGate({ runtime, gated, capMs }: { runtime: BindingRuntime; gated: 
   const seen = useMemo(() => ({ world: new Matrix4(), projection: new Matrix4() }), []);
   const afterFrame = useMemo(() => new MessageChannel(), []);
   const drawnAt = useRef(0);
-  const damage = useMemo(() => new DamageTracker(), []);
   // Partial frames only where frames are gated (they need to know what changed) and under software WebGL.
-  const partial = gated && capMs > 0 && partialFramesAllowed();
+  // Their code loads only then (a GPU never needs it); frames are whole until it has.
+  const wantPartial = gated && capMs > 0 && partialFramesAllowed();
+  const [damage, setDamage] = useState<DamageTracker | null>(null);
+  useEffect(() => {
+    if (!wantPartial) return;
+    let live = true;
+    void import('./damage').then((m) => live && setDamage(new m.DamageTracker()));
+    return () => {
+      live = false;
+    };
+  }, [wantPartial]);
+  const partial = wantPartial && damage !== null;
   useEffect(() => {
     afterFrame.port1.onmessage = () => {
       policy.noteFrameCost(performance.now() - drawnAt.current);
