@@ -55,6 +55,23 @@ function storeWith(values: Record<string, number>, time = T0) {
   return store;
 }
 
+/** A label element that counts how often its text is written. */
+function countingLabel(): LabelElement & { writes: number } {
+  let text = '';
+  return {
+    writes: 0,
+    get textContent() {
+      return text;
+    },
+    set textContent(t: string | null) {
+      this.writes++;
+      text = t ?? '';
+    },
+    style: { transform: '', display: '' },
+    dataset: {},
+  };
+}
+
 function set(store: TelemetryStore, id: string, value: number, time = T0) {
   store.applyBatch({ type: 'batch', samples: new Float64Array([store.indexOf(id), value, time]), count: 1 });
 }
@@ -316,43 +333,31 @@ describe('BindingRuntime', () => {
       twinWith([{ signal: 'p.temp', node: 'plant/Pump1_Motor', effect: { kind: 'label' } }]),
       store,
     );
-    let writes = 0;
-    let text = '';
-    const el: LabelElement = {
-      get textContent() {
-        return text;
-      },
-      set textContent(t: string | null) {
-        writes++;
-        text = t ?? '';
-      },
-      style: { transform: '', display: '' },
-      dataset: {},
-    };
+    const el = countingLabel();
     rt.attachLabel(0, el);
     const camera = new PerspectiveCamera(45, 1, 0.1, 100);
     camera.position.set(0, 0, 10);
     camera.updateMatrixWorld();
     const view = { camera, width: 400, height: 400 };
     rt.apply(0.016, T0, view);
-    expect(text).toBe('Temperature: 40.0 °C');
+    expect(el.textContent).toBe('Temperature: 40.0 °C');
     expect(rt.labelDue).toBe(0);
     // A fast signal: a new value every 16 ms. The label keeps its text, and says when it may change.
     for (let i = 1; i <= 10; i++) {
       set(store, 'p.temp', 40 + i, T0 + i * 16);
       rt.apply(0.016, T0 + i * 16, view);
     }
-    expect(writes).toBe(1);
+    expect(el.writes).toBe(1);
     expect(rt.labelDue).toBe(LABEL_TEXT_INTERVAL_MS - 160);
     // The pass asked for then writes the newest value, though no new value came.
     rt.apply(0.016, T0 + LABEL_TEXT_INTERVAL_MS, view);
-    expect(text).toBe('Temperature: 50.0 °C');
-    expect(writes).toBe(2);
+    expect(el.textContent).toBe('Temperature: 50.0 °C');
+    expect(el.writes).toBe(2);
     expect(rt.labelDue).toBe(0);
     // Stale shows at once, whatever the interval.
     rt.apply(0.016, T0 + LABEL_TEXT_INTERVAL_MS + 10_000, view);
     expect(el.dataset.stale).toBe('true');
-    expect(writes).toBe(3);
+    expect(el.writes).toBe(3);
   });
 
   it('does not write a label whose signal has no value yet again on every pass', () => {
@@ -363,23 +368,13 @@ describe('BindingRuntime', () => {
       twinWith([{ signal: 'p.other', node: 'plant/Pump1_Motor', effect: { kind: 'label' } }]),
       store,
     );
-    let writes = 0;
-    const el: LabelElement = {
-      get textContent() {
-        return '';
-      },
-      set textContent(_: string | null) {
-        writes++;
-      },
-      style: { transform: '', display: '' },
-      dataset: {},
-    };
+    const el = countingLabel();
     rt.attachLabel(0, el);
     const camera = new PerspectiveCamera(45, 1, 0.1, 100);
     camera.position.set(0, 0, 10);
     camera.updateMatrixWorld();
     for (let i = 0; i < 5; i++) rt.apply(0.016, T0 + i * 1000, { camera, width: 400, height: 400 });
-    expect(writes).toBe(1);
+    expect(el.writes).toBe(1);
   });
 
   it('reports a binding to a node the model lacks, saying how many named nodes it has', () => {

@@ -122,6 +122,8 @@ export class DamageTracker {
   /** Where each part was drawn in the last frame that drew it (CSS pixels). */
   private readonly last = new Map<Object3D, Rect>();
   private readonly now: Rect = { x0: 0, y0: 0, x1: 0, y1: 0 };
+  /** The touched parts' places in the frame being planned, reused from frame to frame. */
+  private readonly places: Rect[] = [];
   /** The rectangle of the last plan; the caller reads it, this class reuses it. */
   readonly region: Rect = { x0: 0, y0: 0, x1: 0, y1: 0 };
 
@@ -137,12 +139,13 @@ export class DamageTracker {
     for (let i = 0; i < source.touchedCount; i++) {
       const node = source.touched[i];
       node.updateWorldMatrix(true, true);
-      if (!footprint(node, camera, width, height, this.now)) return null;
+      const now = (this.places[i] ??= { x0: 0, y0: 0, x1: 0, y1: 0 });
+      if (!footprint(node, camera, width, height, now)) return null;
       const before = this.last.get(node);
       // A part never seen drawn may have moved from anywhere.
       if (before === undefined) return null;
       unite(region, before);
-      unite(region, this.now);
+      unite(region, now);
     }
     if (isEmpty(region)) return null;
     region.x0 = Math.max(0, Math.floor(region.x0 - DAMAGE_MARGIN_PX));
@@ -152,11 +155,7 @@ export class DamageTracker {
     if (isEmpty(region)) return null;
     if ((region.x1 - region.x0) * (region.y1 - region.y0) > MAX_DAMAGE_SHARE * width * height) return null;
     // Only now, with the frame certain to be partial: the parts' new places are what it draws.
-    for (let i = 0; i < source.touchedCount; i++) {
-      const node = source.touched[i];
-      footprint(node, camera, width, height, this.now);
-      this.remember(node, this.now);
-    }
+    for (let i = 0; i < source.touchedCount; i++) this.remember(source.touched[i], this.places[i]);
     return region;
   }
 
