@@ -100,15 +100,16 @@ test('a twin made in the editor from a broker, a GLB and a topic runs live, save
   await page.getByTestId('scene').press('Escape');
   await previewReady(page);
 
-  // The preview follows the next value.
-  await publishJson(publisher, topic, { bearing: { temp: 50 } });
+  // The preview follows the next value. Published again until it arrives: the preview's engine may
+  // still be subscribing after the binding was saved (CI once saw the first publish lost).
   await expect
-    .poll(() =>
-      page.evaluate(
+    .poll(async () => {
+      await publishJson(publisher, topic, { bearing: { temp: 50 } });
+      return page.evaluate(
         (id) => (window as unknown as { twinview: { value(id: string): number } }).twinview.value(id),
         signalId,
-      ),
-    )
+      );
+    })
     .toBe(50);
   expect(await nodeLooksRed(page, MOTOR)).toBe(false);
   await publishJson(publisher, topic, { bearing: { temp: 95 } });
