@@ -67,6 +67,7 @@ interface Checked {
   pixels: number;
   differing: number;
   share: number;
+  culled: number;
 }
 type CheckWin = Window & {
   twinview: { checkNextPartialFrame(timeoutMs?: number): Promise<Checked | null> };
@@ -88,7 +89,8 @@ test('a frame that changes a few parts redraws only around them, and leaves the 
   page,
 }) => {
   await openTwin(page, 'pump-station');
-  // Two pumps spin; the frames of the spin alone redraw around the impellers and motors.
+  // Two pumps spin; the frames of the spin alone redraw around the impellers and motors, and leave
+  // out the parts that cannot reach there (the tank, the valve, the third pump: the same pixels).
   await publishJson(publisher, 'plant/north/pumps/pump1/telemetry', pumpTelemetry(60));
   await publishJson(publisher, 'plant/north/pumps/pump2/telemetry', pumpTelemetry(50));
   await expect.poll(() => value(page, 'pump2.temp')).toBe(50);
@@ -99,6 +101,7 @@ test('a frame that changes a few parts redraws only around them, and leaves the 
     expect(checked!.differing).toBe(0);
     expect(checked!.share).toBeGreaterThan(0);
     expect(checked!.share).toBeLessThan(0.6);
+    expect(checked!.culled).toBeGreaterThan(0);
   }
   // A new colour while they spin; the tank's level falls and rises (its part shrinks and grows: the
   // place it was drawn must be redrawn too); then the pumps stop: the frame that shows where they

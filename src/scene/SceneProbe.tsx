@@ -41,9 +41,12 @@ export interface TwinviewProbe {
   /**
    * Waits for the next frame that redraws only part of the canvas (damage.ts), then draws the same
    * moment whole and counts the pixels that differ: a partial frame must leave the picture exactly as
-   * a whole one would. `share`: the part of the canvas the partial frame redrew.
+   * a whole one would. `share`: the part of the canvas the partial frame redrew; `culled`: the meshes
+   * it left out because they cannot reach that part (RegionCull).
    */
-  checkNextPartialFrame(timeoutMs?: number): Promise<{ pixels: number; differing: number; share: number } | null>;
+  checkNextPartialFrame(
+    timeoutMs?: number,
+  ): Promise<{ pixels: number; differing: number; share: number; culled: number } | null>;
 }
 
 declare global {
@@ -119,6 +122,7 @@ export function SceneProbe({ twin, runtime }: { twin: Twin; runtime: BindingRunt
         new Promise((resolve) => {
           const start = sceneStats.partialFrames;
           const startShare = sceneStats.partialShare;
+          const startCulled = sceneStats.culledDraws;
           const timer = setTimeout(() => {
             off();
             resolve(null);
@@ -148,7 +152,12 @@ export function SceneProbe({ twin, runtime }: { twin: Twin; runtime: BindingRunt
               )
                 differing++;
             }
-            resolve({ pixels: w * h, differing, share: sceneStats.partialShare - startShare });
+            resolve({
+              pixels: w * h,
+              differing,
+              share: sceneStats.partialShare - startShare,
+              culled: sceneStats.culledDraws - startCulled,
+            });
           });
         }),
     };

@@ -36,7 +36,7 @@ import { hoverReadingText } from './readingText';
 import { FramePolicy, SOFTWARE_MOTION_FPS } from './framePolicy';
 import { isOwnFrameRequest, setMotionDelay } from './sceneFrames';
 import { sceneStats } from './sceneStats';
-import type { DamageTracker } from './damage';
+import type { DamageTracker, RegionCull } from './damage';
 
 /** Where the camera starts while models load; a twin without views is then framed whole (CameraRig). */
 const FALLBACK_VIEW = {
@@ -246,11 +246,13 @@ function FrameGate({ runtime, gated, capMs }: { runtime: BindingRuntime; gated: 
   // Partial frames only where frames are gated (they need to know what changed) and under software WebGL.
   // Their code loads only then (a GPU never needs it); frames are whole until it has.
   const wantPartial = gated && capMs > 0 && partialFramesAllowed();
-  const [damage, setDamage] = useState<DamageTracker | null>(null);
+  const [damage, setDamage] = useState<{ tracker: DamageTracker; cull: RegionCull } | null>(null);
   useEffect(() => {
     if (!wantPartial) return;
     let live = true;
-    void import('./damage').then((m) => live && setDamage(new m.DamageTracker()));
+    void import('./damage').then(
+      (m) => live && setDamage({ tracker: new m.DamageTracker(), cull: new m.RegionCull() }),
+    );
     return () => {
       live = false;
     };
@@ -303,19 +305,23 @@ function FrameGate({ runtime, gated, capMs }: { runtime: BindingRuntime; gated: 
     seen.world.copy(camera.matrixWorld);
     seen.projection.copy(camera.projectionMatrix);
     // Under software WebGL a frame that changes a few parts redraws only around them (damage.ts).
-    const region = partial && !whole ? damage.plan(runtime, camera, size.width, size.height) : null;
-    if (region) {
+    const planner = partial && !whole ? damage : null;
+    const region = planner ? planner.tracker.plan(runtime, camera, size.width, size.height) : null;
+    if (planner && region) {
       gl.setScissorTest(true);
       gl.setScissor(region.x0, size.height - region.y1, region.x1 - region.x0, region.y1 - region.y0);
+      // Meshes that cannot reach the rectangle are left out: SwiftShader pays per draw call too.
+      sceneStats.culledDraws += planner.cull.hide(scene, camera, region, size.width, size.height);
     }
     gl.render(scene, camera);
     runtime.drew();
-    if (region) {
+    if (planner && region) {
+      planner.cull.restore();
       gl.setScissorTest(false);
       sceneStats.partialFrames++;
       sceneStats.partialShare += ((region.x1 - region.x0) * (region.y1 - region.y0)) / (size.width * size.height);
     } else if (partial) {
-      damage.drewWhole(runtime, camera, size.width, size.height);
+      damage.tracker.drewWhole(runtime, camera, size.width, size.height);
     }
     sceneStats.frames++;
     // Under the cap, how long this frame holds the main thread: the next task runs after Chrome's

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BoxGeometry, Group, Mesh, MeshBasicMaterial, PerspectiveCamera, type Object3D } from 'three';
-import { DAMAGE_MARGIN_PX, DamageTracker, footprint, type DamageSource, type Rect } from './damage';
+import { DAMAGE_MARGIN_PX, DamageTracker, RegionCull, footprint, type DamageSource, type Rect } from './damage';
 import { skinnedArm } from './skinnedArm.testing';
 
 const W = 800;
@@ -125,5 +125,74 @@ describe('DamageTracker', () => {
     const clipped = d.plan(source([edge], [big, edge]), cam, W, H)!;
     expect(clipped.x1).toBeLessThanOrEqual(W);
     expect(clipped.x0).toBeGreaterThanOrEqual(0);
+  });
+});
+
+describe('RegionCull', () => {
+  /** A scene: a part at the centre, one far left, one far right, and a long rail across the bottom. */
+  function scene() {
+    const root = new Group();
+    const centre = part('centre', 0);
+    const left = part('left', -4);
+    const right = part('right', 4);
+    // 12 m long, thin, below the centre: its bounding sphere (radius 6) reaches the centre part, its box does not.
+    const rail = new Mesh(new BoxGeometry(12, 0.1, 0.1), new MeshBasicMaterial());
+    rail.name = 'rail';
+    rail.position.y = -2.5;
+    root.add(centre, left, right, rail);
+    root.updateMatrixWorld();
+    return { root, centre, left, right, rail };
+  }
+
+  /** The rectangle around the centre part, as a partial frame would redraw it. */
+  function aroundCentre(centre: Object3D): Rect {
+    const r = rect();
+    footprint(centre, camera(), W, H, r);
+    return {
+      x0: r.x0 - DAMAGE_MARGIN_PX,
+      y0: r.y0 - DAMAGE_MARGIN_PX,
+      x1: r.x1 + DAMAGE_MARGIN_PX,
+      y1: r.y1 + DAMAGE_MARGIN_PX,
+    };
+  }
+
+  it('leaves out, for one render, the parts that cannot reach the rectangle, and puts them back', () => {
+    const { root, centre, left, right, rail } = scene();
+    const cull = new RegionCull();
+    expect(cull.hide(root, camera(), aroundCentre(centre), W, H)).toBe(3);
+    const cam = camera();
+    expect(centre.layers.test(cam.layers)).toBe(true);
+    for (const out of [left, right, rail]) expect(out.layers.test(cam.layers)).toBe(false);
+    cull.restore();
+    for (const m of [centre, left, right, rail]) expect(m.layers.test(cam.layers)).toBe(true);
+  });
+
+  it('keeps every part whose box reaches the rectangle, and a child inside it when its parent is left out', () => {
+    const { root, centre, left } = scene();
+    // A child of the far-left part, placed at the centre (its parent's layer does not hide it).
+    const child = part('child', 4, 0.5);
+    left.add(child);
+    root.updateMatrixWorld();
+    const cull = new RegionCull();
+    cull.hide(root, camera(), aroundCentre(centre), W, H);
+    const cam = camera();
+    expect(left.layers.test(cam.layers)).toBe(false);
+    expect(child.layers.test(cam.layers)).toBe(true);
+    // The whole canvas: nothing is left out.
+    cull.hide(root, camera(), { x0: 0, y0: 0, x1: W, y1: H }, W, H);
+    expect(cull.count).toBe(0);
+    root.traverse((o) => expect(o.layers.test(cam.layers)).toBe(true));
+  });
+
+  it('leaves alone what it must draw anyway: parts on other layers and parts drawn whatever the frustum', () => {
+    const { root, centre, left, right } = scene();
+    left.layers.set(2);
+    right.frustumCulled = false;
+    const cull = new RegionCull();
+    cull.hide(root, camera(), aroundCentre(centre), W, H);
+    expect(left.layers.mask).toBe(1 << 2);
+    expect(right.layers.test(camera().layers)).toBe(true);
+    cull.restore();
+    expect(left.layers.mask).toBe(1 << 2);
   });
 });

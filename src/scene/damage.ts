@@ -1,4 +1,4 @@
-import { Box3, Vector3, type Camera, type Object3D } from 'three';
+import { Box3, Frustum, Matrix4, Sphere, Vector3, type Camera, type Object3D } from 'three';
 
 /**
  * Partial frames under software WebGL. SwiftShader shades every pixel on the CPU, and Chrome's
@@ -185,5 +185,88 @@ export class DamageTracker {
     } else {
       this.last.set(node, { x0: r.x0, y0: r.y0, x1: r.x1, y1: r.y1 });
     }
+  }
+}
+
+const regionFrustum = new Frustum();
+const toRegion = new Matrix4();
+const viewProjection = new Matrix4();
+const sphere = new Sphere();
+const worldBox = new Box3();
+
+type Drawable = Object3D & {
+  isMesh?: boolean;
+  isLine?: boolean;
+  isSkinnedMesh?: boolean;
+  isInstancedMesh?: boolean;
+  geometry?: {
+    boundingSphere: Sphere | null;
+    boundingBox: Box3 | null;
+    computeBoundingSphere(): void;
+    computeBoundingBox(): void;
+  };
+};
+
+/**
+ * Leaves out of a partial frame the meshes that cannot reach its rectangle. A scissor keeps
+ * SwiftShader from shading pixels outside the rectangle, but every draw call still costs it the
+ * vertices, the triangle setup and a dispatch to its threads: measured on the GPU process, a 5 %
+ * scissor over 33 draws cost 8.4 ms of CPU a frame, the same with the 3 draws that reach it 1.6 ms.
+ * A mesh is left out only when its bounding sphere or its box (each holds every vertex) lies wholly
+ * outside the pyramid through the rectangle, so it has no pixel inside: the frame's pixels do not change.
+ * Left-out meshes sit on no layer for that one render; `restore` puts their layers back.
+ */
+export class RegionCull {
+  private readonly hidden: Object3D[] = [];
+  private readonly masks: number[] = [];
+  /** How many meshes the last `hide` left out. */
+  count = 0;
+
+  /** Leaves out the meshes of `scene` outside `region` (CSS pixels of a `width` x `height` canvas). */
+  hide(scene: Object3D, camera: Camera, region: Rect, width: number, height: number): number {
+    this.restore();
+    // One pixel more on each side: the rectangle's edges are whole pixels, a triangle's are not.
+    const ax = ((region.x0 - 1) / width) * 2 - 1;
+    const bx = ((region.x1 + 1) / width) * 2 - 1;
+    const ay = 1 - ((region.y1 + 1) / height) * 2;
+    const by = 1 - ((region.y0 - 1) / height) * 2;
+    // Clip space to the rectangle's own clip space: its pyramid's planes come out of the frustum code.
+    // prettier-ignore
+    toRegion.set(
+      2 / (bx - ax), 0, 0, -(ax + bx) / (bx - ax),
+      0, 2 / (by - ay), 0, -(ay + by) / (by - ay),
+      0, 0, 1, 0,
+      0, 0, 0, 1,
+    );
+    viewProjection.multiplyMatrices(camera.projectionMatrix, camera.matrixWorldInverse);
+    regionFrustum.setFromProjectionMatrix(toRegion.multiply(viewProjection));
+    scene.updateMatrixWorld();
+    scene.traverseVisible((o) => {
+      const d = o as Drawable;
+      // Not points: a point's square is sized in pixels, and reaches past its sphere.
+      if (!(d.isMesh || d.isLine) || !d.frustumCulled || d.isSkinnedMesh || d.isInstancedMesh) return;
+      if (!d.layers.test(camera.layers) || !d.geometry) return;
+      if (d.geometry.boundingSphere === null) d.geometry.computeBoundingSphere();
+      if (d.geometry.boundingSphere === null) return;
+      sphere.copy(d.geometry.boundingSphere).applyMatrix4(d.matrixWorld);
+      if (regionFrustum.intersectsSphere(sphere)) {
+        // A long part (a pipe, a rail) has a sphere far larger than itself: its box says more.
+        if (d.geometry.boundingBox === null) d.geometry.computeBoundingBox();
+        if (d.geometry.boundingBox === null) return;
+        if (regionFrustum.intersectsBox(worldBox.copy(d.geometry.boundingBox).applyMatrix4(d.matrixWorld))) return;
+      }
+      this.hidden.push(d);
+      this.masks.push(d.layers.mask);
+      d.layers.mask = 0;
+    });
+    this.count = this.hidden.length;
+    return this.count;
+  }
+
+  /** Puts back what the last `hide` left out. */
+  restore(): void {
+    for (let i = 0; i < this.hidden.length; i++) this.hidden[i].layers.mask = this.masks[i];
+    this.hidden.length = 0;
+    this.masks.length = 0;
   }
 }

@@ -9,6 +9,8 @@ export const sceneStats = {
   partialFrames: 0,
   /** The share of the canvas those partial frames redrew, summed (divide by partialFrames). */
   partialShare: 0,
+  /** Meshes left out of those partial frames because they cannot reach the rectangle (RegionCull), summed. */
+  culledDraws: 0,
   /** Frame-loop passes: bindings applied, drawn or not (FrameGate draws only a changed picture). */
   passes: 0,
   /**
@@ -43,6 +45,7 @@ export function resetSceneStats(): void {
   sceneStats.frames = 0;
   sceneStats.partialFrames = 0;
   sceneStats.partialShare = 0;
+  sceneStats.culledDraws = 0;
   sceneStats.passes = 0;
   sceneStats.bindingMs = 0;
   sceneStats.busyFrames = 0;
