@@ -115,3 +115,20 @@ export function cpuBetween(
   for (const t of after) if (pick(t, after)) ms += t.cpuMs - (start.get(t.tid) ?? 0);
   return ms;
 }
+
+/**
+ * Whether `pid` is a Chrome GPU process (its command line says so): where SwiftShader's threads draw
+ * WebGL without a GPU. `known` caches the answer per pid.
+ */
+export function isGpuProcess(pid: number, known: Map<number, boolean>): boolean {
+  let gpu = known.get(pid);
+  if (gpu === undefined) {
+    try {
+      gpu = readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('--type=gpu-process');
+    } catch {
+      gpu = false; // gone meanwhile, or not Linux
+    }
+    known.set(pid, gpu);
+  }
+  return gpu;
+}

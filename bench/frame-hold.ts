@@ -17,6 +17,7 @@ import mqtt from 'mqtt';
 import { build, preview } from 'vite';
 import { startMosquitto } from '../e2e/mosquitto';
 import { freePort } from '../server/test/ports';
+import { cpuBetween, isGpuProcess, threadsBelow, type ThreadCpu } from './_procCpu';
 
 interface Figures {
   size: string;
@@ -29,6 +30,8 @@ interface Figures {
   callsPerFrame: number;
   trianglesPerFrame: number;
   holdMs: number;
+  /** CPU of Chrome's GPU process per drawn frame (SwiftShader's threads draw there), ms; NaN off Linux. */
+  gpuMsPerFrame: number;
 }
 
 export async function run(args: string[]): Promise<void> {
@@ -109,6 +112,8 @@ export async function run(args: string[]): Promise<void> {
         { timeout: 60_000 },
       );
       await page.waitForTimeout(1500); // spinning, frame cost measured a few times
+      const gpuPids = new Map<number, boolean>();
+      const before: ThreadCpu[] = threadsBelow();
       const r = await page.evaluate(async (ms) => {
         type Probe = {
           frames(): number;
@@ -131,6 +136,7 @@ export async function run(args: string[]): Promise<void> {
           holdMs: win.twinview.stats().frameHoldMs,
         };
       }, seconds * 1000);
+      const gpuMs = before.length ? cpuBetween(before, threadsBelow(), (t) => isGpuProcess(t.pid, gpuPids)) : NaN;
       await page.close();
       const drawn = Math.max(1, r.frames);
       rows.push({
@@ -143,12 +149,14 @@ export async function run(args: string[]): Promise<void> {
         callsPerFrame: r.calls / drawn,
         trianglesPerFrame: r.triangles / drawn,
         holdMs: r.holdMs,
+        gpuMsPerFrame: gpuMs / drawn,
       });
       const row = rows[rows.length - 1];
       console.log(
         `window ${row.size}, ${row.mode === 'whole' ? 'every frame whole' : `partial frames (${Math.round(row.partialFrames * 100)} % of frames, ${(row.partialShare * 100).toFixed(1)} % of the canvas each)`}: canvas buffer ${row.buffer.join('x')} (${(row.buffer[0] * row.buffer[1]).toLocaleString('en')} pixels), ` +
           `${row.framesPerS.toFixed(1)} frames/s spinning, ${row.callsPerFrame.toFixed(0)} draw calls and ` +
-          `${Math.round(row.trianglesPerFrame).toLocaleString('en')} triangles a frame; a drawn frame holds the main thread ~${row.holdMs.toFixed(0)} ms`,
+          `${Math.round(row.trianglesPerFrame).toLocaleString('en')} triangles a frame; a drawn frame holds the main thread ~${row.holdMs.toFixed(0)} ms ` +
+          `and costs the GPU process (SwiftShader) ${row.gpuMsPerFrame.toFixed(1)} ms of CPU`,
       );
     }
   } finally {

@@ -29,6 +29,8 @@ import { build, preview, type PreviewServer } from 'vite';
 import { startMosquitto } from '../e2e/mosquitto';
 import { freePort } from '../server/test/ports';
 import { taskSeconds } from './_shared';
+import { cpuBetween, isGpuProcess, threadsBelow } from './_procCpu';
+import { availableParallelism } from 'node:os';
 import { selfTime, summariseTrace, type CpuProfile, type TraceEvent } from './_traceSummary';
 import { formatSummary, formatTarget, meets, summarise, type Target } from './_rounds';
 import { startSolarFarm } from '../server/sim/solarFarm';
@@ -329,7 +331,12 @@ function describeLatency(l: Awaited<ReturnType<typeof pumpLatency>>, flips: numb
     `${l.passesPerS.toFixed(1)} frame-loop passes/s, bindings ${l.bindingMsPerFrame.toFixed(3)} ms/pass, ` +
     `a drawn frame holds the main thread ${l.frameHoldMs == null ? 'n/a' : `~${l.frameHoldMs.toFixed(0)} ms`}; ` +
     `${l.partialFrames} of ${l.framesDrawn} frames drawn partial` +
-    `${Number.isFinite(l.partialShare) ? `, ${(l.partialShare * 100).toFixed(1)}% of the canvas each` : ''})`
+    `${Number.isFinite(l.partialShare) ? `, ${(l.partialShare * 100).toFixed(1)}% of the canvas each` : ''}` +
+    (Number.isFinite(l.allCores)
+      ? `; cores busy ${l.allCores.toFixed(2)} of ${availableParallelism()}: GPU process ${l.gpuCores.toFixed(2)} ` +
+        `(${l.gpuMsPerFrame.toFixed(0)} ms a frame), engine worker ${l.workerCores.toFixed(2)}`
+      : '') +
+    ')'
   );
 }
 
@@ -587,6 +594,7 @@ export async function pumpLatency(
   // TWINVIEW_BENCH_PROFILE=1: a trace and CPU profile of the page over the flips (bench/_traceSummary.ts).
   const profiling = mayProfile && process.env.TWINVIEW_BENCH_PROFILE === '1' ? await startProfile(cdp) : null;
   const task0 = await taskSeconds(cdp);
+  const threads0 = threadsBelow();
   const t0 = Date.now();
   for (let i = 0; i < flips; i++) {
     const red = i % 2 === 0;
@@ -600,6 +608,15 @@ export async function pumpLatency(
   const wall = (Date.now() - t0) / 1000;
   const fps = stats.frames / wall;
   const mainBusy = ((await taskSeconds(cdp)) - task0) / wall;
+  // Where the machine's cores went (Linux /proc; NaN elsewhere): Chrome's GPU process, where
+  // SwiftShader draws, and the page's engine worker, which receives every WebSocket message.
+  const threads1 = threadsBelow();
+  const gpuPids = new Map<number, boolean>();
+  const cpuShare = (pick: Parameters<typeof cpuBetween>[2]) =>
+    threads0.length ? cpuBetween(threads0, threads1, pick) / 1000 / wall : NaN;
+  const gpuCores = cpuShare((t) => isGpuProcess(t.pid, gpuPids));
+  const workerCores = cpuShare((t) => t.comm === 'DedicatedWorker');
+  const allCores = cpuShare(() => true);
   const changes = await page.evaluate(() => (window as unknown as Win).__changes);
   const drawn = await page.evaluate(() => (window as unknown as Win).__drawn);
   const applied = await page.evaluate(() => (window as unknown as Win).__applied);
@@ -629,6 +646,11 @@ export async function pumpLatency(
     backgroundMessages: background,
     framesPerS: fps,
     mainBusy,
+    /** Cores (CPU seconds per second) of Chrome's GPU process, per drawn frame in ms, of the page's workers, and of everything this bench started. */
+    gpuCores,
+    gpuMsPerFrame: (gpuCores * 1000) / fps,
+    workerCores,
+    allCores,
     // Per pass of the frame loop: a pass that changes nothing drawn applies the bindings but draws nothing.
     bindingMsPerFrame: stats.passes ? stats.bindingMs / stats.passes : NaN,
     passesPerS: stats.passes / wall,
