@@ -53,7 +53,16 @@ export interface StreamResult {
   alarmChanges: number;
   /** CPU seconds of the process over the stream (Node only: a figure a busy machine disturbs less than wall time). */
   cpuSeconds?: number;
+  /**
+   * The stream's rate in each slice of SLICE_MESSAGES messages, as a multiple of the stream rate, in
+   * order. The same work runs at two speeds that switch without a GC or an optimisation between them
+   * (docs/connecting.md): the slices show whether a slow round was slow throughout or in phases.
+   */
+  slices: number[];
 }
+
+/** Messages per slice of StreamResult.slices. */
+export const SLICE_MESSAGES = 10_000;
 
 /**
  * Feeds `messages` messages (a random walk per signal, so rules raise and clear) through an engine,
@@ -79,6 +88,9 @@ export function runStream(twin: Twin, messages: number, now: () => number = perf
   let nextFlush = t + 16;
   let evaluations = 0;
   let alarmChanges = 0;
+  const sliceEnds = new Float64Array(Math.floor(messages / SLICE_MESSAGES));
+  let nextSlice = SLICE_MESSAGES - 1;
+  let slice = 0;
   const cpu = cpuUsage();
   const start = now();
   for (let i = 0; i < messages; i++) {
@@ -98,8 +110,16 @@ export function runStream(twin: Twin, messages: number, now: () => number = perf
       engine.takeAudit();
       nextFlush += 16;
     }
+    if (i === nextSlice) {
+      sliceEnds[slice++] = now();
+      nextSlice += SLICE_MESSAGES;
+    }
   }
   const seconds = (now() - start) / 1000;
+  const slices = Array.from(
+    sliceEnds,
+    (end, k) => SLICE_MESSAGES / ((end - (k === 0 ? start : sliceEnds[k - 1])) / 1000) / STREAM_RATE,
+  );
   const result: StreamResult = {
     messages,
     seconds,
@@ -107,6 +127,7 @@ export function runStream(twin: Twin, messages: number, now: () => number = perf
     evaluations,
     evaluationsPerS: evaluations / seconds,
     alarmChanges,
+    slices,
   };
   if (cpu !== null) {
     const used = cpuUsage()!;
