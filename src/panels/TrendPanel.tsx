@@ -22,6 +22,7 @@ import {
 } from './trendWindow';
 import { mergeSeries, pointAt, rawSamples, tabStart, type ChartPoint } from './trendData';
 import { groupAxes } from './trendAxes';
+import { timeTicks } from './trendTicks';
 import { ruleLimits } from './trendLimits';
 import { alarmPeriods, alarmsOnSignals, type AlarmPeriod, type AlarmTransition } from './trendAlarms';
 import { forecastRules, projectForecast, type ForecastLine } from './trendForecast';
@@ -163,6 +164,9 @@ export function TrendPanel({
   }
   const frame = cache.current.frame;
 
+  // Labels placed here: Recharts choosing them measures each one in the page (trendTicks.ts).
+  const xTicks = timeTicks(frame.domain[0], frame.domain[1], plotWidth);
+  const xTickKey = xTicks.join(',');
   const chart = useMemo(
     () => (
       <LineChart
@@ -180,6 +184,8 @@ export function TrendPanel({
           domain={frame.domain}
           tickFormatter={(v: number) => axisTime(v, frame.to - frame.from)}
           tick={{ fontSize: 11 }}
+          ticks={xTicks}
+          interval={0}
           allowDataOverflow
         />
         {layout.axes.map((a) => (
@@ -189,6 +195,7 @@ export function TrendPanel({
             orientation={a.side}
             width={AXIS_WIDTH}
             tick={{ fontSize: 11 }}
+            interval={0}
             tickFormatter={(v: number) => formatValue(v)}
             domain={['auto', 'auto']}
             label={
@@ -281,7 +288,9 @@ export function TrendPanel({
         })}
       </LineChart>
     ),
-    [frame, width, layout, limits, metas, signals, t, title],
+    // xTicks follows frame and width; its key stands for it.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [frame, width, layout, limits, metas, signals, t, title, xTickKey],
   );
 
   const hoverAt = (x: number) => {

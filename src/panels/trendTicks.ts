@@ -1,0 +1,65 @@
+/**
+ * Where a trend's time axis puts its labels. Recharts can choose them itself, but only by measuring
+ * every candidate label in the page (`getBoundingClientRect` on a hidden span), and each measure makes
+ * the browser lay out the document again: 23 ms of a trend redraw's 80 ms, every second, while
+ * telemetry waited (`TWINVIEW_BENCH_PROFILE=1 npm run bench -- scene`). Here the labels sit on round
+ * times of the viewer's clock, about one per LABEL_SPACING_PX of the plot, never so close to an end
+ * that half a label falls outside the chart.
+ */
+
+/** Room one time label takes with the gap after it ("12:34:56 PM" at 11 px is about 65 px wide). */
+export const LABEL_SPACING_PX = 90;
+
+const SECOND = 1000;
+const MINUTE = 60 * SECOND;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+/** Round steps, smallest first. */
+const STEPS = [
+  SECOND,
+  2 * SECOND,
+  5 * SECOND,
+  10 * SECOND,
+  15 * SECOND,
+  30 * SECOND,
+  MINUTE,
+  2 * MINUTE,
+  5 * MINUTE,
+  10 * MINUTE,
+  15 * MINUTE,
+  30 * MINUTE,
+  HOUR,
+  2 * HOUR,
+  3 * HOUR,
+  6 * HOUR,
+  12 * HOUR,
+  DAY,
+  2 * DAY,
+  7 * DAY,
+  14 * DAY,
+  30 * DAY,
+];
+
+/**
+ * Label times for an axis from `from` to `to` (ms) drawn `widthPx` wide: on multiples of a round step
+ * in local time (`offsetMs`: the zone's offset from UTC, as `-getTimezoneOffset()` minutes in ms), at
+ * most one per LABEL_SPACING_PX, and at least half a label's room from either end. Empty when the
+ * axis has no width or no span.
+ */
+export function timeTicks(from: number, to: number, widthPx: number, offsetMs = localOffsetMs(from)): number[] {
+  const span = to - from;
+  if (!(span > 0) || !(widthPx > 0) || !Number.isFinite(span)) return [];
+  const most = Math.max(1, Math.floor(widthPx / LABEL_SPACING_PX));
+  const step = STEPS.find((s) => span / s <= most) ?? Math.ceil(span / most / DAY) * DAY;
+  const pad = (span * LABEL_SPACING_PX) / 2 / widthPx;
+  const out: number[] = [];
+  // Multiples of the step in local time: 10:00, 10:05... on the viewer's clock, midnight for days.
+  for (let local = Math.ceil((from + pad + offsetMs) / step) * step; local - offsetMs <= to - pad; local += step)
+    out.push(local - offsetMs);
+  return out;
+}
+
+/** The local zone's offset from UTC at `t`, ms (positive east of Greenwich). */
+export function localOffsetMs(t: number): number {
+  return -new Date(t).getTimezoneOffset() * MINUTE;
+}
