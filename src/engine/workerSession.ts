@@ -18,10 +18,12 @@ import { openConnection as defaultOpenConnection, type BrokerConnection, type Co
 /** At most one batch per this many ms (~one animation frame); the worker may have no rAF. */
 export const FLUSH_INTERVAL_MS = 16;
 /**
- * A flush timer this late is being held back by the socket's messages (a browser delays a timer by up
- * to 4 ms of its own); the next message flushes. Before 2026-12-01 it took a whole frame (16 ms).
+ * A flush timer this late is being held back by the socket's messages; the next message flushes.
+ * 4 ms was tried (2026-12-01): at 2,000 msg/s it cut how late values reached the page, but under a
+ * flood of small messages the page took more, smaller batches, and small-message ingest fell to
+ * 0.87-0.89 of the bare worker in a round of each of two runs (0.94 with a frame in the same hour).
  */
-export const LATE_FLUSH_MS = 4;
+export const LATE_FLUSH_MS = FLUSH_INTERVAL_MS;
 /** How often pending on-delays are checked without new messages. */
 export const TICK_INTERVAL_MS = 250;
 export const STATS_INTERVAL_MS = 1000;
@@ -301,8 +303,8 @@ export class EngineSession {
     if (this.flushTimer !== null) {
       // The socket's messages queue ahead of the timer: under a flood it was measured firing up to a
       // second late (the ingest bench), and at 2,000 messages/s up to 25 ms late (the scene bench's
-      // latency runs), each time holding back the values an operator waits for. A message that
-      // finds the timer late flushes instead; batches stay a frame apart.
+      // latency runs). A message that finds the timer LATE_FLUSH_MS late flushes instead; batches
+      // stay a frame apart.
       if (this.now() >= this.flushDue + LATE_FLUSH_MS) this.flush();
       return;
     }
