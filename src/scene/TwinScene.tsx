@@ -313,10 +313,14 @@ function FrameGate({ runtime, gated, capMs }: { runtime: BindingRuntime; gated: 
       // Meshes that cannot reach the rectangle are left out: SwiftShader pays per draw call too.
       sceneStats.culledDraws += planner.cull.hide(scene, camera, region, size.width, size.height);
     }
-    gl.render(scene, camera);
+    try {
+      gl.render(scene, camera);
+    } finally {
+      // Whatever the render did, the parts left out are back for the next frame.
+      if (planner && region) planner.cull.restore();
+    }
     runtime.drew();
     if (planner && region) {
-      planner.cull.restore();
       gl.setScissorTest(false);
       sceneStats.partialFrames++;
       sceneStats.partialShare += ((region.x1 - region.x0) * (region.y1 - region.y0)) / (size.width * size.height);
