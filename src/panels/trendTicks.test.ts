@@ -41,6 +41,22 @@ describe('timeTicks', () => {
     for (const t of ticks) expect((t + offset) % day).toBe(0);
   });
 
+  it('always labels an axis a label wide or wider, wherever the window starts', () => {
+    for (const width of [LABEL_SPACING_PX, 120, 150, 200, 260, 350]) {
+      for (const span of [MIN, 5 * MIN, 15 * MIN, 60 * MIN, 24 * 60 * MIN, 7 * 24 * 60 * MIN]) {
+        for (let k = 0; k < 40; k++) {
+          const from = T0 + k * 7_919;
+          const ticks = timeTicks(from, from + span, width, 0);
+          expect(ticks.length).toBeGreaterThan(0);
+          for (const t of ticks) {
+            expect(t).toBeGreaterThanOrEqual(from);
+            expect(t).toBeLessThanOrEqual(from + span);
+          }
+        }
+      }
+    }
+  });
+
   it('is empty for an axis with no width or no span', () => {
     expect(timeTicks(T0, T0, 300, 0)).toEqual([]);
     expect(timeTicks(T0, T0 + MIN, 0, 0)).toEqual([]);

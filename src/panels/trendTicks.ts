@@ -43,8 +43,8 @@ const STEPS = [
 /**
  * Label times for an axis from `from` to `to` (ms) drawn `widthPx` wide: on multiples of a round step
  * in local time (`offsetMs`: the zone's offset from UTC, as `-getTimezoneOffset()` minutes in ms), at
- * most one per LABEL_SPACING_PX, and at least half a label's room from either end. Empty when the
- * axis has no width or no span.
+ * most one per LABEL_SPACING_PX, and at least half a label's room from either end; at least one label
+ * on an axis a label wide or wider. Empty when the axis has no width or no span.
  */
 export function timeTicks(from: number, to: number, widthPx: number, offsetMs = localOffsetMs(from)): number[] {
   const span = to - from;
@@ -56,7 +56,13 @@ export function timeTicks(from: number, to: number, widthPx: number, offsetMs = 
   // Multiples of the step in local time: 10:00, 10:05... on the viewer's clock, midnight for days.
   for (let local = Math.ceil((from + pad + offsetMs) / step) * step; local - offsetMs <= to - pad; local += step)
     out.push(local - offsetMs);
-  return out;
+  if (out.length > 0 || to - pad < from + pad) return out;
+  // A narrow axis whose steps all fall in the margins: one label, on the roundest time that fits.
+  for (let i = STEPS.length - 1; i >= 0; i--) {
+    const local = Math.ceil((from + pad + offsetMs) / STEPS[i]) * STEPS[i];
+    if (local - offsetMs <= to - pad) return [local - offsetMs];
+  }
+  return [Math.round((from + to) / 2)];
 }
 
 /** The local zone's offset from UTC at `t`, ms (positive east of Greenwich). */
