@@ -56,7 +56,7 @@ export interface StreamResult {
   /**
    * The stream's rate in each slice of SLICE_MESSAGES messages, as a multiple of the stream rate, in
    * order. The same work runs at two speeds that switch without a GC or an optimisation between them
-   * (docs/connecting.md): the slices show whether a slow round was slow throughout or in phases.
+   * (docs/scene-performance.md): the slices show whether a slow round was slow throughout or in phases.
    */
   slices: number[];
 }

@@ -165,8 +165,7 @@ export function TrendPanel({
   const frame = cache.current.frame;
 
   // Labels placed here: Recharts choosing them measures each one in the page (trendTicks.ts).
-  const xTicks = timeTicks(frame.domain[0], frame.domain[1], plotWidth);
-  const xTickKey = xTicks.join(',');
+  const xTicks = useMemo(() => timeTicks(frame.domain[0], frame.domain[1], plotWidth), [frame, plotWidth]);
   const chart = useMemo(
     () => (
       <LineChart
@@ -288,9 +287,7 @@ export function TrendPanel({
         })}
       </LineChart>
     ),
-    // xTicks follows frame and width; its key stands for it.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-    [frame, width, layout, limits, metas, signals, t, title, xTickKey],
+    [frame, width, layout, limits, metas, signals, t, title, xTicks],
   );
 
   const hoverAt = (x: number) => {

@@ -1,4 +1,4 @@
-import { Box3, Frustum, Matrix4, Sphere, Vector3, type Camera, type Object3D } from 'three';
+import { Box3, Frustum, Matrix4, Sphere, Vector3, type Camera, type Layers, type Object3D } from 'three';
 
 /**
  * Partial frames under software WebGL. SwiftShader shades every pixel on the CPU, and Chrome's
@@ -221,6 +221,26 @@ export class RegionCull {
   private readonly masks: number[] = [];
   /** How many meshes the last `hide` left out. */
   count = 0;
+  private layers: Layers | null = null;
+  /** Tests one object: made once, not a closure per frame. */
+  private readonly visit = (o: Object3D): void => {
+    const d = o as Drawable;
+    // Not points: a point's square is sized in pixels, and reaches past its sphere.
+    if (!(d.isMesh || d.isLine) || !d.frustumCulled || d.isSkinnedMesh || d.isInstancedMesh) return;
+    if (!d.layers.test(this.layers!) || !d.geometry) return;
+    if (d.geometry.boundingSphere === null) d.geometry.computeBoundingSphere();
+    if (d.geometry.boundingSphere === null) return;
+    sphere.copy(d.geometry.boundingSphere).applyMatrix4(d.matrixWorld);
+    if (regionFrustum.intersectsSphere(sphere)) {
+      // A long part (a pipe, a rail) has a sphere far larger than itself: its box says more.
+      if (d.geometry.boundingBox === null) d.geometry.computeBoundingBox();
+      if (d.geometry.boundingBox === null) return;
+      if (regionFrustum.intersectsBox(worldBox.copy(d.geometry.boundingBox).applyMatrix4(d.matrixWorld))) return;
+    }
+    this.hidden.push(d);
+    this.masks.push(d.layers.mask);
+    d.layers.mask = 0;
+  };
 
   /** Leaves out the meshes of `scene` outside `region` (CSS pixels of a `width` x `height` canvas). */
   hide(scene: Object3D, camera: Camera, region: Rect, width: number, height: number): number {
@@ -240,25 +260,10 @@ export class RegionCull {
     );
     viewProjection.multiplyMatrices(camera.projectionMatrix, camera.matrixWorldInverse);
     regionFrustum.setFromProjectionMatrix(toRegion.multiply(viewProjection));
-    scene.updateMatrixWorld();
-    scene.traverseVisible((o) => {
-      const d = o as Drawable;
-      // Not points: a point's square is sized in pixels, and reaches past its sphere.
-      if (!(d.isMesh || d.isLine) || !d.frustumCulled || d.isSkinnedMesh || d.isInstancedMesh) return;
-      if (!d.layers.test(camera.layers) || !d.geometry) return;
-      if (d.geometry.boundingSphere === null) d.geometry.computeBoundingSphere();
-      if (d.geometry.boundingSphere === null) return;
-      sphere.copy(d.geometry.boundingSphere).applyMatrix4(d.matrixWorld);
-      if (regionFrustum.intersectsSphere(sphere)) {
-        // A long part (a pipe, a rail) has a sphere far larger than itself: its box says more.
-        if (d.geometry.boundingBox === null) d.geometry.computeBoundingBox();
-        if (d.geometry.boundingBox === null) return;
-        if (regionFrustum.intersectsBox(worldBox.copy(d.geometry.boundingBox).applyMatrix4(d.matrixWorld))) return;
-      }
-      this.hidden.push(d);
-      this.masks.push(d.layers.mask);
-      d.layers.mask = 0;
-    });
+    // World matrices are as the last frame drew them, and plan() brought the touched parts up to date:
+    // anything else that moved made the frame whole. (The render updates them all again.)
+    this.layers = camera.layers;
+    scene.traverseVisible(this.visit);
     this.count = this.hidden.length;
     return this.count;
   }
