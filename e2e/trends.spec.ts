@@ -54,8 +54,8 @@ test('each window changes the time axis; a custom range is validated and shown',
     await expect.poll(() => span(lab)).toBe(ms);
     ranges.add((await lab.getByTestId('trend-range').textContent()) ?? '');
     // The time axis is labelled for the window: its tick labels change with it.
-    await expect.poll(() => lab.locator('.recharts-xAxis-tick-labels text').allTextContents()).not.toEqual([]);
-    ticks.add((await lab.locator('.recharts-xAxis-tick-labels text').allTextContents()).join(' '));
+    await expect.poll(() => lab.locator('.trend-x-ticks text').allTextContents()).not.toEqual([]);
+    ticks.add((await lab.locator('.trend-x-ticks text').allTextContents()).join(' '));
   }
   expect(ranges.size).toBe(5);
   expect(ticks.size).toBeGreaterThanOrEqual(4);
@@ -142,8 +142,43 @@ test('signals of two units get two Y axes', async ({ page }) => {
   await openLab(page);
   const lab = trend(page, 'Lab trend');
   await expect(lab).toHaveAttribute('data-axes', '°C|m³/h');
-  await expect(lab.locator('.recharts-yAxis')).toHaveCount(2);
-  await expect(trend(page, 'Tank trend').locator('.recharts-yAxis')).toHaveCount(1);
+  await expect(lab.locator('.trend-y-axis')).toHaveCount(2);
+  await expect(trend(page, 'Tank trend').locator('.trend-y-axis')).toHaveCount(1);
+});
+
+test('each line ends at the height of its value on its own axis; the legend names them in order', async ({ page }) => {
+  await openLab(page);
+  const lab = trend(page, 'Lab trend');
+  const t0 = Date.now();
+  await publish('temp', 20, t0 - 20_000);
+  await publish('flow', 3, t0 - 20_000);
+  await publish('temp', 40, t0 - 10_000);
+  await publish('flow', 5, t0 - 10_000);
+  await showValue(page, 'tl.flow', /^5\.00 m³\/h$/);
+  await expect.poll(() => attr(lab, 'data-points')).toBe(4);
+
+  /** The last point of a line's path, in the SVG's pixels. */
+  const end = async (signal: string) => {
+    const d = (await lab.locator(`path.trend-line[data-signal="${signal}"]`).getAttribute('d')) ?? '';
+    const [x, y] = d.split(/[ML]/).filter(Boolean).at(-1)!.split(' ').map(Number);
+    return { x, y };
+  };
+  const tickY = async (unit: string, text: string) =>
+    Number(await lab.locator(`.trend-y-axis[data-unit="${unit}"] text`, { hasText: text }).getAttribute('y'));
+  // °C reaches the limit line at 50 (tl.hot); m³/h has its own scale.
+  await expect.poll(async () => Math.abs((await end('tl.temp')).y - (await tickY('°C', '40.0')))).toBeLessThan(0.2);
+  expect(Math.abs((await end('tl.flow')).y - (await tickY('m³/h', '5.00')))).toBeLessThan(0.2);
+  const limitY = Number(await lab.locator('.trend-limit-line line').getAttribute('y1'));
+  expect(Math.abs(limitY - (await tickY('°C', '50.0')))).toBeLessThan(0.2);
+  // Both ended 10 s before the window's end, left of it by about 10 s of a 5-minute axis.
+  const { x: tempX } = await end('tl.temp');
+  const { x: flowX } = await end('tl.flow');
+  expect(flowX).toBeCloseTo(tempX, 0);
+  const plot = lab.locator('clipPath rect');
+  const right = Number(await plot.getAttribute('x')) + Number(await plot.getAttribute('width'));
+  expect(tempX).toBeLessThan(right);
+  expect(tempX).toBeGreaterThan(right - 0.2 * Number(await plot.getAttribute('width')));
+  await expect(lab.locator('.trend-legend li')).toHaveText(['Lab temperature (°C)', 'Lab flow (m³/h)']);
 });
 
 test('CSV export downloads the window: the points shown and the raw samples, with ids and units', async ({ page }) => {

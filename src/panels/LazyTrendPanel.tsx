@@ -3,7 +3,7 @@ import type { TrendPanel as TrendPanelType } from './TrendPanel';
 
 type TrendProps = ComponentProps<typeof TrendPanelType>;
 
-// The charts (recharts and d3, ~120 kB gzip) are fetched only when a trend is on screen: the kiosk
+// The trend panel (its own SVG chart, ~10 kB gzip) is fetched only when a trend is on screen: the kiosk
 // and most embeds never show one, and the operator's first picture is the scene (docs/deploying.md).
 const TrendPanel = lazy(() => import('./TrendPanel').then((m) => ({ default: m.TrendPanel })));
 

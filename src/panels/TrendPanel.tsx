@@ -1,6 +1,5 @@
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent, type PointerEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { CartesianGrid, Legend, Line, LineChart, ReferenceArea, ReferenceLine, XAxis, YAxis } from 'recharts';
 import type { Twin } from '../twin/schema';
 import { telemetry } from '../store/telemetry';
 import { useAlarms } from '../store/alarms';
@@ -24,40 +23,20 @@ import { mergeSeries, pointAt, rawSamples, tabStart, type ChartPoint } from './t
 import { groupAxes } from './trendAxes';
 import { timeTicks } from './trendTicks';
 import { ruleLimits } from './trendLimits';
-import { alarmPeriods, alarmsOnSignals, type AlarmPeriod, type AlarmTransition } from './trendAlarms';
+import { alarmPeriods, alarmsOnSignals, type AlarmTransition } from './trendAlarms';
 import { forecastRules, projectForecast, type ForecastLine } from './trendForecast';
 import { trendCsv, trendCsvFilename } from './trendCsv';
 import { fetchAlarms, fetchForecasts, fetchSeries, type ForecastError } from './trendHistory';
 import { TrendControls } from './TrendControls';
+import { TrendChart, type ChartFrame } from './TrendChart';
+import { plotBox } from './trendGeometry';
 
-// Distinguishable in greyscale too (dash patterns), so the chart does not rely on colour alone.
-const SERIES = [
-  { color: '#1f5fa8', dash: undefined },
-  { color: '#a8581f', dash: '6 3' },
-  { color: '#3c7a3c', dash: '2 2' },
-  { color: '#6b3fa0', dash: '8 2 2 2' },
-];
-const PRIORITY_FILL: Record<string, string> = { urgent: '#b3261e', high: '#d2452b', medium: '#c98a00', low: '#6c7a89' };
-const MARGIN = { top: 8, right: 8, bottom: 0, left: 0 };
-const AXIS_WIDTH = 56;
-const CHART_HEIGHT = 170;
 /** Points per series before the chart has been measured (about a wide panel's pixel width). */
 const DEFAULT_BUDGET = 1000;
 /** The forecast continues this share of the window beyond its end. */
 const FORECAST_REACH = 0.2;
 /** How often a trend asks again for history while the historian is not answering. */
 const HISTORY_RETRY_MS = 30_000;
-
-/** What one redraw computed: everything the chart and the CSV show. */
-interface Frame {
-  from: number;
-  to: number;
-  domain: [number, number];
-  series: ChartPoint[][];
-  periods: AlarmPeriod[];
-  forecasts: ForecastLine[];
-  marker: number | null;
-}
 
 type HistoryStatus =
   | { state: 'idle' }
@@ -109,8 +88,9 @@ export function TrendPanel({
   const limits = useMemo(() => ruleLimits(twin.rules, signals), [twin, signals]);
   const alarmIds = useMemo(() => alarmsOnSignals(twin.rules, signals), [twin, signals]);
   const leftAxes = layout.axes.filter((a) => a.side === 'left').length;
-  const plotLeft = MARGIN.left + leftAxes * AXIS_WIDTH;
-  const plotWidth = Math.max(1, width - plotLeft - MARGIN.right - (layout.axes.length - leftAxes) * AXIS_WIDTH);
+  const box = plotBox(width, leftAxes, layout.axes.length - leftAxes);
+  const plotLeft = box.left;
+  const plotWidth = box.width;
   const budget = width > 0 ? plotWidth : DEFAULT_BUDGET;
 
   // About one redraw per pixel of time: a 24-hour window changes visibly every ~90 s, not every second.
@@ -138,7 +118,8 @@ export function TrendPanel({
     span.marker,
     telemetry.epoch,
   ].join('|');
-  const cache = useRef<{ key: string; frame: Frame } | null>(null);
+  // What one redraw computed: everything the chart and the CSV show.
+  const cache = useRef<{ key: string; frame: ChartFrame } | null>(null);
   if (cache.current?.key !== frameKey) {
     const series = signals.map((id, k) =>
       mergeSeries(history.series?.get(id) ?? null, rings[k], span.from, span.to, budget),
@@ -164,130 +145,24 @@ export function TrendPanel({
   }
   const frame = cache.current.frame;
 
-  // Labels placed here: Recharts choosing them measures each one in the page (trendTicks.ts).
+  // Labels on round times, placed without measuring text (trendTicks.ts).
   const xTicks = useMemo(() => timeTicks(frame.domain[0], frame.domain[1], plotWidth), [frame, plotWidth]);
+  const names = useMemo(() => metas.map((m) => (m.unit ? `${m.label} (${m.unit})` : m.label)), [metas]);
   const chart = useMemo(
     () => (
-      <LineChart
+      <TrendChart
         width={Math.max(1, width)}
-        height={CHART_HEIGHT}
-        margin={MARGIN}
-        accessibilityLayer={false}
-        role="img"
-        aria-label={t('chart', { title, signals: metas.map((m) => m.label).join(', ') })}
-      >
-        <CartesianGrid stroke="#c9ccd0" strokeDasharray="2 4" />
-        <XAxis
-          dataKey="t"
-          type="number"
-          domain={frame.domain}
-          tickFormatter={(v: number) => axisTime(v, frame.to - frame.from)}
-          tick={{ fontSize: 11 }}
-          ticks={xTicks}
-          interval={0}
-          allowDataOverflow
-        />
-        {layout.axes.map((a) => (
-          <YAxis
-            key={a.id}
-            yAxisId={a.id}
-            orientation={a.side}
-            width={AXIS_WIDTH}
-            tick={{ fontSize: 11 }}
-            interval={0}
-            tickFormatter={(v: number) => formatValue(v)}
-            domain={['auto', 'auto']}
-            label={
-              a.unit
-                ? {
-                    value: a.unit,
-                    angle: -90,
-                    position: a.side === 'left' ? 'insideLeft' : 'insideRight',
-                    fontSize: 11,
-                  }
-                : undefined
-            }
-          />
-        ))}
-        {frame.periods.map((p, i) => (
-          <ReferenceArea
-            key={`${p.alarmId}-${i}`}
-            yAxisId={layout.axes[0].id}
-            x1={Math.max(p.from, frame.from)}
-            x2={Math.min(p.to ?? frame.to, frame.to)}
-            fill={PRIORITY_FILL[p.priority] ?? PRIORITY_FILL.medium}
-            fillOpacity={0.14}
-            ifOverflow="hidden"
-            className="trend-alarm-area"
-          />
-        ))}
-        {limits.map((l) => {
-          const k = signals.indexOf(l.signal);
-          return (
-            <ReferenceLine
-              key={`${l.ruleId}-${l.signal}-${l.value}`}
-              yAxisId={layout.axisOf[k]}
-              y={l.value}
-              stroke={PRIORITY_FILL[l.priority] ?? PRIORITY_FILL.medium}
-              strokeDasharray="4 3"
-              ifOverflow="extendDomain"
-              className="trend-limit-line"
-              label={{
-                value: `${l.ruleId} ${l.op === 'forecast' ? '' : l.op} ${formatValue(l.value)}`,
-                fontSize: 10,
-                position: 'insideTopLeft',
-                fill: '#5c6670',
-              }}
-            />
-          );
-        })}
-        {frame.marker !== null && (
-          <ReferenceLine
-            yAxisId={layout.axes[0].id}
-            x={frame.marker}
-            stroke="#202124"
-            strokeWidth={2}
-            className="trend-replay-marker"
-          />
-        )}
-        <Legend wrapperStyle={{ fontSize: 11 }} />
-        {frame.series.map((data, k) => (
-          <Line
-            key={signals[k]}
-            yAxisId={layout.axisOf[k]}
-            data={data}
-            dataKey="v"
-            name={metas[k].unit ? `${metas[k].label} (${metas[k].unit})` : metas[k].label}
-            stroke={SERIES[k % SERIES.length].color}
-            strokeDasharray={SERIES[k % SERIES.length].dash}
-            dot={false}
-            isAnimationActive={false}
-            strokeWidth={1.5}
-          />
-        ))}
-        {frame.forecasts.map((f) => {
-          const k = signals.indexOf(f.signal);
-          return (
-            <Line
-              key={`forecast-${f.ruleId}`}
-              yAxisId={layout.axisOf[k]}
-              data={f.points}
-              dataKey="v"
-              name={`forecast ${f.ruleId}`}
-              legendType="none"
-              stroke={SERIES[k % SERIES.length].color}
-              strokeDasharray="5 4"
-              strokeOpacity={0.8}
-              dot={false}
-              isAnimationActive={false}
-              strokeWidth={1.5}
-              className="trend-forecast-line"
-            />
-          );
-        })}
-      </LineChart>
+        frame={frame}
+        layout={layout}
+        limits={limits}
+        signals={signals}
+        names={names}
+        xTicks={xTicks}
+        timeLabel={(v) => axisTime(v, frame.to - frame.from)}
+        label={t('chart', { title, signals: metas.map((m) => m.label).join(', ') })}
+      />
     ),
-    [frame, width, layout, limits, metas, signals, t, title, xTicks],
+    [frame, width, layout, limits, metas, names, signals, t, title, xTicks],
   );
 
   const hoverAt = (x: number) => {

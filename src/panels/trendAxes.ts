@@ -4,7 +4,7 @@
  * further ones alternate (a panel rarely holds more than two units).
  */
 export interface TrendAxis {
-  /** recharts yAxisId. */
+  /** The axis's key: `axisOf` names it for each signal. */
   id: string;
   unit: string;
   side: 'left' | 'right';
