@@ -145,6 +145,50 @@ describe('Engine with the demo twin', () => {
     expect(Array.from(batch!.samples)).toEqual(copy);
   });
 
+  it('fills a buffer handed back (recycle) instead of a new one, with the right samples', () => {
+    const engine = new Engine(demoTwin(), { initialSamples: 16 });
+    engine.handleMessage(PUMP_TOPIC, pumpPayload(60));
+    const first = engine.takeBatch().batch!;
+    // The batch taken here was filled in the buffer allocated before it; the next one is new.
+    engine.handleMessage(PUMP_TOPIC, pumpPayload(61));
+    const second = engine.takeBatch().batch!;
+    expect(second.samples.buffer).not.toBe(first.samples.buffer);
+    const returned = first.samples.buffer as ArrayBuffer;
+    engine.recycle(returned);
+    // The buffer in use was allocated at the last takeBatch; the one after it is the returned one.
+    engine.handleMessage(PUMP_TOPIC, pumpPayload(62));
+    engine.takeBatch();
+    engine.handleMessage(PUMP_TOPIC, pumpPayload(63));
+    const reused = engine.takeBatch().batch!;
+    expect(reused.samples.buffer).toBe(returned);
+    expect(triples(reused).map(([, v]) => v)).toContain(63);
+    expect(triples(reused).map(([, v]) => v)).not.toContain(60);
+  });
+
+  it('keeps only a few handed-back buffers, and none that could not hold samples', () => {
+    const engine = new Engine(demoTwin(), { initialSamples: 16, maxSamples: 64 });
+    const buffers = Array.from({ length: 6 }, () => new ArrayBuffer(16 * SAMPLE_STRIDE * 8));
+    for (const b of buffers) engine.recycle(b);
+    engine.recycle(new ArrayBuffer(8)); // not a whole sample
+    engine.recycle(new ArrayBuffer(1024 * SAMPLE_STRIDE * 8)); // over maxSamples
+    const used = new Set<ArrayBufferLike>();
+    for (let i = 0; i < 8; i++) {
+      engine.handleMessage(PUMP_TOPIC, pumpPayload(60 + i));
+      used.add(engine.takeBatch().batch!.samples.buffer);
+    }
+    expect(buffers.filter((b) => used.has(b))).toHaveLength(3);
+  });
+
+  it('does not reuse a handed-back buffer far larger than the rate needs', () => {
+    const engine = new Engine(demoTwin(), { initialSamples: 16 });
+    const big = new ArrayBuffer(4096 * SAMPLE_STRIDE * 8);
+    engine.recycle(big);
+    for (let i = 0; i < 3; i++) {
+      engine.handleMessage(PUMP_TOPIC, pumpPayload(60));
+      expect(engine.takeBatch().batch!.samples.buffer).not.toBe(big);
+    }
+  });
+
   it('keeps memory bounded when nobody takes batches: each signal keeps its newest sample', () => {
     const c = clock();
     const engine = new Engine(demoTwin(), { now: c.now, initialSamples: 8, maxSamples: 64 });

@@ -71,6 +71,8 @@ export interface EngineOutput {
 }
 
 const NO_ROUTES: readonly ResolvedSignal[] = [];
+/** Batch buffers handed back (recycle()) and kept for reuse: the one being filled, plus a few in flight. */
+const SPARE_BUFFERS = 3;
 
 /** Rejected payload samples kept for diagnostics. */
 const LAST_REJECTS = 5;
@@ -95,6 +97,8 @@ export class Engine {
    */
   private readonly known = new Map<string, number[]>();
   private readonly knownLimit: number;
+  /** Batch buffers handed back by the receiver, to fill again (recycle()). */
+  private readonly spare: Float64Array[] = [];
   private readonly ruleSet: RuleSet;
   private readonly alarmBook: AlarmBook;
   /** Forecast rules, whose message carries the predicted time. */
@@ -352,7 +356,7 @@ export class Engine {
       }
       const capacity = this.samples.length / SAMPLE_STRIDE;
       const next = Math.max(this.initialSamples, Math.min(capacity, nextPowerOfTwo(this.count * 2)));
-      this.samples = new Float64Array(next * SAMPLE_STRIDE);
+      this.samples = this.freshSamples(next * SAMPLE_STRIDE);
       this.count = 0;
     }
     return {
@@ -361,6 +365,32 @@ export class Engine {
       alarms: this.alarmBook.takeChanges(),
       quality: this.sparkplug?.takeQuality() ?? null,
     };
+  }
+
+  /**
+   * A buffer of an earlier batch, handed back by its receiver once applied: the next batches fill it
+   * instead of a new one. At most SPARE_BUFFERS are kept; anything not a whole number of samples is
+   * ignored. The caller must not use the buffer afterwards.
+   */
+  recycle(buffer: ArrayBuffer): void {
+    const length = buffer.byteLength / Float64Array.BYTES_PER_ELEMENT;
+    if (this.spare.length >= SPARE_BUFFERS || length === 0 || length % SAMPLE_STRIDE !== 0) return;
+    if (length > this.maxSamples * SAMPLE_STRIDE) return;
+    this.spare.push(new Float64Array(buffer));
+  }
+
+  /** A buffer for the next batch: a spare one of about the right size, else a new one. */
+  private freshSamples(length: number): Float64Array {
+    for (let i = this.spare.length - 1; i >= 0; i--) {
+      const s = this.spare[i];
+      // Not one far larger than asked: a burst's big buffer is not kept in use after the burst.
+      if (s.length >= length && s.length <= 4 * length) {
+        this.spare[i] = this.spare[this.spare.length - 1];
+        this.spare.pop();
+        return s;
+      }
+    }
+    return new Float64Array(length);
   }
 
   /** An operator acknowledges an alarm (by rule id). Returns false when there was nothing to acknowledge. */

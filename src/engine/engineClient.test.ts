@@ -46,6 +46,20 @@ describe('startEngine', () => {
     ]);
   });
 
+  it("hands a batch's buffer back to the worker once the receiver has applied it", () => {
+    const seen: number[] = [];
+    startEngine(demoTwin(), {}, (m) => {
+      if (m.type === 'batch') seen.push(m.samples[1]);
+    });
+    const worker = FakeWorker.last!;
+    const samples = new Float64Array([0, 42, 1000]);
+    worker.emit({ type: 'batch', samples, count: 1 });
+    expect(seen).toEqual([42]);
+    expect(worker.sent.at(-1)).toEqual({ type: 'recycle', buffer: samples.buffer });
+    worker.emit({ type: 'connection', status: { state: 'connecting', url: 'ws://x' } });
+    expect(worker.sent.filter((m) => m.type === 'recycle')).toHaveLength(1);
+  });
+
   it('forwards worker messages and reports errors of a worker that never ran without restarting it', () => {
     const received: FromWorker[] = [];
     startEngine(demoTwin(), {}, (m) => received.push(m));

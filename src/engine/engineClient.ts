@@ -61,7 +61,10 @@ export function freezeEngineWorkersForTest(): void {
   for (const w of liveWorkers) w.postMessage({ type: 'test-freeze' } satisfies ToWorker);
 }
 
-/** Starts the engine worker for a twin; every message it sends goes to `onMessage`. */
+/**
+ * Starts the engine worker for a twin; every message it sends goes to `onMessage`. A batch's samples
+ * are valid only until `onMessage` returns: their buffer then goes back to the worker to be refilled.
+ */
 export function startEngine(
   twin: Twin,
   opts: EngineClientOptions,
@@ -85,7 +88,14 @@ export function startEngine(
       if (stopped || w !== worker) return;
       lastHeard = heardAt = Date.now();
       started = true;
-      onMessage(event.data);
+      const data = event.data;
+      onMessage(data);
+      // The receiver has applied the batch (TelemetryStore copies what it keeps): its buffer goes back
+      // to the worker to be filled again, instead of a new one per batch there and garbage here.
+      if (data.type === 'batch' && w === worker && !stopped) {
+        const buffer = data.samples.buffer as ArrayBuffer;
+        w.postMessage({ type: 'recycle', buffer } satisfies ToWorker, [buffer]);
+      }
     });
     w.addEventListener('error', (event: ErrorEvent) => {
       if (stopped || w !== worker) return;

@@ -71,6 +71,29 @@ describe('EngineSession', () => {
     expect(s.types()).toEqual(['batch']); // known signals: no 'signals' message
   });
 
+  it('fills again the batch buffers the page hands back', () => {
+    const s = setup();
+    s.session.handle({ type: 'start', twin: demoTwin() });
+    const batchBuffers = () =>
+      s.posted.flatMap((p) => (p.message.type === 'batch' ? [p.message.samples.buffer as ArrayBuffer] : []));
+    for (let round = 0; round < 2; round++) {
+      s.deliver(PUMP_TOPIC, payload(60 + round));
+      vi.advanceTimersByTime(FLUSH_INTERVAL_MS);
+    }
+    const [first] = batchBuffers();
+    s.session.handle({ type: 'recycle', buffer: first });
+    for (let round = 0; round < 2; round++) {
+      s.deliver(PUMP_TOPIC, payload(70 + round));
+      vi.advanceTimersByTime(FLUSH_INTERVAL_MS);
+    }
+    const buffers = batchBuffers();
+    expect(buffers).toHaveLength(4);
+    expect(buffers[3]).toBe(first);
+    const last = s.posted.filter((p) => p.message.type === 'batch').at(-1)!.message;
+    if (last.type !== 'batch') throw new Error('expected a batch');
+    expect(Array.from(last.samples)).toContain(71);
+  });
+
   it('flushes from the message path when the flush timer is late (a busy worker holds it back)', () => {
     const s = setup();
     s.session.handle({ type: 'start', twin: demoTwin() });

@@ -120,6 +120,9 @@ export class EngineSession {
       case 'command':
         this.commands?.submit(message.request);
         break;
+      case 'recycle':
+        this.engine?.recycle(message.buffer);
+        break;
       case 'stop':
         void this.stop().then(() => this.host.close?.());
         break;
