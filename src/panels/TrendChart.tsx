@@ -8,13 +8,13 @@ import type { RuleLimit } from './trendLimits';
 import { AXIS_WIDTH, CHART_HEIGHT, linePath, linearScale, niceTicks, plotBox, valueExtent } from './trendGeometry';
 
 // Distinguishable in greyscale too (dash patterns), so the chart does not rely on colour alone.
-export const SERIES = [
+const SERIES = [
   { color: '#1f5fa8', dash: undefined },
   { color: '#a8581f', dash: '6 3' },
   { color: '#3c7a3c', dash: '2 2' },
   { color: '#6b3fa0', dash: '8 2 2 2' },
 ];
-export const PRIORITY_FILL: Record<string, string> = {
+const PRIORITY_FILL: Record<string, string> = {
   urgent: '#b3261e',
   high: '#d2452b',
   medium: '#c98a00',

@@ -35,16 +35,11 @@ export function plotBox(width: number, left: number, right: number): PlotBox {
 }
 
 /** A linear map from a value range onto a pixel range. */
-export interface Scale {
-  (v: number): number;
-  readonly domain: readonly [number, number];
-}
+export type Scale = (v: number) => number;
 
 export function linearScale(d0: number, d1: number, r0: number, r1: number): Scale {
   const k = d1 === d0 ? 0 : (r1 - r0) / (d1 - d0);
-  const f = ((v: number) => r0 + (v - d0) * k) as Scale & { domain: readonly [number, number] };
-  Object.defineProperty(f, 'domain', { value: [d0, d1] as const });
-  return f;
+  return (v) => r0 + (v - d0) * k;
 }
 
 /** The smallest and largest finite values of the given lines and extra values; null when there are none. */
