@@ -13,6 +13,7 @@ import { connectPublisher } from './helpers';
 import { startMosquitto, type Mosquitto } from './mosquitto';
 import { E2E } from './ports';
 import { startBroker } from '../server/broker';
+import { startReframingProxy } from './reframingProxy';
 
 // A second broker of our own, on ports apart from the shared one, for the tests that stop it.
 const OWN_TCP = E2E.brokerTcpPort + 2;
@@ -203,3 +204,48 @@ test('a twin left at the default MQTT 5 connects to the embedded 3.1.1-only brok
     await broker.close();
   }
 });
+
+// Telemetry publishes at QoS 0 are read straight off the WebSocket (src/engine/mqttFrames.ts), and
+// everything else goes through mqtt.js: both paths, both protocol versions, against Mosquitto, once
+// through a proxy that splits and joins packets across WebSocket messages as the MQTT binding allows.
+const WIRE_CASES = [
+  { twin: 'ingest-wire-5', name: 'MQTT 5', reframed: false },
+  { twin: 'ingest-wire-311', name: 'MQTT 3.1.1', reframed: false },
+  { twin: 'ingest-wire-5', name: 'MQTT 5, packets split and joined across WebSocket messages', reframed: true },
+];
+for (const { twin, name, reframed } of WIRE_CASES) {
+  test(`${name}: a 200 kB message, a UTF-8 topic and bursts at QoS 0 and 1 all arrive, each message once`, async ({
+    page,
+  }) => {
+    const proxy = reframed ? await startReframingProxy(E2E.brokerWsUrl) : null;
+    const publisher = await connectPublisher();
+    try {
+      await page.goto(`/?twin=${twin}${proxy ? `&broker=${encodeURIComponent(proxy.url)}` : ''}`);
+      await expect(page.getByTestId('connection')).toHaveAttribute('data-state', 'online', { timeout: 20_000 });
+      await publisher.publishAsync('wire/big', JSON.stringify({ v: 42.5, pad: 'x'.repeat(200_000) }), { qos: 0 });
+      await publisher.publishAsync('wire/Pumpe Ü1/°C', '71.5', { qos: 0 });
+      // Written back to back: a broker may put several in one WebSocket message.
+      const burst: Promise<unknown>[] = [];
+      for (let i = 1; i <= 1000; i++) burst.push(publisher.publishAsync('wire/count', String(i), { qos: 0 }));
+      for (let i = 1; i <= 300; i++) burst.push(publisher.publishAsync('wireq/count', String(i), { qos: 1 }));
+      await Promise.all(burst);
+
+      await expect(page.getByTestId('value-wire.big')).toHaveText('42.5');
+      await expect(page.getByTestId('value-wire.utf')).toHaveText('71.5 °C');
+      await expect(page.getByTestId('value-wire.count')).toHaveText('1000');
+      await expect(page.getByTestId('value-wire.qos1')).toHaveText('300.0');
+      // Every message once: none lost, none twice, none refused.
+      const diagnostics = page.getByTestId('diagnostics');
+      await expect(diagnostics.getByTestId('diag-messages')).toHaveAttribute('data-count', '1302');
+      await diagnostics.locator('summary').click();
+      await expect(diagnostics.getByTestId('diag-signal-wire.count')).toHaveAttribute('data-count', '1000');
+      await expect(diagnostics.getByTestId('diag-signal-wire.qos1')).toHaveAttribute('data-count', '300');
+      await expect(diagnostics.getByTestId('diag-signal-wire.big')).toHaveAttribute('data-count', '1');
+      await expect(diagnostics.getByTestId('diag-signal-wire.utf')).toHaveAttribute('data-count', '1');
+      await expect(page.getByTestId('diag-rejected')).toHaveCount(0);
+    } finally {
+      await publisher.endAsync();
+      await proxy?.close();
+    }
+  });
+}

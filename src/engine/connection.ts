@@ -14,6 +14,7 @@ import type { ConnectionStatus, Credentials } from './protocol';
 import { toMqttFilter } from '../lib/topicPattern';
 import { parseDuration } from '../lib/duration';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff';
+import { hasBrowserWebSocket, splittingSocket } from './splittingSocket';
 
 /** MQTT 5 persistent sessions: how long the broker keeps the session after a disconnect, by default. */
 export const DEFAULT_SESSION_EXPIRY_S = 3600;
@@ -190,6 +191,18 @@ export function openConnection(o: ConnectionOptions): BrokerConnection {
   const connect = (): MqttClient => {
     const options = clientOptions(connection, o.credentials, o.clientId);
     if (o.will) options.will = { ...o.will };
+    if (o.connect === undefined && hasBrowserWebSocket()) {
+      // Telemetry publishes skip mqtt.js's stream and parser (src/engine/mqttFrames.ts). The socket
+      // belongs to this client: once a fallback replaced it, what it still delivers is ignored.
+      const owner: { client: MqttClient | null } = { client: null };
+      const mqtt5 = options.protocolVersion === 5;
+      options.createWebsocket = (socketUrl, protocols) =>
+        splittingSocket(socketUrl, protocols, mqtt5, (topic, payload) => {
+          if (owner.client === client && !stopped) o.onMessage(topic, payload);
+        });
+      owner.client = mqtt.connect(url, options);
+      return owner.client;
+    }
     return (o.connect ?? mqtt.connect)(url, options);
   };
   let client: MqttClient;
