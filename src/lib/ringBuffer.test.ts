@@ -105,6 +105,34 @@ describe('SampleRing storage in chunks', () => {
     expect(big.timeAt(CHUNK - 1)).toBe(10 * CHUNK - 1);
   });
 
+  it('hands out slabs made ahead first, and wants more ready after a batch found none', () => {
+    const pool = new ChunkPool();
+    expect(pool.wantsPreparing).toBe(true);
+    expect(pool.prepare()).toBe(true); // one of two ready
+    expect(pool.prepare()).toBe(false); // the target (2) is reached
+    expect(pool.prepare()).toBe(false);
+    expect([pool.readyCount, pool.slabs, pool.unprepared]).toEqual([2, 2, 0]);
+    // 300 rings each taking a chunk: 300 chunks, two slabs, both the prepared ones.
+    const rings = Array.from({ length: 300 }, () => new SampleRing(10 * CHUNK, 1, pool));
+    expect([pool.readyCount, pool.slabs, pool.unprepared]).toEqual([0, 2, 0]);
+    for (const r of rings) r.push(1, 2);
+    // 600 more: a third slab had to be made on the spot, so the pool now wants four ready.
+    const more = Array.from({ length: 300 }, () => new SampleRing(10 * CHUNK, 1, pool));
+    expect(more[299].length).toBe(0);
+    expect(pool.unprepared).toBe(1);
+    expect(pool.readyTarget).toBe(4);
+    let steps = 0;
+    while (pool.prepare()) steps++;
+    expect([steps + 1, pool.readyCount]).toEqual([4, 4]);
+    // Samples written into a prepared slab read back.
+    const r = new SampleRing(2 * CHUNK, 1, pool);
+    for (let i = 0; i < 2 * CHUNK; i++) r.push(i, -i);
+    expect(r.valueAt(2 * CHUNK - 1)).toBe(-(2 * CHUNK - 1));
+    // The target stops at 16 slabs (4 MiB), however many are made on the spot.
+    for (let i = 0; i < 20; i++) new SampleRing(256 * CHUNK * 2, 256 * CHUNK * 2, pool);
+    expect(pool.readyTarget).toBe(16);
+  });
+
   it('a small ring holds exactly its capacity in a chunk of its own', () => {
     const r = new SampleRing(8);
     expect(r.byteLength).toBe(8 * 16);

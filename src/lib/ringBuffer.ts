@@ -18,19 +18,36 @@ const MASK = CHUNK - 1;
 /** Chunks carved from one slab (one ArrayBuffer of SLAB_CHUNKS * CHUNK * 16 bytes: 256 KiB). */
 const SLAB_CHUNKS = 256;
 
+/** Slabs a pool keeps ready at first, and at most when it has had to make slabs on the spot. */
+const READY_MIN = 2;
+const READY_MAX = 16;
+/** Doubles per memory page (4 KiB): writing one per page makes the system back the whole slab. */
+const PAGE_DOUBLES = 512;
+
 /**
  * Hands out chunks (CHUNK interleaved time/value pairs at an offset in a slab) carved from slabs, and
  * takes back the ones a ring no longer needs. A chunk is a (slab, offset) pair, not a view: taking one
  * allocates nothing but, once per SLAB_CHUNKS, the slab. The pool keeps no reference to the chunks it
  * handed out: a slab is freed by the garbage collector once no ring holds any of its chunks.
+ *
+ * Slabs made ahead (`prepare`): a new slab's memory is backed by the system page by page on its first
+ * write, and on some machines (virtual machines that trap page faults) a page costs ~12 µs, so a batch
+ * in which hundreds of rings reach a new chunk spent 6–15 ms in those faults (`npm run bench --
+ * page-profile`). The store calls `prepare()` in a task of its own after a batch: it makes and touches
+ * one slab while fewer than `readyTarget` wait, so the batches take slabs whose pages are already
+ * there. The target doubles (up to READY_MAX, 4 MiB) each time a batch found none ready.
  */
 export class ChunkPool {
   private slab: Float64Array | null = null;
   private next = SLAB_CHUNKS;
   private readonly freeSlabs: Float64Array[] = [];
   private readonly freeOffsets: number[] = [];
+  private readonly ready: Float64Array[] = [];
+  private target = READY_MIN;
   /** Slabs allocated so far (diagnostics and tests). */
   slabs = 0;
+  /** Slabs that had to be made on the spot because none was ready (diagnostics and tests). */
+  unprepared = 0;
 
   /** Appends a chunk to a ring's lists of slabs and offsets. */
   takeInto(slabs: Float64Array[], offsets: number[]): void {
@@ -41,9 +58,15 @@ export class ChunkPool {
       return;
     }
     if (this.next === SLAB_CHUNKS) {
-      this.slab = new Float64Array(SLAB_CHUNKS * CHUNK * 2);
+      let slab = this.ready.pop();
+      if (slab === undefined) {
+        slab = new Float64Array(SLAB_CHUNKS * CHUNK * 2);
+        this.slabs++;
+        this.unprepared++;
+        this.target = Math.min(READY_MAX, this.target * 2);
+      }
+      this.slab = slab;
       this.next = 0;
-      this.slabs++;
     }
     slabs.push(this.slab!);
     offsets.push(this.next++ * CHUNK * 2);
@@ -52,6 +75,29 @@ export class ChunkPool {
   give(slab: Float64Array, offset: number): void {
     this.freeSlabs.push(slab);
     this.freeOffsets.push(offset);
+  }
+
+  /** Fewer slabs ready than the pool wants: `prepare()` has work. */
+  get wantsPreparing(): boolean {
+    return this.ready.length < this.target;
+  }
+
+  /** Slabs ready to hand out, and how many the pool wants ready (diagnostics and tests). */
+  get readyCount(): number {
+    return this.ready.length;
+  }
+  get readyTarget(): number {
+    return this.target;
+  }
+
+  /** Makes one slab ahead of need and writes to each of its pages; returns whether more are wanted. */
+  prepare(): boolean {
+    if (this.ready.length >= this.target) return false;
+    const slab = new Float64Array(SLAB_CHUNKS * CHUNK * 2);
+    for (let i = 0; i < slab.length; i += PAGE_DOUBLES) slab[i] = 0;
+    this.ready.push(slab);
+    this.slabs++;
+    return this.ready.length < this.target;
   }
 }
 

@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { CHUNK, SampleRing, sharedChunkPool } from '../lib/ringBuffer';
 import { QUALITY_DEAD, QUALITY_GAP, QUALITY_SUSPECT, TelemetryStore } from './telemetry';
 import { KIND_BOOLEAN, KIND_INTEGER, KIND_TEXT, type SignalInfo } from '../engine/protocol';
 
@@ -351,5 +352,30 @@ describe('TelemetryStore showing a recording', () => {
     expect(s.latest[0]).toBe(1);
     s.reset();
     expect(s.showingRecording).toBe(false);
+  });
+});
+
+describe("TelemetryStore and the rings' memory", () => {
+  it('after a batch, slabs for the rings to grow into are made in tasks of their own, not in the batch', () => {
+    vi.useFakeTimers();
+    try {
+      const s = store(100_000);
+      // Rings taking every ready slab (and more, made on the spot).
+      new SampleRing(40 * 256 * CHUNK, 40 * 256 * CHUNK);
+      expect(sharedChunkPool.readyCount).toBe(0);
+      s.applyBatch(batch([0, 5, 10_000]));
+      expect(s.latest[0]).toBe(5);
+      expect(sharedChunkPool.readyCount).toBe(0); // not within the batch's task
+      vi.advanceTimersToNextTimer();
+      expect(sharedChunkPool.readyCount).toBe(1); // one slab per task
+      vi.runAllTimers();
+      expect(sharedChunkPool.readyCount).toBe(sharedChunkPool.readyTarget);
+      expect(sharedChunkPool.wantsPreparing).toBe(false);
+      // Nothing more to make: the next batch schedules nothing.
+      s.applyBatch(batch([0, 6, 10_001]));
+      expect(vi.getTimerCount()).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

@@ -5,7 +5,7 @@
  */
 import type { SignalInfo, TelemetryBatch } from '../engine/protocol';
 import { QUALITY_GAP, SAMPLE_STRIDE, VALUE_KINDS } from '../engine/protocol';
-import { SampleRing } from '../lib/ringBuffer';
+import { SampleRing, sharedChunkPool } from '../lib/ringBuffer';
 import { freshUntil, readingCondition, type ReadingCondition } from '../lib/staleness';
 import { formatAge, formatReading, statesByNumber } from '../lib/format';
 
@@ -114,6 +114,8 @@ export class TelemetryStore {
   private replayCovered = new Uint8Array(64);
 
   private ringCapacity: number;
+  /** A prepareSlabs() task is scheduled. */
+  private preparing = false;
 
   constructor(
     private readonly historyCapacity = DEFAULT_HISTORY_CAPACITY,
@@ -166,6 +168,22 @@ export class TelemetryStore {
     if (batch.kinds) for (const k of batch.kinds) if (k.index < this.kinds.length) this.kinds[k.index] = k.kind;
     if (staleArrivals > 0) this.staleEvents++;
     this.version++;
+    this.prepareSlabs();
+  }
+
+  /**
+   * Has the rings' pool make the slabs the next batches will grow into, one per task after this one
+   * (lib/ringBuffer.ts, ChunkPool.prepare): the memory's first touch then costs a task of its own
+   * instead of lengthening a batch.
+   */
+  private prepareSlabs(): void {
+    if (this.preparing || !sharedChunkPool.wantsPreparing) return;
+    this.preparing = true;
+    const step = () => {
+      if (sharedChunkPool.prepare()) setTimeout(step, 0);
+      else this.preparing = false;
+    };
+    setTimeout(step, 0);
   }
 
   /** In replay: the batch fills the history and the live values kept aside; the moment shown stays. */
