@@ -14,7 +14,9 @@
  * Performance panel to look further).
  *
  * Flags: --rate R readings/s (default 115000; 0 = as fast as the publisher can), --seconds S (default
- * 8), --threshold MS (tasks listed from this length, default 16), --interval US (sampling, default 100).
+ * 8), --threshold MS (tasks listed from this length, default 16), --interval US (sampling, default 100),
+ * --warmup N (messages before the profile, default 4000: every signal known and the JIT warm; 0
+ * profiles a page's first seconds with the fleet, as an operator opening the dashboard meets them).
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -42,11 +44,13 @@ export async function run(args: string[]): Promise<void> {
       seconds: { type: 'string', default: '8' },
       threshold: { type: 'string', default: '16' },
       interval: { type: 'string', default: '100' },
+      warmup: { type: 'string', default: '4000' },
     },
   });
   const readingsPerS = Math.max(0, Number(values.rate));
   const seconds = Math.max(1, Number(values.seconds));
   const threshold = Math.max(1, Number(values.threshold));
+  const warmup = Math.max(0, Math.round(Number(values.warmup)));
   const messagesPerS = readingsPerS / READINGS;
   const count = Math.round(messagesPerS > 0 ? messagesPerS * seconds : 30_000);
 
@@ -70,12 +74,17 @@ export async function run(args: string[]): Promise<void> {
     );
     const state = () => page.evaluate(() => (window as unknown as { bench: { state(): BenchState } }).bench.state());
     await page.waitForFunction(() => (window as unknown as { bench?: { state(): BenchState } }).bench?.state().online);
-    // Warm-up: every device's signals known, the JIT warm.
-    await publish(tcpUrl, 4000, 0, 0);
-    let last = -1;
-    while ((await state()).readings !== last) {
-      last = (await state()).readings;
-      await new Promise((r) => setTimeout(r, 300));
+    if (warmup > 0) {
+      // Warm-up: every device's signals known, the JIT warm.
+      await publish(tcpUrl, warmup, 0, 0);
+      let last = -1;
+      while ((await state()).readings !== last) {
+        last = (await state()).readings;
+        await new Promise((r) => setTimeout(r, 300));
+      }
+    } else {
+      // No warm-up: only time for the subscription to be granted after the page is online.
+      await new Promise((r) => setTimeout(r, 500));
     }
 
     const cdp = await context.newCDPSession(page);

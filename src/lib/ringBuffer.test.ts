@@ -108,7 +108,12 @@ describe('SampleRing storage in chunks', () => {
   it('hands out slabs made ahead first, and wants more ready after a batch found none', () => {
     const pool = new ChunkPool();
     expect(pool.wantsPreparing).toBe(true);
+    // A quarter of a slab per call: the fourth call makes the first one ready.
+    for (let i = 0; i < 3; i++) expect(pool.prepare()).toBe(true);
+    expect(pool.readyCount).toBe(0);
     expect(pool.prepare()).toBe(true); // one of two ready
+    expect(pool.readyCount).toBe(1);
+    for (let i = 0; i < 3; i++) expect(pool.prepare()).toBe(true);
     expect(pool.prepare()).toBe(false); // the target (2) is reached
     expect(pool.prepare()).toBe(false);
     expect([pool.readyCount, pool.slabs, pool.unprepared]).toEqual([2, 2, 0]);
@@ -123,7 +128,7 @@ describe('SampleRing storage in chunks', () => {
     expect(pool.readyTarget).toBe(4);
     let steps = 0;
     while (pool.prepare()) steps++;
-    expect([steps + 1, pool.readyCount]).toEqual([4, 4]);
+    expect([steps + 1, pool.readyCount]).toEqual([16, 4]);
     // Samples written into a prepared slab read back.
     const r = new SampleRing(2 * CHUNK, 1, pool);
     for (let i = 0; i < 2 * CHUNK; i++) r.push(i, -i);
@@ -131,6 +136,23 @@ describe('SampleRing storage in chunks', () => {
     // The target stops at 16 slabs (4 MiB), however many are made on the spot.
     for (let i = 0; i < 20; i++) new SampleRing(256 * CHUNK * 2, 256 * CHUNK * 2, pool);
     expect(pool.readyTarget).toBe(16);
+  });
+
+  it('hands out a slab still being prepared when none is ready, rather than making one on the spot', () => {
+    const pool = new ChunkPool();
+    // Fill the first (unprepared) slab's chunks, then start preparing another and stop halfway.
+    for (let i = 0; i < 256; i++) new SampleRing(10 * CHUNK, 1, pool);
+    expect([pool.slabs, pool.unprepared]).toEqual([1, 1]);
+    pool.prepare();
+    pool.prepare();
+    expect([pool.readyCount, pool.slabs]).toEqual([0, 2]);
+    const next = new SampleRing(10 * CHUNK, 1, pool);
+    expect([pool.slabs, pool.unprepared]).toEqual([2, 1]);
+    next.push(1, 42);
+    expect(next.valueAt(0)).toBe(42);
+    // The next call starts a fresh slab.
+    pool.prepare();
+    expect(pool.slabs).toBe(3);
   });
 
   it('a small ring holds exactly its capacity in a chunk of its own', () => {
