@@ -48,6 +48,19 @@ describe('topic browser: counts, rate and payload', () => {
     expect(b.topic('bin', T0)!.text).toBeNull();
   });
 
+  it('shows a Sparkplug payload as binary even when its bytes happen to be valid UTF-8', () => {
+    // About 1 in 70 Sparkplug payloads is valid UTF-8 by the bytes of its timestamp; this one is.
+    const payload = Uint8Array.from(
+      encodePayload({ timestamp: 1_764_000_006_210, seq: 2, metrics: [{ alias: 1, type: 'Double', value: 64.5 }] }),
+    );
+    expect(() => new TextDecoder('utf-8', { fatal: true }).decode(payload)).not.toThrow();
+    const b = new TopicBrowser();
+    b.record('spBv1.0/g/DDATA/edge/pump', payload, T0);
+    b.record('plain/text', payload, T0);
+    expect(b.topic('spBv1.0/g/DDATA/edge/pump', T0)!.text).toBeNull();
+    expect(b.topic('plain/text', T0)!.text).not.toBeNull();
+  });
+
   it('drops the least recently seen topic when full, and counts it', () => {
     const b = new TopicBrowser({ maxTopics: 2 });
     b.record('a', bytes('1'), T0);

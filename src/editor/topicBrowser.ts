@@ -296,7 +296,9 @@ export class TopicBrowser {
     const { windowMs } = this.options;
     // A topic younger than the window is rated over its own age (at least one bucket).
     const span = Math.max(windowMs / BUCKETS, Math.min(windowMs, now - entry.firstSeen));
-    const text = decodeText(entry.payload);
+    // Sparkplug payloads are protobuf: one that happens to be valid UTF-8 (about 1 in 70, by its
+    // timestamp's bytes) is still not text.
+    const text = entry.topic.startsWith(SPARKPLUG_PREFIX) ? null : decodeText(entry.payload);
     return {
       topic: entry.topic,
       count: entry.count,
