@@ -146,8 +146,11 @@ describe('SampleRing storage in chunks', () => {
     pool.prepare();
     pool.prepare();
     expect([pool.readyCount, pool.slabs]).toEqual([0, 2]);
+    expect(pool.readyTarget).toBe(4);
     const next = new SampleRing(10 * CHUNK, 1, pool);
     expect([pool.slabs, pool.unprepared]).toEqual([2, 1]);
+    // None was ready, so the pool wants more ready next time, as when it makes one on the spot.
+    expect(pool.readyTarget).toBe(8);
     next.push(1, 42);
     expect(next.valueAt(0)).toBe(42);
     // The next call starts a fresh slab.

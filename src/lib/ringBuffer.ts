@@ -70,16 +70,18 @@ export class ChunkPool {
     }
     if (this.next === SLAB_CHUNKS) {
       let slab = this.ready.pop();
-      if (slab === undefined && this.preparing !== null) {
-        // Part touched: better than none.
-        slab = this.preparing;
-        this.preparing = null;
-      }
       if (slab === undefined) {
-        slab = new Float64Array(SLAB_DOUBLES);
-        this.slabs++;
-        this.unprepared++;
+        // None ready: the next batches want more.
         this.target = Math.min(READY_MAX, this.target * 2);
+        if (this.preparing !== null) {
+          // Part touched: better than none.
+          slab = this.preparing;
+          this.preparing = null;
+        } else {
+          slab = new Float64Array(SLAB_DOUBLES);
+          this.slabs++;
+          this.unprepared++;
+        }
       }
       this.slab = slab;
       this.next = 0;
