@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it, vi } from 'vitest';
-import { sameOriginUrls, serviceWorkerUrl, shouldRegister } from './serviceWorker';
+import { sameOriginUrls, serviceWorkerUrl, shouldRegister, urlsAroundWorker } from './serviceWorker';
 
 describe('registering the kiosk service worker', () => {
   const kiosk = { search: '?twin=a&mode=kiosk', secure: true, supported: true, production: true };
@@ -36,6 +36,23 @@ describe('registering the kiosk service worker', () => {
         'http://h:1',
       ),
     ).toEqual(['http://h:1/a.js', 'http://h:1/m.glb']);
+  });
+
+  it('hands the worker what went around it: fetched before it took control, or never seen by it', () => {
+    // As Chromium reported them: the engine worker's script fetched around a worker already in
+    // control has a startTime after control and no workerStart.
+    const entries = [
+      { name: 'http://h:1/assets/index-a1.js', startTime: 120, workerStart: 0 },
+      { name: 'http://h:1/twins/t/twin.json', startTime: 1150, workerStart: 0 },
+      { name: 'http://h:1/assets/engine.worker-b2.js', startTime: 1936, workerStart: 0 },
+      { name: 'http://h:1/assets/charts-c3.js', startTime: 2600, workerStart: 2598 },
+      { name: 'http://h:1/api/history', startTime: 3000, workerStart: 2999 },
+    ];
+    expect(urlsAroundWorker(entries, 1904)).toEqual([
+      'http://h:1/assets/index-a1.js',
+      'http://h:1/twins/t/twin.json',
+      'http://h:1/assets/engine.worker-b2.js',
+    ]);
   });
 });
 

@@ -43,6 +43,24 @@ export function sameOriginUrls(urls: readonly string[], origin: string): string[
   return [...out];
 }
 
+/** The fields of a resource timing entry that say whether this page's service worker saw the request. */
+export interface ResourceEntryTimes {
+  name: string;
+  startTime: number;
+  workerStart: number;
+}
+
+/**
+ * The URLs among `entries` that went around the service worker, so it has not cached them: those
+ * started before it took control (at `controlledAt`), and any other with no `workerStart`. Chromium's
+ * engine worker script can be fetched around a worker that already controls the page, and then its
+ * entry's startTime is later than `controlledAt` (its duration even negative): by time alone it was
+ * missed, and a kiosk reloaded during an outage came back without its engine.
+ */
+export function urlsAroundWorker(entries: readonly ResourceEntryTimes[], controlledAt: number): string[] {
+  return entries.filter((e) => e.startTime < controlledAt || e.workerStart === 0).map((e) => e.name);
+}
+
 /**
  * Registers the worker when this page should have one. A first load, or the first load of a new
  * build, came before this build's worker took control (the older build's worker, if any, cached into
@@ -86,14 +104,12 @@ export async function registerKioskServiceWorker(): Promise<void> {
       sw.controller?.postMessage({ type: 'cache-urls', urls }, [channel.port2]);
     };
     send([window.location.href]);
-    // Requests started before the worker took control went around it; later ones it sees itself.
+    // Requests that went around the worker (most of them started before it took control); it sees
+    // the others itself.
     new PerformanceObserver((list) =>
       send(
         sameOriginUrls(
-          list
-            .getEntries()
-            .filter((e) => e.startTime < controlledAt)
-            .map((e) => e.name),
+          urlsAroundWorker(list.getEntries() as PerformanceResourceTiming[], controlledAt),
           window.location.origin,
         ),
       ),
