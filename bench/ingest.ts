@@ -31,6 +31,11 @@
  * from /proc (Linux) around each burst. CPU time does not grow while a thread waits for a core, so on
  * a shared machine it compares the two paths where messages per second cannot.
  *
+ * Untraced rounds have no CPU time per task, so the page's main thread's /proc schedstat (time run,
+ * time waiting for a core) is read every 4 ms while it streams (bench/_schedstat.ts): our longest
+ * handler over 16 ms, and a long task over 50 ms, are printed with what the thread did around them
+ * ("ran 1.6 ms, waited 15.8 ms for a core"), and each burst's JSON keeps both windows.
+ *
  * Flags: --small N, --batched N (messages per burst), --paced-seconds S, --publishers P, --rounds R,
  * --trace-readings R, --trace-seconds S (0 skips the traced round), --broker-queue N (Mosquitto's
  * max_queued_messages for this bench's broker; default 0 = no limit).
@@ -48,6 +53,7 @@ import { freePort } from '../server/test/ports';
 import mqtt from 'mqtt';
 import { buildBenchPages, serveStatic, taskSeconds } from './_shared';
 import { cpuBetween, processCpuMs, threadsBelow, type ThreadCpu } from './_procCpu';
+import { describeSched, sampleSchedstat, schedAround, type SchedWindow } from './_schedstat';
 import { formatRound, formatSummary, summarise, type Target } from './_rounds';
 import { mainThread, tasksOf, type TraceEvent } from './_traceSummary';
 import type { BenchState } from './pages/probe';
@@ -101,8 +107,15 @@ interface Result {
   longestStallMs: number;
   /** For a burst with such a stall of 0.5 s or more: [ms since the burst began, messages received], every 100 ms. */
   timeline?: [number, number][];
-  /** Longest main-thread handling of one engine message (Twinview's own code), ms. */
+  /** Longest main-thread handling of one engine message (Twinview's own code), ms, and what it handled. */
   longestHandlerMs: number;
+  longestHandlerOf: string;
+  /**
+   * The page's main thread around its longest task (when over 50 ms) and around our longest handler,
+   * from /proc schedstat read every few ms while it streamed (Linux): time run vs time waiting for a
+   * core. An untraced round has no CPU time per task; this says whether a long one ran or waited.
+   */
+  sched?: { longestTask: SchedWindow | null; handler: SchedWindow | null };
   seconds: number;
   /** The traced round only: every main-thread task of the page, from the Chrome trace. */
   trace?: {
@@ -349,6 +362,8 @@ async function measure(
   }
   const droppedBefore = await broker.droppedSoFar();
   const threadsBefore = threadsBelow();
+  const renderer = threadsBefore.find((t) => t.comm === 'DedicatedWorker')?.pid;
+  const schedstat = renderer === undefined ? null : sampleSchedstat(renderer, renderer);
   const brokerCpuBefore = broker.pid === null ? null : processCpuMs(broker.pid);
   const before = await taskSeconds(cdp);
   const t0 = Date.now();
@@ -356,6 +371,18 @@ async function measure(
   const sending = publish(broker, stream, count, rate, publishers, 1_000_000);
   const { state, longestStallMs, lastMoveAt, timeline } = await settle(page, sending, t0);
   const sent = await sending;
+  const samples = schedstat?.stop() ?? [];
+  const sched = samples.length
+    ? {
+        longestTask: state.longTasks
+          ? schedAround(samples, state.longestTaskAt, state.longestTaskAt + state.longestTaskMs)
+          : null,
+        handler:
+          state.longestHandlerAt > 0
+            ? schedAround(samples, state.longestHandlerAt, state.longestHandlerAt + state.longestHandlerMs)
+            : null,
+      }
+    : undefined;
   // Read before the page closes: its threads go with it. Includes the settling second (idle threads).
   const threadsAfter = threadsBelow();
   const brokerCpuAfter = broker.pid === null ? null : processCpuMs(broker.pid);
@@ -398,6 +425,8 @@ async function measure(
     longestTaskMs: state.longestTaskMs,
     longTasks: state.longTasks,
     longestHandlerMs: state.longestHandlerMs,
+    longestHandlerOf: state.longestHandlerOf,
+    ...(sched ? { sched } : {}),
     seconds: wall,
     longestStallMs,
     ...(longestStallMs >= 500 ? { timeline } : {}),
@@ -591,8 +620,16 @@ function print(r: Result): void {
         : '') +
       '  ' +
       `main busy ${pct(r.mainBusy)}  longest task ${r.longTasks ? `${Math.round(r.longestTaskMs)} ms` : '< 50 ms'}` +
-      (r.page === 'twinview' ? ` (our handler ${r.longestHandlerMs.toFixed(1)} ms)` : ''),
+      (r.longTasks && r.sched?.longestTask ? ` (${describeSched(r.sched.longestTask)})` : '') +
+      (r.page === 'twinview' ? ` (our handler ${r.longestHandlerMs.toFixed(1)} ms${handlerDetail(r)})` : ''),
   );
+}
+
+/** Our longest handler's batch, and, when it was long, whether the thread ran or waited meanwhile. */
+function handlerDetail(r: Result): string {
+  const what = r.longestHandlerOf ? `, ${r.longestHandlerOf}` : '';
+  const sched = r.longestHandlerMs > 16 && r.sched?.handler ? `: ${describeSched(r.sched.handler)}` : '';
+  return what + sched;
 }
 
 // --- broker and static server -----------------------------------------------------------------------

@@ -4,7 +4,10 @@ import { expose, watchLongTasks, type BenchState } from './probe';
 const params = new URLSearchParams(location.search);
 const worker = new Worker(new URL('./bareWorker.ts', import.meta.url), { type: 'module' });
 const tasks = watchLongTasks();
-let last: Omit<BenchState, 'longestTaskMs' | 'longTasks' | 'longestHandlerMs'> = {
+let last: Omit<
+  BenchState,
+  'longestTaskMs' | 'longestTaskAt' | 'longTasks' | 'longestHandlerMs' | 'longestHandlerAt' | 'longestHandlerOf'
+> = {
   online: false,
   messages: 0,
   readings: 0,
@@ -14,7 +17,15 @@ let last: Omit<BenchState, 'longestTaskMs' | 'longTasks' | 'longestHandlerMs'> =
 worker.addEventListener('message', (e: MessageEvent<typeof last>) => (last = e.data));
 worker.postMessage({ type: 'start', url: params.get('broker'), filter: params.get('filter') ?? 'bench/#' });
 expose({
-  state: () => ({ ...last, longestTaskMs: tasks.longest(), longTasks: tasks.count(), longestHandlerMs: 0 }),
+  state: () => ({
+    ...last,
+    longestTaskMs: tasks.longest(),
+    longestTaskAt: tasks.longestAt(),
+    longTasks: tasks.count(),
+    longestHandlerMs: 0,
+    longestHandlerAt: 0,
+    longestHandlerOf: '',
+  }),
   reset: () => {
     tasks.reset();
     worker.postMessage({ type: 'reset' });

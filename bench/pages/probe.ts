@@ -9,9 +9,14 @@ export interface BenchState {
   lastAt: number;
   /** Longest main-thread task seen by the long-task observer (> 50 ms only), 0 when none. */
   longestTaskMs: number;
+  /** When it began, epoch ms (performance.timeOrigin + its startTime), 0 when none. */
+  longestTaskAt: number;
   longTasks: number;
   /** Longest single handling of a worker message on the main thread (our own code), ms. */
   longestHandlerMs: number;
+  /** When it began (epoch ms), and what it handled: the message's type and its readings, if a batch. */
+  longestHandlerAt: number;
+  longestHandlerOf: string;
 }
 
 export interface BenchApi {
@@ -21,14 +26,23 @@ export interface BenchApi {
 }
 
 /** Records long tasks (the browser reports those over 50 ms) on the page's main thread. */
-export function watchLongTasks(): { longest: () => number; count: () => number; reset: () => void } {
+export function watchLongTasks(): {
+  longest: () => number;
+  longestAt: () => number;
+  count: () => number;
+  reset: () => void;
+} {
   let longest = 0;
+  let longestAt = 0;
   let count = 0;
   try {
     new PerformanceObserver((list) => {
       for (const entry of list.getEntries()) {
         count++;
-        if (entry.duration > longest) longest = entry.duration;
+        if (entry.duration > longest) {
+          longest = entry.duration;
+          longestAt = performance.timeOrigin + entry.startTime;
+        }
       }
     }).observe({ type: 'longtask', buffered: false });
   } catch {
@@ -36,9 +50,10 @@ export function watchLongTasks(): { longest: () => number; count: () => number; 
   }
   return {
     longest: () => longest,
+    longestAt: () => longestAt,
     count: () => count,
     reset: () => {
-      longest = 0;
+      longest = longestAt = 0;
       count = 0;
     },
   };

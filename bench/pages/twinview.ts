@@ -42,6 +42,8 @@ let readings = 0;
 let firstAt = 0;
 let lastAt = 0;
 let longestHandlerMs = 0;
+let longestHandlerAt = 0;
+let longestHandlerOf = '';
 startEngine(benchTwin(), { brokerUrl: url }, (m) => {
   const t0 = performance.now();
   switch (m.type) {
@@ -67,7 +69,16 @@ startEngine(benchTwin(), { brokerUrl: url }, (m) => {
       break;
   }
   const spent = performance.now() - t0;
-  if (spent > longestHandlerMs) longestHandlerMs = spent;
+  if (spent > longestHandlerMs) {
+    longestHandlerMs = spent;
+    longestHandlerAt = performance.timeOrigin + t0;
+    longestHandlerOf =
+      m.type === 'batch'
+        ? `a batch of ${m.count} readings`
+        : m.type === 'signals'
+          ? `${m.added.length} new signals`
+          : m.type;
+  }
 });
 expose({
   state: () => ({
@@ -78,11 +89,15 @@ expose({
     firstAt,
     lastAt,
     longestTaskMs: tasks.longest(),
+    longestTaskAt: tasks.longestAt(),
     longTasks: tasks.count(),
     longestHandlerMs,
+    longestHandlerAt,
+    longestHandlerOf,
   }),
   reset: () => {
     tasks.reset();
-    readings = firstAt = lastAt = longestHandlerMs = 0;
+    readings = firstAt = lastAt = longestHandlerMs = longestHandlerAt = 0;
+    longestHandlerOf = '';
   },
 });
