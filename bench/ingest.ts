@@ -33,8 +33,8 @@
  *
  * Untraced rounds have no CPU time per task, so the page's main thread's /proc schedstat (time run,
  * time waiting for a core) is read every 4 ms while it streams (bench/_schedstat.ts): our longest
- * handler over 16 ms, and a long task over 50 ms, are printed with what the thread did around them
- * ("ran 1.6 ms, waited 15.8 ms for a core"), and each burst's JSON keeps both windows.
+ * handler over 8 ms (half a frame), and a long task over 50 ms, are printed with what the thread did
+ * around them ("ran 1.6 ms, waited 15.8 ms for a core"), and each burst's JSON keeps both windows.
  *
  * Flags: --small N, --batched N (messages per burst), --paced-seconds S, --publishers P, --rounds R,
  * --trace-readings R, --trace-seconds S (0 skips the traced round), --broker-queue N (Mosquitto's
@@ -628,7 +628,7 @@ function print(r: Result): void {
 /** Our longest handler's batch, and, when it was long, whether the thread ran or waited meanwhile. */
 function handlerDetail(r: Result): string {
   const what = r.longestHandlerOf ? `, ${r.longestHandlerOf}` : '';
-  const sched = r.longestHandlerMs > 16 && r.sched?.handler ? `: ${describeSched(r.sched.handler)}` : '';
+  const sched = r.longestHandlerMs > 8 && r.sched?.handler ? `: ${describeSched(r.sched.handler)}` : '';
   return what + sched;
 }
 
