@@ -136,6 +136,10 @@ export async function run(args: string[]): Promise<void> {
         `page applied ${received.toLocaleString('en')} readings, ${Math.round(received / span).toLocaleString('en')} readings/s`,
     );
     for (const line of summariseTrace(events, profile, { thresholdMs: threshold })) console.log(line);
+    // The page's own clock names what a long handling handled (the trace and profile cannot).
+    console.log(`our handler's calls over 8 ms: ${after.slowHandlers.length || 'none'}`);
+    for (const h of after.slowHandlers)
+      console.log(`  ${(h.at / 1000).toFixed(2)} s into the stream: ${h.ms.toFixed(1)} ms wall, ${h.of}`);
     console.log(`\ntrace and profile: ${outDir}/trace.json, profile.cpuprofile`);
   } finally {
     await browser.close();

@@ -6,7 +6,13 @@ const worker = new Worker(new URL('./bareWorker.ts', import.meta.url), { type: '
 const tasks = watchLongTasks();
 let last: Omit<
   BenchState,
-  'longestTaskMs' | 'longestTaskAt' | 'longTasks' | 'longestHandlerMs' | 'longestHandlerAt' | 'longestHandlerOf'
+  | 'longestTaskMs'
+  | 'longestTaskAt'
+  | 'longTasks'
+  | 'longestHandlerMs'
+  | 'longestHandlerAt'
+  | 'longestHandlerOf'
+  | 'slowHandlers'
 > = {
   online: false,
   messages: 0,
@@ -25,6 +31,7 @@ expose({
     longestHandlerMs: 0,
     longestHandlerAt: 0,
     longestHandlerOf: '',
+    slowHandlers: [],
   }),
   reset: () => {
     tasks.reset();

@@ -17,6 +17,8 @@ export interface BenchState {
   /** When it began (epoch ms), and what it handled: the message's type and its readings, if a batch. */
   longestHandlerAt: number;
   longestHandlerOf: string;
+  /** Each handling over 8 ms (the first 100): ms since the last reset, how long, what it handled. */
+  slowHandlers: { at: number; ms: number; of: string }[];
 }
 
 export interface BenchApi {

@@ -4,8 +4,9 @@
  */
 import { startEngine } from '../../src/engine/engineClient';
 import { TelemetryStore } from '../../src/store/telemetry';
+import type { FromWorker } from '../../src/engine/protocol';
 import type { Twin } from '../../src/twin/schema';
-import { expose, watchLongTasks } from './probe';
+import { expose, watchLongTasks, type BenchState } from './probe';
 
 const params = new URLSearchParams(location.search);
 const url = params.get('broker') ?? 'ws://127.0.0.1:9001';
@@ -44,7 +45,16 @@ let lastAt = 0;
 let longestHandlerMs = 0;
 let longestHandlerAt = 0;
 let longestHandlerOf = '';
-startEngine(benchTwin(), { brokerUrl: url }, (m) => {
+let resetAt = 0;
+const slowHandlers: BenchState['slowHandlers'] = [];
+const what = (m: FromWorker): string =>
+  m.type === 'batch'
+    ? `a batch of ${m.count} readings`
+    : m.type === 'signals'
+      ? `${m.added.length} new signals`
+      : m.type;
+// Named, so profiles name it.
+const onEngineMessage = (m: FromWorker): void => {
   const t0 = performance.now();
   switch (m.type) {
     case 'signals':
@@ -72,14 +82,11 @@ startEngine(benchTwin(), { brokerUrl: url }, (m) => {
   if (spent > longestHandlerMs) {
     longestHandlerMs = spent;
     longestHandlerAt = performance.timeOrigin + t0;
-    longestHandlerOf =
-      m.type === 'batch'
-        ? `a batch of ${m.count} readings`
-        : m.type === 'signals'
-          ? `${m.added.length} new signals`
-          : m.type;
+    longestHandlerOf = what(m);
   }
-});
+  if (spent > 8 && slowHandlers.length < 100) slowHandlers.push({ at: t0 - resetAt, ms: spent, of: what(m) });
+};
+startEngine(benchTwin(), { brokerUrl: url }, onEngineMessage);
 expose({
   state: () => ({
     // A little after online the SUBSCRIBE has surely been granted; the bench also warms up.
@@ -94,10 +101,13 @@ expose({
     longestHandlerMs,
     longestHandlerAt,
     longestHandlerOf,
+    slowHandlers: slowHandlers.slice(),
   }),
   reset: () => {
     tasks.reset();
     readings = firstAt = lastAt = longestHandlerMs = longestHandlerAt = 0;
     longestHandlerOf = '';
+    slowHandlers.length = 0;
+    resetAt = performance.now();
   },
 });
