@@ -8,7 +8,8 @@
  * events) and a V8 CPU profile (100 µs sampling) over the stream, then prints:
  *  - the task-length distribution and the longest tasks, each with wall vs CPU time (a task whose CPU
  *    time is far below its wall time was preempted by other processes on a busy machine, not slow),
- *    the batch size it applied when it was a batch, and the functions that took its samples;
+ *    and the functions that took its samples;
+ *  - each of our handler's calls over 8 ms by the page's own clock, with the batch it applied;
  *  - the self time of the functions under the worker-message handler over the whole stream.
  * The raw trace and profile are written to .tmp/page-profile/ (open them in Chrome DevTools'
  * Performance panel to look further).
