@@ -362,7 +362,7 @@ async function measure(
   }
   const droppedBefore = await broker.droppedSoFar();
   const threadsBefore = threadsBelow();
-  const renderer = threadsBefore.find((t) => t.comm === 'DedicatedWorker')?.pid;
+  const renderer = pageRenderer(threadsBefore);
   const schedstat = renderer === undefined ? null : sampleSchedstat(renderer, renderer);
   const brokerCpuBefore = broker.pid === null ? null : processCpuMs(broker.pid);
   const before = await taskSeconds(cdp);
@@ -479,6 +479,11 @@ const SETTLE_MS = 300;
 const STALL_LIMIT_MS = 15_000;
 
 /** The page's threads' CPU per message (µs). The page's renderer is the process running a dedicated worker. */
+/** The page's renderer process: the one running its worker (one page is open at a time). */
+function pageRenderer(threads: readonly ThreadCpu[]): number | undefined {
+  return threads.find((t) => t.comm === 'DedicatedWorker')?.pid;
+}
+
 function pageCpu(
   before: readonly ThreadCpu[],
   after: readonly ThreadCpu[],
@@ -486,7 +491,7 @@ function pageCpu(
   brokerBefore: number | null,
   brokerAfter: number | null,
 ): Result['cpuUsPerMessage'] {
-  const renderer = after.find((t) => t.comm === 'DedicatedWorker')?.pid;
+  const renderer = pageRenderer(after);
   if (renderer === undefined || messages <= 0) return null;
   const browserPids = new Set(after.filter((t) => t.tid === t.pid && t.comm === 'chromium').map((t) => t.pid));
   const us = (ms: number) => (ms * 1000) / messages;
