@@ -78,6 +78,8 @@ export function SceneProbe({ twin, runtime }: { twin: Twin; runtime: BindingRunt
       },
       screenPosition,
       pixelAt: (path) => {
+        // A lost context leaves a blank canvas: say so rather than hand back its black.
+        if (gl.getContext().isContextLost()) throw new Error('the WebGL context is lost');
         const p = screenPosition(path);
         if (!p) return null;
         const canvas = gl.domElement;

@@ -32,6 +32,7 @@ import { applyThemeToDocument, SCENE_COLORS, setTheme, useTheme } from './theme'
 import { CameraRig, WHOLE_SCENE_VIEW } from './CameraRig';
 import { labelLift } from './sceneFraming';
 import { SceneProbe } from './SceneProbe';
+import { GraphicsContextWatch } from './GraphicsContextWatch';
 import { hoverReadingText } from './readingText';
 import { FramePolicy, SOFTWARE_MOTION_FPS } from './framePolicy';
 import { isOwnFrameRequest, setMotionDelay } from './sceneFrames';
@@ -88,6 +89,7 @@ export const TwinScene = memo(function TwinScene({
   // r3f applies its dpr prop again whenever this component renders, which had reset a heavy scene's
   // larger pixel budget to the initial 0.4 (a theme change, or an alarm raising the dashboard's count).
   const [softwareScale, setSoftwareScale] = useState(0.4);
+  const [contextLost, setContextLost] = useState(false);
   const theme = useTheme((s) => s.theme);
   const colors = SCENE_COLORS[theme];
   // Instance bindings (InstancedAsset) do not report what they changed, so a scene with instances
@@ -193,6 +195,7 @@ export const TwinScene = memo(function TwinScene({
         <CameraRig views={twin.views} assetIds={assetIds} onSceneSize={onSceneSize} />
         <SceneProbe twin={twin} runtime={runtime} />
         {software && <SoftwareResolution onScale={setSoftwareScale} />}
+        <GraphicsContextWatch onLostChange={setContextLost} />
         {children}
       </Canvas>
       <LabelLayer runtime={runtime} />
@@ -225,6 +228,11 @@ export const TwinScene = memo(function TwinScene({
         </button>
       </div>
       <LoadingBar />
+      {contextLost && (
+        <div className="scene-notice" role="status" data-testid="scene-context-lost">
+          {t('contextLost')}
+        </div>
+      )}
     </div>
   );
 });
@@ -287,6 +295,9 @@ function FrameGate({ runtime, gated, capMs }: { runtime: BindingRuntime; gated: 
     [gated, capMs, policy],
   );
   useFrame(({ gl, scene, camera, size }) => {
+    // A lost context draws nothing (three.js returns at once): no frame to count, and the first
+    // frame after its restore is whole (foreign stays set until a frame draws).
+    if (gl.getContext().isContextLost()) return;
     sceneStats.passes++;
     // A camera moved by code that asked for the frame before this gate existed draws too.
     camera.updateMatrixWorld();

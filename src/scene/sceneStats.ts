@@ -31,6 +31,8 @@ export const sceneStats = {
    * shrugs off the frames where the thread was preempted mid-loop.
    */
   busyLog: new Float64Array(1024),
+  /** Times the canvas lost its WebGL context since the page loaded (GraphicsContextWatch); not reset. */
+  contextLosses: 0,
 };
 
 /** Records one busy frame's binding time. */
