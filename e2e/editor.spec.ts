@@ -289,6 +289,8 @@ test('a saved twin reopened with its Edit link saves back into its folder: one c
   saved.push(folder);
   const file = join(EDITOR_DIR, folder, 'twin.json');
   await page.goto('/');
+  // Words of the start page's own, not the editor's: the editor's text is not loaded here yet.
+  await expect(page.getByTestId('new-twin')).toHaveText('New twin');
   await page.getByTestId('new-twin').click();
   await expect(page).toHaveURL(/\?mode=edit$/);
   await field(page, '$.title').fill('Round trip');
@@ -299,6 +301,7 @@ test('a saved twin reopened with its Edit link saves back into its folder: one c
 
   // In operator mode, "Edit" opens it in the editor again, as the server has it.
   await page.goto(`/?twin=${folder}`);
+  await expect(page.getByTestId('edit-twin')).toHaveText('Edit');
   await page.getByTestId('edit-twin').click();
   await expect(page).toHaveURL(new RegExp(`\\?mode=edit&twin=${folder}$`));
   await expect(page.getByTestId('editor-title')).toHaveText('Round trip');

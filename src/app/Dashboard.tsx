@@ -137,7 +137,7 @@ const subscribeWide = (onChange: () => void) => {
 
 /** "Edit": this twin in the editor (?mode=edit&twin=<folder>, src/editor/ui/EditorPage.tsx), on wide screens. */
 function EditLink() {
-  const { t } = useTranslation('editor');
+  const { t } = useTranslation('operator');
   const folder = useApp((s) => (s.load.state === 'ready' ? s.load.id : null));
   const wide = useSyncExternalStore(subscribeWide, () => window.matchMedia(WIDE).matches);
   if (!folder || !wide) return null;

@@ -24,7 +24,7 @@ export function StartPage() {
       <p className="lead">{t('lead')}</p>
       <p>
         <a href="?mode=edit" data-testid="new-twin">
-          {t('editor:newTwinLink')}
+          {t('newTwinLink')}
         </a>
       </p>
       {error && (
