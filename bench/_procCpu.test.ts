@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { cpuBetween, descendantsOf, parseStat, threadsBelow, type ThreadCpu } from './_procCpu';
+import {
+  cpuBetween,
+  descendantsOf,
+  machineLoad,
+  pageRenderer,
+  parseMachineCpu,
+  parseStat,
+  threadsBelow,
+  type ThreadCpu,
+} from './_procCpu';
 
 // proc(5): pid (comm) state ppid pgrp session tty_nr tpgid flags minflt cminflt majflt cmajflt utime stime ...
 const stat = (comm: string, ppid: number, utime: number, stime: number) =>
@@ -47,5 +56,32 @@ describe('cpuBetween', () => {
 describe('threadsBelow', () => {
   it('returns nothing rather than throwing for a process without children', () => {
     expect(threadsBelow(2 ** 22 + 12345)).toEqual([]);
+  });
+});
+
+describe('machine load from /proc/stat', () => {
+  it('reads busy, idle (with iowait) and stolen ticks from the cpu line', () => {
+    expect(parseMachineCpu('cpu  48118 1081 21175 1087259 690 0 806 12 0 0')).toEqual({
+      busy: 48118 + 1081 + 21175 + 806,
+      idle: 1087259 + 690,
+      steal: 12,
+    });
+    expect(parseMachineCpu('cpu0 1 2 3 4 5 6 7 8')).toBeNull();
+    expect(parseMachineCpu('intr 1 2 3')).toBeNull();
+  });
+
+  it('gives the busy and stolen shares between two readings', () => {
+    const load = machineLoad({ busy: 100, idle: 100, steal: 0 }, { busy: 250, idle: 130, steal: 20 });
+    expect(load).toEqual({ busy: 150 / 200, steal: 20 / 200 });
+    expect(machineLoad(null, { busy: 1, idle: 1, steal: 0 })).toBeNull();
+    expect(machineLoad({ busy: 1, idle: 1, steal: 0 }, { busy: 1, idle: 1, steal: 0 })).toBeNull();
+  });
+});
+
+describe('pageRenderer', () => {
+  it("is the newest process running a dedicated worker (a closed page's renderer may linger)", () => {
+    const t = (pid: number, tid: number, comm: string): ThreadCpu => ({ pid, tid, comm, cpuMs: 0 });
+    expect(pageRenderer([t(10, 10, 'chromium'), t(20, 21, 'DedicatedWorker'), t(30, 31, 'DedicatedWorker')])).toBe(30);
+    expect(pageRenderer([t(10, 10, 'chromium'), t(30, 30, 'chromium')])).toBeUndefined();
   });
 });

@@ -96,6 +96,17 @@ export function threadsBelow(root: number = process.pid): ThreadCpu[] {
   return out;
 }
 
+/**
+ * The page's renderer process: the one running a dedicated worker (Twinview's engine, the bench pages'
+ * own). With one page open at a time that is the page's; a renderer of a closed page that has not
+ * exited yet has a lower pid, so the newest is taken.
+ */
+export function pageRenderer(threads: readonly ThreadCpu[]): number | undefined {
+  let pid: number | undefined;
+  for (const t of threads) if (t.comm === 'DedicatedWorker' && (pid === undefined || t.pid > pid)) pid = t.pid;
+  return pid;
+}
+
 /** CPU time of one process (all its threads), ms; null when it is gone. */
 export function processCpuMs(pid: number): number | null {
   return readStat(`/proc/${pid}/stat`)?.cpuMs ?? null;
@@ -131,4 +142,44 @@ export function isGpuProcess(pid: number, known: Map<number, boolean>): boolean 
     known.set(pid, gpu);
   }
   return gpu;
+}
+
+/** The whole machine's CPU time so far, from /proc/stat's first line, in ticks. */
+export interface MachineCpu {
+  busy: number;
+  idle: number;
+  /** Time a hypervisor gave this VM's CPUs to someone else while they had work. */
+  steal: number;
+}
+
+/** "cpu  user nice system idle iowait irq softirq steal guest guest_nice" -> ticks; null when not that line. */
+export function parseMachineCpu(line: string): MachineCpu | null {
+  const fields = line.trim().split(/\s+/);
+  if (fields[0] !== 'cpu') return null;
+  const [user, nice, system, idle, iowait, irq, softirq, steal = 0] = fields.slice(1).map(Number);
+  const all = [user, nice, system, idle, iowait, irq, softirq, steal];
+  if (all.some((n) => !Number.isFinite(n))) return null;
+  // guest time is already inside user; idle counts iowait (a CPU with nothing to run).
+  return { busy: user + nice + system + irq + softirq, idle: idle + iowait, steal };
+}
+
+export function readMachineCpu(): MachineCpu | null {
+  try {
+    return parseMachineCpu(readFileSync('/proc/stat', 'utf8').split('\n')[0]);
+  } catch {
+    return null; // not Linux
+  }
+}
+
+/** Between two readings: the share of all CPUs' time that was busy, and that was stolen by the host. */
+export function machineLoad(
+  before: MachineCpu | null,
+  after: MachineCpu | null,
+): { busy: number; steal: number } | null {
+  if (!before || !after) return null;
+  const busy = after.busy - before.busy;
+  const idle = after.idle - before.idle;
+  const steal = after.steal - before.steal;
+  const total = busy + idle + steal;
+  return total > 0 ? { busy: busy / total, steal: steal / total } : null;
 }

@@ -47,6 +47,15 @@ export function schedAround(samples: readonly SchedSample[], from: number, to: n
   return { spanMs: after.at - before.at, runMs: after.runMs - before.runMs, waitMs: after.waitMs - before.waitMs };
 }
 
+/** A thread's run and wait time so far; null when it cannot be read (gone, or not Linux). */
+export function readSchedstat(pid: number, tid: number): { runMs: number; waitMs: number } | null {
+  try {
+    return parseSchedstat(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8'));
+  } catch {
+    return null;
+  }
+}
+
 /** Reads a thread's schedstat every `everyMs` until stopped; an unreadable file stops it quietly. */
 export function sampleSchedstat(pid: number, tid: number, everyMs = 4): { stop(): SchedSample[] } {
   const path = `/proc/${pid}/task/${tid}/schedstat`;

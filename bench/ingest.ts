@@ -52,7 +52,7 @@ import { startBroker } from '../server/broker';
 import { freePort } from '../server/test/ports';
 import mqtt from 'mqtt';
 import { buildBenchPages, serveStatic, taskSeconds } from './_shared';
-import { cpuBetween, processCpuMs, threadsBelow, type ThreadCpu } from './_procCpu';
+import { cpuBetween, pageRenderer, processCpuMs, threadsBelow, type ThreadCpu } from './_procCpu';
 import { describeSched, sampleSchedstat, schedAround, type SchedWindow } from './_schedstat';
 import { formatRound, formatSummary, summarise, type Target } from './_rounds';
 import { mainThread, tasksOf, type TraceEvent } from './_traceSummary';
@@ -479,11 +479,6 @@ const SETTLE_MS = 300;
 const STALL_LIMIT_MS = 15_000;
 
 /** The page's threads' CPU per message (µs). The page's renderer is the process running a dedicated worker. */
-/** The page's renderer process: the one running its worker (one page is open at a time). */
-function pageRenderer(threads: readonly ThreadCpu[]): number | undefined {
-  return threads.find((t) => t.comm === 'DedicatedWorker')?.pid;
-}
-
 function pageCpu(
   before: readonly ThreadCpu[],
   after: readonly ThreadCpu[],

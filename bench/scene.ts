@@ -30,6 +30,7 @@ import { startMosquitto } from '../e2e/mosquitto';
 import { freePort } from '../server/test/ports';
 import { taskSeconds } from './_shared';
 import { cpuBetween, isGpuProcess, threadsBelow } from './_procCpu';
+import { describePageWindow, watchPageWindow, type PageWindow } from './_pageWindow';
 import { availableParallelism } from 'node:os';
 import { selfTime, summariseTrace, type CpuProfile, type TraceEvent } from './_traceSummary';
 import { formatSummary, formatTarget, meets, summarise, type Target } from './_rounds';
@@ -150,8 +151,16 @@ export async function run(args: string[]): Promise<void> {
   // and composite the whole page through it as well: slower per frame, so latency is measured under both.
   const launch = (args: string[]) =>
     chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args });
-  const browser = await launch(['--disable-quic', '--enable-unsafe-swiftshader']);
-  const testFlagsBrowser = await launch(['--disable-quic', '--use-angle=swiftshader', '--enable-unsafe-swiftshader']);
+  // TWINVIEW_BENCH_JS_FLAGS: V8 flags for both browsers, to see what the figures owe to the JIT's tiers
+  // (e.g. '--max-opt=2': no TurboFan).
+  const jsFlags = process.env.TWINVIEW_BENCH_JS_FLAGS ? [`--js-flags=${process.env.TWINVIEW_BENCH_JS_FLAGS}`] : [];
+  const browser = await launch(['--disable-quic', '--enable-unsafe-swiftshader', ...jsFlags]);
+  const testFlagsBrowser = await launch([
+    '--disable-quic',
+    '--use-angle=swiftshader',
+    '--enable-unsafe-swiftshader',
+    ...jsFlags,
+  ]);
   try {
     // Alternating rounds (Twinview, page, Twinview, page...): the load of a shared machine drifts over
     // minutes, and alternating spreads that drift over both sides instead of one.
@@ -163,7 +172,7 @@ export async function run(args: string[]): Promise<void> {
       const baseRun = await baselinePage(browser, baselineUrl, wsUrl, seconds, tcpUrl);
       solarRuns.push(solarRun);
       baseRuns.push(baseRun);
-      const round = bindingRound(r + 1, solarRun.busyLog, baseRun.log);
+      const round = bindingRound(r + 1, solarRun, baseRun);
       roundResults.push(round);
       console.log(describeRound(round, rounds));
     }
@@ -303,28 +312,45 @@ interface RoundResult {
   baseline: number;
   ratio: number;
   frames: { twinview: number; baseline: number };
+  /** Fastest and slowest frame of each page: a step inside a round shows here, a slow round does not. */
+  spread: { twinview: [number, number]; baseline: [number, number] };
+  /** Recoloured instances per busy frame: the same work in every round, or not. */
+  instancesPerFrame: number;
+  machine: { twinview: PageWindow; baseline: PageWindow };
   ok: boolean;
 }
 
-function bindingRound(round: number, ours: number[], theirs: number[]): RoundResult {
-  const twinview = percentile(ours, 50);
-  const baseline = percentile(theirs, 50);
+function bindingRound(
+  round: number,
+  solar: { busyLog: number[]; instancesPerFrame: number; machine: PageWindow },
+  base: { log: number[]; machine: PageWindow },
+): RoundResult {
+  const twinview = percentile(solar.busyLog, 50);
+  const baseline = percentile(base.log, 50);
   const ratio = twinview / baseline;
+  const range = (xs: number[]): [number, number] => (xs.length ? [Math.min(...xs), Math.max(...xs)] : [NaN, NaN]);
   return {
     round,
     twinview,
     baseline,
     ratio,
-    frames: { twinview: ours.length, baseline: theirs.length },
+    frames: { twinview: solar.busyLog.length, baseline: base.log.length },
+    spread: { twinview: range(solar.busyLog), baseline: range(base.log) },
+    instancesPerFrame: solar.instancesPerFrame,
+    machine: { twinview: solar.machine, baseline: base.machine },
     ok: meets(ratio, RATIO_TARGET),
   };
 }
 
 function describeRound(r: RoundResult, of: number): string {
+  const span = ([lo, hi]: [number, number]) => `${lo.toFixed(3)}–${hi.toFixed(3)}`;
   return (
     `binding loop, round ${r.round} of ${of}: Twinview ${r.twinview.toFixed(3)} ms/frame (${r.frames.twinview} frames), ` +
     `hand-written ${r.baseline.toFixed(3)} ms/frame (${r.frames.baseline} frames): ratio ${r.ratio.toFixed(2)} ` +
-    `${r.ok ? '✓' : 'MISS'} (target ${formatTarget(RATIO_TARGET)})`
+    `${r.ok ? '✓' : 'MISS'} (target ${formatTarget(RATIO_TARGET)})\n` +
+    `  Twinview: frames ${span(r.spread.twinview)} ms, ${Math.round(r.instancesPerFrame).toLocaleString('en')} instances recoloured per frame; ` +
+    `${describePageWindow(r.machine.twinview)}\n` +
+    `  hand-written: frames ${span(r.spread.baseline)} ms; ${describePageWindow(r.machine.baseline)}`
   );
 }
 
@@ -447,7 +473,9 @@ async function solarFarm(
   const c0 = await commits(page);
   const m0 = sim.published();
   const t0 = Date.now();
+  const watch = watchPageWindow();
   await sleep(seconds * 1000);
+  const machine = watch.stop();
   const stats = await page.evaluate(() => (window as unknown as Win).twinview!.stats());
   const isolated = await page.evaluate(() => crossOriginIsolated);
   const commitsStream = commitsSince(await commits(page), c0);
@@ -463,6 +491,7 @@ async function solarFarm(
     commitsStream,
     commitsQuiet,
     isolated,
+    machine,
   };
 }
 
@@ -478,12 +507,14 @@ async function baselinePage(browser: Browser, url: string, wsUrl: string, second
   await page.evaluate(() => (window as unknown as Win).baseline.start());
   await sleep(3000);
   await page.evaluate(() => (window as unknown as Win).baseline.reset());
+  const watch = watchPageWindow();
   await sleep(seconds * 1000);
+  const machine = watch.stop();
   const r = await page.evaluate(() => (window as unknown as Win).baseline.stop());
   await sim.stop();
   const isolated = await page.evaluate(() => crossOriginIsolated);
   await context.close();
-  return { ...r, isolated };
+  return { ...r, isolated, machine };
 }
 
 const pump = (temp: number) =>
