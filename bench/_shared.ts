@@ -7,15 +7,24 @@ import { build } from 'vite';
 
 const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css' };
 
-/** Serves a built bench page folder on a free loopback port. */
-export async function serveStatic(dir: string): Promise<{ server: Server; port: number }> {
+/**
+ * Serves a built bench page folder on a free loopback port. `isolated`: cross-origin isolated
+ * (COOP/COEP), so performance.now() ticks in 5 µs instead of 100 µs.
+ */
+export async function serveStatic(
+  dir: string,
+  options: { isolated?: boolean } = {},
+): Promise<{ server: Server; port: number }> {
+  const isolation = options.isolated
+    ? { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' }
+    : {};
   const server = createServer((req, res) => {
     const path = join(dir, decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname));
     if (!path.startsWith(dir) || !existsSync(path)) {
       res.writeHead(404).end();
       return;
     }
-    res.writeHead(200, { 'content-type': TYPES[extname(path)] ?? 'application/octet-stream' });
+    res.writeHead(200, { 'content-type': TYPES[extname(path)] ?? 'application/octet-stream', ...isolation });
     res.end(readFileSync(path));
   });
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
@@ -32,12 +41,12 @@ export async function taskSeconds(cdp: { send(method: 'Performance.getMetrics'):
 const pagesDir = join(dirname(fileURLToPath(import.meta.url)), 'pages');
 
 /**
- * Builds the ingest bench pages (bench/pages: `bare`, `twinview`) into `outDir`, the ones named;
+ * Builds bench pages (bench/pages: the ingest bench's `bare` and `twinview`, `instance-loop`) into `outDir`, the ones named;
  * `minify: false` keeps function names readable in a profile.
  */
 export async function buildBenchPages(
   outDir: string,
-  pages: readonly ('bare' | 'twinview')[],
+  pages: readonly ('bare' | 'twinview' | 'instance-loop')[],
   options: { minify?: boolean } = {},
 ): Promise<void> {
   await build({

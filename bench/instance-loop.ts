@@ -8,25 +8,33 @@
  * times a second). Prints CPU microseconds per frame (process.cpuUsage) and the median of per-frame
  * wall times; a tool for profiling (`node --cpu-prof --import tsx bench/run.ts instance-loop`), not
  * a pass/fail benchmark. Flags: --frames N (default 3000), --order rows|shuffled (how the store's
- * signal indices lie: row by row as the engine worker adds them, default, or in random order).
+ * signal indices lie: row by row as the engine worker adds them, default, or in random order),
+ * --browser (run the loops in headless Chromium instead of Node: the scene bench's V8).
+ * TWINVIEW_BENCH_JS_FLAGS passes V8 flags to that Chromium (e.g. '--max-opt=2': no TurboFan).
  */
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { Color } from 'three';
+import { chromium } from '@playwright/test';
 import { twinSchema } from '../src/twin/schema';
-import { TelemetryStore } from '../src/store/telemetry';
-import { InstanceBindings, type InstancesDef } from '../src/scene/instanceRuntime';
+import type { InstancesDef } from '../src/scene/instanceRuntime';
 import { SolarFarm } from '../server/sim/solarFarm';
+import { compareLoops, type LoopInput, type LoopResult } from './_instanceLoop';
+import { buildBenchPages, serveStatic } from './_shared';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 export async function run(args: string[]): Promise<void> {
   const { values } = parseArgs({
     args,
-    options: { frames: { type: 'string', default: '3000' }, order: { type: 'string', default: 'rows' } },
+    options: {
+      frames: { type: 'string', default: '3000' },
+      order: { type: 'string', default: 'rows' },
+      browser: { type: 'boolean', default: false },
+    },
   });
+  const jsFlags = process.env.TWINVIEW_BENCH_JS_FLAGS ?? '';
   const frames = Math.max(10, Number(values.frames));
   const twin = twinSchema.parse(JSON.parse(readFileSync(join(root, 'models/solar-farm/twin.json'), 'utf8')));
   const asset = twin.assets.find((a) => a.instances)!;
@@ -35,8 +43,6 @@ export async function run(args: string[]): Promise<void> {
 
   // Signal indices as the store hands them out: a row's 100 panels together, rows in the order their
   // first message came (the simulator's round starts at any row), or all shuffled with --order shuffled.
-  const store = new TelemetryStore();
-  store.online = true;
   const order = Array.from({ length: n }, (_, k) => (k + 37 * def.columns) % n);
   if (values.order === 'shuffled') {
     for (let k = n - 1; k > 0; k--) {
@@ -45,7 +51,6 @@ export async function run(args: string[]): Promise<void> {
     }
   }
   const key = (k: number) => `r${Math.floor(k / def.columns)}c${k % def.columns}.power`;
-  store.addSignals(order.map((k, index) => ({ index, id: key(k), def: 0, label: key(k), unit: 'W' })));
   const indexOfPanel = new Int32Array(n);
   order.forEach((k, index) => (indexOfPanel[k] = index));
 
@@ -70,82 +75,58 @@ export async function run(args: string[]): Promise<void> {
     panelValues.push(perPanel);
   }
 
-  const runtime = new InstanceBindings(def, store, new Color('#c8ccd0'));
-  const baseline = handWritten();
-  const ours: number[] = [];
-  const theirs: number[] = [];
-  let oursCpu = 0;
-  let theirsCpu = 0;
-  for (let f = 0; f < frames; f++) {
-    const now = Date.now();
-    const samples = batches[f % rounds];
-    for (let k = 0; k < n; k++) samples[k * 3 + 2] = now;
-    store.applyBatch({ type: 'batch', samples, count: n });
-    baseline.latest.set(panelValues[f % rounds]);
-    // Alternate which side goes first, so neither always runs on a cache the other warmed.
-    for (let side = 0; side < 2; side++) {
-      const mine = (side + f) % 2 === 0;
-      const c0 = process.cpuUsage();
-      const t0 = performance.now();
-      if (mine) runtime.apply(now);
-      else baseline.frame();
-      const ms = performance.now() - t0;
-      const cpu = process.cpuUsage(c0);
-      if (mine) {
-        ours.push(ms);
-        oursCpu += cpu.user + cpu.system;
-      } else {
-        theirs.push(ms);
-        theirsCpu += cpu.user + cpu.system;
-      }
-    }
-    if (runtime.changed !== n) throw new Error(`expected every panel recoloured, got ${runtime.changed}`);
-  }
-  const check = compare(runtime.colors, baseline.colors);
+  const input: LoopInput = {
+    def,
+    ids: order.map(key),
+    batches: batches.map((b) => Array.from(b)),
+    panelValues: panelValues.map((p) => Array.from(p)),
+  };
+  const where = values.browser ? `Chromium ${jsFlags ? `(--js-flags=${jsFlags})` : ''}` : `Node ${process.version}`;
+  const result = values.browser
+    ? await inChromium(input, frames, jsFlags)
+    : compareLoops(input, frames, () => {
+        const c = process.cpuUsage();
+        return c.user + c.system;
+      });
+  const { ours, theirs, oursCpu, theirsCpu, check } = result;
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   // The first frames run before the JIT has optimised either loop; the scene bench warms up too.
   const warm = Math.floor(frames / 10);
   const m1 = median(ours.slice(warm));
   const m2 = median(theirs.slice(warm));
+  const cpu = (c: number | null) => (c === null ? '' : `, CPU ${(c / frames).toFixed(1)} µs/frame`);
   console.log(
-    `instance binding loop, ${n.toLocaleString('en')} panels, ${frames} frames, signal order ${values.order}:`,
+    `instance binding loop, ${n.toLocaleString('en')} panels, ${frames} frames, signal order ${values.order}, in ${where}:`,
   );
-  console.log(
-    `  Twinview      median ${(m1 * 1000).toFixed(1)} µs/frame, CPU ${(oursCpu / frames).toFixed(1)} µs/frame`,
-  );
-  console.log(
-    `  hand-written  median ${(m2 * 1000).toFixed(1)} µs/frame, CPU ${(theirsCpu / frames).toFixed(1)} µs/frame`,
-  );
-  console.log(`  ratio ${(m1 / m2).toFixed(2)} (median), ${(oursCpu / theirsCpu).toFixed(2)} (CPU)`);
+  console.log(`  Twinview      median ${(m1 * 1000).toFixed(1)} µs/frame${cpu(oursCpu)}`);
+  console.log(`  hand-written  median ${(m2 * 1000).toFixed(1)} µs/frame${cpu(theirsCpu)}`);
+  const cpuRatio = oursCpu !== null && theirsCpu ? `, ${(oursCpu / theirsCpu).toFixed(2)} (CPU)` : '';
+  console.log(`  ratio ${(m1 / m2).toFixed(2)} (median)${cpuRatio}`);
   console.log(`  colours: largest difference from the hand-written page's ${check.toExponential(1)} (linear RGB)`);
 }
 
-/** The hand-written page's colour loop (bench/scene-baseline/main.ts `frame`), untouched. */
-function handWritten() {
-  const N = 10_000;
-  const stops = [0, 4.9, 5, 400];
-  const stopColors = [new Color('#d62828'), new Color('#d62828'), new Color('#4a4f55'), new Color('#d0d6dc')];
-  const latest = new Float64Array(N);
-  const colors = new Float32Array(N * 3);
-  const mix = new Color();
-  const frame = () => {
-    for (let k = 0; k < N; k++) {
-      const v = latest[k];
-      let i = 0;
-      while (i < stops.length - 2 && v > stops[i + 1]) i++;
-      const t = Math.min(1, Math.max(0, (v - stops[i]) / (stops[i + 1] - stops[i])));
-      mix.copy(stopColors[i]).lerp(stopColors[i + 1], t);
-      colors[k * 3] = mix.r;
-      colors[k * 3 + 1] = mix.g;
-      colors[k * 3 + 2] = mix.b;
-    }
-  };
-  return { latest, colors, frame };
-}
-
-/** Largest per-channel difference: both sides must draw the same field. */
-function compare(a: Float32Array, b: Float32Array): number {
-  let worst = 0;
-  for (let k = 0; k < a.length; k++) worst = Math.max(worst, Math.abs(a[k] - b[k]));
-  return worst;
+/**
+ * The same loop in headless Chromium (its V8, its JIT tiers), on a cross-origin isolated page so
+ * performance.now() ticks in 5 µs. `jsFlags` go to V8 (e.g. '--max-opt=2': no TurboFan).
+ */
+async function inChromium(input: LoopInput, frames: number, jsFlags: string): Promise<LoopResult> {
+  const outDir = join(root, '.tmp', 'bench-instance-loop');
+  await buildBenchPages(outDir, ['instance-loop']);
+  const web = await serveStatic(outDir, { isolated: true });
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: jsFlags ? [`--js-flags=${jsFlags}`] : [],
+  });
+  try {
+    const page = await browser.newPage();
+    await page.goto(`http://127.0.0.1:${web.port}/instance-loop.html`);
+    await page.waitForFunction(() => 'compareLoops' in window && crossOriginIsolated);
+    return await page.evaluate(
+      ([i, f]) => (window as unknown as { compareLoops: typeof compareLoops }).compareLoops(i, f),
+      [input, frames] as const,
+    );
+  } finally {
+    await browser.close();
+    web.server.close();
+  }
 }
