@@ -147,6 +147,42 @@ describe('InstanceBindings', () => {
     );
   });
 
+  it('blends each value in its own segment when neighbours jump between segments and back', () => {
+    const { rt, store } = setup([
+      {
+        signal: '{instance}.power',
+        effect: {
+          kind: 'colorRamp',
+          stops: [
+            [0, '#ff0000'],
+            [10, '#00ff00'],
+            [10, '#0000ff'],
+            [20, '#ffffff'],
+          ],
+        },
+      },
+    ]);
+    // The pass keeps the last segment it blended; each of these leaves it for another one.
+    const values = [15, 5, 15, 0, 9.99, 10.01];
+    values.forEach((v, k) => publish(store, `r${Math.floor(k / 3)}c${k % 3}.power`, v));
+    rt.apply(T0);
+    const c = (hex: string) => new Color(hex);
+    const expected = [
+      c('#0000ff').lerp(c('#ffffff'), 0.5),
+      c('#ff0000').lerp(c('#00ff00'), 0.5),
+      c('#0000ff').lerp(c('#ffffff'), 0.5),
+      c('#ff0000'),
+      c('#ff0000').lerp(c('#00ff00'), 0.999),
+      c('#0000ff').lerp(c('#ffffff'), 0.001),
+    ];
+    expected.forEach((e, k) =>
+      expect(
+        [...rt.colors.slice(k * 3, k * 3 + 3)].map((x) => x.toFixed(5)),
+        `value ${values[k]}`,
+      ).toEqual([e.r, e.g, e.b].map((x) => Math.fround(x).toFixed(5))),
+    );
+  });
+
   it('colours by thresholds: the colour below the first stop, then the last stop reached', () => {
     const { rt, store, base } = setup([
       {

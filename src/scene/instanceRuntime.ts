@@ -69,9 +69,9 @@ interface Slot {
   stopValues: Float64Array;
   stopRgb: Float64Array;
   /**
-   * Per ramp segment j (stop j to j+1), SEGMENT numbers: the start value, 1 / its width (0 for a
-   * zero-width segment, which the pass never picks), the start colour and the colour change over the
-   * segment. The blend is then one multiply-add per channel, with no division.
+   * Per ramp segment j (stop j to j+1), SEGMENT numbers: a and b per channel (a r, a g, a b, b r,
+   * b g, b b) with the colour at value v being a + b * v (a zero-width segment, which the pass never
+   * picks, has b = 0). The blend is then one multiply-add per channel, with no division.
    */
   segments: Float64Array;
   /** Thresholds: RGB below the first stop. */
@@ -260,7 +260,11 @@ export class InstanceBindings {
    * whose start is below v, the same segment as the first whose end is at or above v (a value on a
    * step takes the segment below it), found with one comparison per stop above v. A two-stop ramp
    * needs none, and the solar field's healthy panels sit in its top segment; searching up from the
-   * bottom, as this did, cost three there (`npm run bench -- instance-loop`).
+   * bottom, as this did, cost three there (`npm run bench -- instance-loop`). Before any search, a
+   * value inside the segment last blended is blended at once (two comparisons), and a blend is
+   * a + b * v per channel: the loop then costs no more than the hand-written one in V8's middle tier
+   * (Maglev, `--browser` with TWINVIEW_BENCH_JS_FLAGS=--max-opt=2), where a scene bench round whose
+   * page had not reached the top tier (TurboFan) had run three times slower.
    */
   private rampPass(s: Slot): number {
     const latest = this.store.latest;
@@ -272,61 +276,55 @@ export class InstanceBindings {
     const lastStop = values.length - 1;
     const low = values[0];
     const high = values[lastStop];
+    const top = lastStop * 3;
     let painted = 0;
-    // The segment last blended, its numbers in locals: neighbours mostly share a segment.
-    let at = -1;
-    let start = 0;
-    let scale = 0;
-    let r0 = 0;
-    let g0 = 0;
-    let b0 = 0;
-    let dr = 0;
-    let dg = 0;
-    let db = 0;
+    // The segment last blended, its bounds and numbers in locals: neighbours mostly share a segment,
+    // and a value inside it is blended after two comparisons (NaN fails both).
+    let lo = NaN;
+    let hi = NaN;
+    let ar = 0;
+    let ag = 0;
+    let ab = 0;
+    let br = 0;
+    let bg = 0;
+    let bb = 0;
     for (let run = 0; run < s.runCount; run++) {
       const k0 = runs[run * 3];
       const shift = runs[run * 3 + 1] - k0;
       const end = k0 + runs[run * 3 + 2];
       for (let k = k0; k < end; k++) {
         const v = latest[k + shift];
-        let r: number;
-        let g: number;
-        let b: number;
-        if (v > low && v < high) {
+        const o = k * 3;
+        if (v > lo && v <= hi) {
+          colors[o] = ar + br * v;
+          colors[o + 1] = ag + bg * v;
+          colors[o + 2] = ab + bb * v;
+        } else if (v > low && v < high) {
           let j = lastStop - 1;
           while (v <= values[j]) j--; // stops at 0 at the latest: v > low
-          if (j !== at) {
-            at = j;
-            const o = j * SEGMENT;
-            start = seg[o];
-            scale = seg[o + 1];
-            r0 = seg[o + 2];
-            g0 = seg[o + 3];
-            b0 = seg[o + 4];
-            dr = seg[o + 5];
-            dg = seg[o + 6];
-            db = seg[o + 7];
-          }
-          const t = (v - start) * scale;
-          r = r0 + dr * t;
-          g = g0 + dg * t;
-          b = b0 + db * t;
+          lo = values[j];
+          hi = values[j + 1];
+          const q = j * SEGMENT;
+          ar = seg[q];
+          ag = seg[q + 1];
+          ab = seg[q + 2];
+          br = seg[q + 3];
+          bg = seg[q + 4];
+          bb = seg[q + 5];
+          colors[o] = ar + br * v;
+          colors[o + 1] = ag + bg * v;
+          colors[o + 2] = ab + bb * v;
         } else if (v <= low) {
-          r = table[0];
-          g = table[1];
-          b = table[2];
+          colors[o] = table[0];
+          colors[o + 1] = table[1];
+          colors[o + 2] = table[2];
         } else if (v >= high) {
-          const o = lastStop * 3;
-          r = table[o];
-          g = table[o + 1];
-          b = table[o + 2];
+          colors[o] = table[top];
+          colors[o + 1] = table[top + 1];
+          colors[o + 2] = table[top + 2];
         } else {
           continue; // NaN: no value yet, the model's colour stays
         }
-        const o = k * 3;
-        colors[o] = r;
-        colors[o + 1] = g;
-        colors[o + 2] = b;
         painted++;
       }
     }
@@ -554,7 +552,7 @@ export class InstanceBindings {
   }
 }
 
-const SEGMENT = 8;
+const SEGMENT = 6;
 
 /** `slot.runs` from `slot.index`: runs of instances whose store indices go up by one with them. */
 function setRuns(s: Pick<Slot, 'index' | 'runs' | 'runCount'>): void {
@@ -590,11 +588,11 @@ export function rampSegments(values: Float64Array, stopRgb: Float64Array): Float
   for (let j = 0; j < n; j++) {
     const o = j * SEGMENT;
     const width = values[j + 1] - values[j];
-    seg[o] = values[j];
-    seg[o + 1] = width > 0 ? 1 / width : 0;
+    const scale = width > 0 ? 1 / width : 0;
     for (let c = 0; c < 3; c++) {
-      seg[o + 2 + c] = stopRgb[j * 3 + c];
-      seg[o + 5 + c] = stopRgb[j * 3 + 3 + c] - stopRgb[j * 3 + c];
+      const slope = (stopRgb[j * 3 + 3 + c] - stopRgb[j * 3 + c]) * scale;
+      seg[o + c] = stopRgb[j * 3 + c] - slope * values[j];
+      seg[o + 3 + c] = slope;
     }
   }
   return seg;
