@@ -106,6 +106,8 @@ function frame(): void {
   },
   /** Zeroes the figures (after a warm-up with the loop running, as Twinview's page warms up). */
   reset,
+  /** The figures so far, the loop still running (the bench's warm-up counts frames). */
+  peek: () => ({ ...stats, log: [...stats.log] }),
   stop() {
     running = false;
     return { ...stats };
