@@ -215,6 +215,11 @@ test('?recording= plays a recording of the site with no broker, and its alarms a
     'data-state',
     'active',
   );
+
+  // Closing it loads the page again on live data: the link no longer names the recording.
+  await page.getByRole('button', { name: 'Close recording' }).first().click();
+  await expect(page).not.toHaveURL(/recording=/);
+  await expect(banner(page)).toBeHidden();
 });
 
 test('a malformed recording names its bad line and loads nothing', async ({ page }) => {

@@ -17,14 +17,12 @@ import {
   zoomMs,
   type ZoomId,
 } from './timelineModel';
-import {
-  closeRecording,
-  download,
-  exportRecording,
-  openRecordingText,
-  openRecordingUrl,
-  type OpenResult,
-} from './recordingOpen';
+import type { OpenResult } from './recordingOpen';
+
+// Recordings are opened, closed and exported on request: their code loads then, not with the page
+// (the initial JavaScript budget, tools/bundle-size.ts).
+const recordings = () => import('./recordingOpen');
+const closeRecording = () => void recordings().then((r) => r.closeRecording());
 
 /**
  * Makes the page follow the time cursor (src/app/replay.ts) while mounted, and opens
@@ -35,7 +33,10 @@ export function TimeTravel({ twin }: { twin: Twin }) {
   useEffect(() => startTimeTravel(twin), [twin]);
   useEffect(() => {
     const value = new URLSearchParams(location.search).get('recording');
-    if (value) void openRecordingUrl(twin, value).then((r) => reportOpen(r, t));
+    if (value)
+      void recordings()
+        .then((r) => r.openRecordingUrl(twin, value))
+        .then((r) => reportOpen(r, t));
   }, [twin, t]);
   return null;
 }
@@ -124,6 +125,7 @@ export function Timeline({ twin }: { twin: Twin }) {
       const from = w.from;
       // A live window ends now, not at its last re-render (up to a second ago): the newest values count.
       const to = live && endsNow ? Date.now() : Math.min(w.to, Date.now());
+      const { exportRecording, download } = await recordings();
       const res = await exportRecording(twin.id, from, to);
       if (!res.ok) {
         const text = res.reason === 'empty' ? t('exportEmpty') : t('exportFailed', { reason: res.reason });
@@ -140,6 +142,7 @@ export function Timeline({ twin }: { twin: Twin }) {
     if (!file) return;
     setBusy(true);
     try {
+      const { openRecordingText } = await recordings();
       reportOpen(await openRecordingText(twin, file.name, await file.text()), t);
     } finally {
       setBusy(false);
