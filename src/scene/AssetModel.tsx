@@ -1,8 +1,8 @@
-import { useEffect, useMemo } from 'react';
+import { use, useEffect, useMemo } from 'react';
 import { useGLTF } from '@react-three/drei';
 import { useThree } from '@react-three/fiber';
 import { MathUtils, type WebGLRenderer } from 'three';
-import { KTX2Loader, type GLTFLoader } from 'three-stdlib';
+import type { GLTFLoader, KTX2Loader } from 'three-stdlib';
 import type { Asset } from '../twin/schema';
 import { registerAsset } from './sceneRegistry';
 import { lightRendering } from './softwareGl';
@@ -13,15 +13,17 @@ import { resolvedModelUrl } from './modelSource';
 export const DRACO_PATH = '/draco/';
 export const BASIS_PATH = '/basis/';
 
+// Fetched when this module runs (with the scene's code), not part of the first load: see ktx2.ts.
+const ktx2Module = import('./ktx2');
 let ktx2: KTX2Loader | null = null;
 
 /**
  * One KTX2 (Basis Universal) loader for the page: it owns a transcoder worker pool, so it is shared.
  * Meshopt needs no file: its decoder is bundled (three-stdlib), enabled by useGLTF's third argument.
  */
-function withKtx2(gl: WebGLRenderer): (loader: GLTFLoader) => void {
+function withKtx2(gl: WebGLRenderer, Loader: typeof KTX2Loader): (loader: GLTFLoader) => void {
   return (loader) => {
-    if (!ktx2) ktx2 = new KTX2Loader().setTranscoderPath(BASIS_PATH).detectSupport(gl);
+    if (!ktx2) ktx2 = new Loader().setTranscoderPath(BASIS_PATH).detectSupport(gl);
     loader.setKTX2Loader(ktx2);
   };
 }
@@ -37,7 +39,10 @@ export function modelUrl(folder: string, asset: Asset): string {
 /** One glTF asset placed in the scene; registered so bindings can find its nodes by name. */
 export function AssetModel({ folder, asset }: { folder: string; asset: Asset }) {
   const gl = useThree((s) => s.gl);
-  const gltf = useGLTF(modelUrl(folder, asset), DRACO_PATH, true, withKtx2(gl));
+  // Suspends (like useGLTF) until the KTX2 chunk is here; a chunk that cannot load fails this model
+  // as a model that cannot load does (AssetBoundary).
+  const { KTX2Loader: Loader } = use(ktx2Module);
+  const gltf = useGLTF(modelUrl(folder, asset), DRACO_PATH, true, withKtx2(gl, Loader));
   // A clone per placement (skeletons included): the same model may be placed twice, and bindings own node state.
   const placement = useMemo(() => placeModel(gltf.scene, lightRendering()), [gltf.scene]);
   const root = placement.root;
