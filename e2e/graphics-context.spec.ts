@@ -1,6 +1,15 @@
 import { expect, test, type Page } from '@playwright/test';
 import type { MqttClient } from 'mqtt';
-import { connectPublisher, frames, nodeLooksRed, openTwin, publishJson, pumpTelemetry, value } from './helpers';
+import {
+  canvasColours,
+  connectPublisher,
+  frames,
+  nodeLooksRed,
+  openTwin,
+  publishJson,
+  pumpTelemetry,
+  value,
+} from './helpers';
 
 // The canvas' WebGL context lost (a GPU process crash or reset) and restored: the scene says so while
 // it is blank, draws the whole picture of the latest values when it is back, and a kiosk whose context
@@ -30,21 +39,6 @@ const loseContext = (page: Page) =>
   });
 
 const restoreContext = (page: Page) => page.evaluate(() => (window as ContextWin).__lose!.restoreContext());
-
-/** How many different colours a sample of the canvas holds: a blank or mostly blank canvas has a few. */
-const canvasColours = (page: Page) =>
-  page.evaluate(() => {
-    const canvas = document.querySelector<HTMLCanvasElement>('[data-testid="scene"] canvas')!;
-    const copy = document.createElement('canvas');
-    copy.width = canvas.width;
-    copy.height = canvas.height;
-    const ctx = copy.getContext('2d')!;
-    ctx.drawImage(canvas, 0, 0);
-    const { data } = ctx.getImageData(0, 0, copy.width, copy.height);
-    const colours = new Set<number>();
-    for (let i = 0; i < data.length; i += 4 * 7) colours.add((data[i] << 16) | (data[i + 1] << 8) | data[i + 2]);
-    return colours.size;
-  });
 
 /** Resolves after two more animation frames of the page: any frame a change asked for has run by then. */
 const twoAnimationFrames = (page: Page) =>

@@ -102,6 +102,21 @@ export async function scenePixelsNear(
   return n;
 }
 
+/** How many different colours a sample of the scene canvas holds: a blank or mostly blank canvas has a few. */
+export const canvasColours = (page: Page) =>
+  page.evaluate(() => {
+    const canvas = document.querySelector<HTMLCanvasElement>('[data-testid="scene"] canvas')!;
+    const copy = document.createElement('canvas');
+    copy.width = canvas.width;
+    copy.height = canvas.height;
+    const ctx = copy.getContext('2d')!;
+    ctx.drawImage(canvas, 0, 0);
+    const { data } = ctx.getImageData(0, 0, copy.width, copy.height);
+    const colours = new Set<number>();
+    for (let i = 0; i < data.length; i += 4 * 7) colours.add((data[i] << 16) | (data[i + 1] << 8) | data[i + 2]);
+    return colours.size;
+  });
+
 /** The selection blue (#1f5fa8) of the rim, as the screen shows it. */
 export const isSelectionBlue = (r: number, g: number, b: number) =>
   Math.abs(r - 0x1f) < 30 && Math.abs(g - 0x5f) < 35 && Math.abs(b - 0xa8) < 40 && b > 2 * r;

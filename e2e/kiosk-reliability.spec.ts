@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { expect, test, type Page } from '@playwright/test';
 import type { MqttClient } from 'mqtt';
-import { connectPublisher, frames, publishJson, pumpTelemetry } from './helpers';
+import { canvasColours, connectPublisher, frames, publishJson, pumpTelemetry } from './helpers';
 import { E2E } from './ports';
 
 // A kiosk wall left alone for weeks (docs/kiosk.md): it comes back from its service worker after a
@@ -87,23 +87,8 @@ async function expectSceneDrawn(page: Page): Promise<void> {
       timeout: 30_000,
     },
   );
-  // Not a blank canvas: many colours, most of it unlike the background.
-  await expect
-    .poll(() =>
-      page.evaluate(() => {
-        const canvas = document.querySelector('[data-testid="scene"] canvas') as HTMLCanvasElement;
-        const copy = document.createElement('canvas');
-        copy.width = canvas.width;
-        copy.height = canvas.height;
-        const ctx = copy.getContext('2d')!;
-        ctx.drawImage(canvas, 0, 0);
-        const { data } = ctx.getImageData(0, 0, copy.width, copy.height);
-        const colours = new Set<number>();
-        for (let i = 0; i < data.length; i += 4 * 7) colours.add((data[i] << 16) | (data[i + 1] << 8) | data[i + 2]);
-        return colours.size;
-      }),
-    )
-    .toBeGreaterThan(50);
+  // Not a blank canvas: many colours.
+  await expect.poll(() => canvasColours(page)).toBeGreaterThan(50);
 }
 
 test('a kiosk reloaded while its web server is down comes back from its service worker, draws the twin and gets values', async ({

@@ -68,6 +68,20 @@ describe('instanceRuns', () => {
   });
 });
 
+/** A ramp with a step: red to green up to 10, then blue to white (two stops at 10). */
+const stepRamp = {
+  signal: '{instance}.power',
+  effect: {
+    kind: 'colorRamp',
+    stops: [
+      [0, '#ff0000'],
+      [10, '#00ff00'],
+      [10, '#0000ff'],
+      [20, '#ffffff'],
+    ],
+  },
+} as const;
+
 describe('InstanceBindings', () => {
   it('colours every instance from its own signal whatever order the store met the signals in, as more appear', () => {
     const { rt, store, base } = setup([ramp]);
@@ -114,20 +128,7 @@ describe('InstanceBindings', () => {
   });
 
   it('blends in the segment a value falls in, across a step (two stops at one value) and past either end', () => {
-    const { rt, store } = setup([
-      {
-        signal: '{instance}.power',
-        effect: {
-          kind: 'colorRamp',
-          stops: [
-            [0, '#ff0000'],
-            [10, '#00ff00'],
-            [10, '#0000ff'],
-            [20, '#ffffff'],
-          ],
-        },
-      },
-    ]);
+    const { rt, store } = setup([stepRamp]);
     const values = [5, 10, 15, -3, 25, 20];
     values.forEach((v, k) => publish(store, `r${Math.floor(k / 3)}c${k % 3}.power`, v));
     rt.apply(T0);
@@ -148,20 +149,7 @@ describe('InstanceBindings', () => {
   });
 
   it('blends each value in its own segment when neighbours jump between segments and back', () => {
-    const { rt, store } = setup([
-      {
-        signal: '{instance}.power',
-        effect: {
-          kind: 'colorRamp',
-          stops: [
-            [0, '#ff0000'],
-            [10, '#00ff00'],
-            [10, '#0000ff'],
-            [20, '#ffffff'],
-          ],
-        },
-      },
-    ]);
+    const { rt, store } = setup([stepRamp]);
     // The pass keeps the last segment it blended; each of these leaves it for another one.
     const values = [15, 5, 15, 0, 9.99, 10.01];
     values.forEach((v, k) => publish(store, `r${Math.floor(k / 3)}c${k % 3}.power`, v));
