@@ -229,6 +229,20 @@ test('a missing and a corrupt model show errors naming the files while the other
   await expect.poll(() => nodeLooksRed(page, 'fan/CoolingFan_Housing')).toBe(true);
 });
 
+test('without the KTX2 code (its chunk could not be fetched) only the model with a KTX2 texture fails, named', async ({
+  page,
+}) => {
+  await page.route(/\/assets\/ktx2-[^/]*\.js$/, (route) => route.abort());
+  await openTwin(page, 'broken-model');
+  const notices = page.getByTestId('notices');
+  await expect(notices).toContainText('fan-ktx2.glb: could not be loaded');
+  await expect(notices).toContainText('corrupt.glb: could not be loaded');
+  await expect(notices).not.toContainText('fan-meshopt.glb');
+  await expect(notices).not.toContainText('fan-draco.glb');
+  await publishJson(publisher, 'plant/north/fan1/telemetry', { rpm: 1100 });
+  await expect.poll(() => nodeLooksRed(page, 'fan/CoolingFan_Housing')).toBe(true);
+});
+
 test('the 10,000-panel instanced twin loads, and a panel shows its own live value', async ({ page }) => {
   await openTwin(page, 'solar-farm');
   await page.getByRole('button', { name: 'Corner' }).click();

@@ -14,15 +14,24 @@ export const DRACO_PATH = '/draco/';
 export const BASIS_PATH = '/basis/';
 
 // Fetched when this module runs (with the scene's code), not part of the first load: see ktx2.ts.
-const ktx2Module = import('./ktx2');
+// A chunk that cannot be fetched costs only KTX2 textures: the other models still load, and one with
+// a KTX2 texture fails with three's error naming the missing KTX2 loader (AssetBoundary shows it).
+const ktx2Module: Promise<typeof KTX2Loader | null> = import('./ktx2').then(
+  (m) => m.KTX2Loader,
+  (err: unknown) => {
+    console.warn('KTX2 texture support could not be loaded:', err);
+    return null;
+  },
+);
 let ktx2: KTX2Loader | null = null;
 
 /**
  * One KTX2 (Basis Universal) loader for the page: it owns a transcoder worker pool, so it is shared.
  * Meshopt needs no file: its decoder is bundled (three-stdlib), enabled by useGLTF's third argument.
  */
-function withKtx2(gl: WebGLRenderer, Loader: typeof KTX2Loader): (loader: GLTFLoader) => void {
+function withKtx2(gl: WebGLRenderer, Loader: typeof KTX2Loader | null): (loader: GLTFLoader) => void {
   return (loader) => {
+    if (!Loader) return;
     if (!ktx2) ktx2 = new Loader().setTranscoderPath(BASIS_PATH).detectSupport(gl);
     loader.setKTX2Loader(ktx2);
   };
@@ -39,9 +48,8 @@ export function modelUrl(folder: string, asset: Asset): string {
 /** One glTF asset placed in the scene; registered so bindings can find its nodes by name. */
 export function AssetModel({ folder, asset }: { folder: string; asset: Asset }) {
   const gl = useThree((s) => s.gl);
-  // Suspends (like useGLTF) until the KTX2 chunk is here; a chunk that cannot load fails this model
-  // as a model that cannot load does (AssetBoundary).
-  const { KTX2Loader: Loader } = use(ktx2Module);
+  // Suspends (like useGLTF) until the KTX2 chunk is here (or known to be missing).
+  const Loader = use(ktx2Module);
   const gltf = useGLTF(modelUrl(folder, asset), DRACO_PATH, true, withKtx2(gl, Loader));
   // A clone per placement (skeletons included): the same model may be placed twice, and bindings own node state.
   const placement = useMemo(() => placeModel(gltf.scene, lightRendering()), [gltf.scene]);
