@@ -4,6 +4,7 @@ import type { ConnectionOptions } from './connection';
 import { KIND_TEXT, type FromWorker } from './protocol';
 import { encodePayload } from 'sparkplug-payload/lib/sparkplugbpayload';
 import { demoTwin, makeTwin } from './testTwins';
+import { MAX_POSTED_READINGS } from './batchSplit';
 
 const PUMP_TOPIC = 'plant/north/pumps/pump1/telemetry';
 const payload = (temp: number) =>
@@ -69,6 +70,31 @@ describe('EngineSession', () => {
     expect(s.posted).toEqual([]);
     vi.advanceTimersByTime(1);
     expect(s.types()).toEqual(['batch']); // known signals: no 'signals' message
+  });
+
+  it('posts a long-held flush in parts the page applies as tasks of their own, nothing lost', () => {
+    const s = setup();
+    s.session.handle({ type: 'start', twin: demoTwin() });
+    s.posted.length = 0;
+    // 1,100 messages of four readings before the flush timer runs: a worker kept off a core.
+    for (let i = 0; i < 1100; i++) s.deliver(PUMP_TOPIC, payload(i));
+    vi.advanceTimersByTime(0);
+    expect(s.types()).toEqual(['signals', 'batch', 'batch']);
+    const parts = s.posted.slice(1).map((p) => {
+      if (p.message.type !== 'batch') throw new Error('expected a batch');
+      expect(p.transfer).toEqual([p.message.samples.buffer]);
+      return p.message;
+    });
+    expect(parts.map((b) => b.count)).toEqual([MAX_POSTED_READINGS, 4400 - MAX_POSTED_READINGS]);
+    // The bearing temperatures arrive in the order published: 0, 1, ..., 1099.
+    const signals = s.posted[0].message.type === 'signals' ? s.posted[0].message.added : [];
+    const bearing = signals.find((a) => a.id === 'pump1.temp')!.index;
+    const temps = parts.flatMap((b) => {
+      const out: number[] = [];
+      for (let k = 0; k < b.count; k++) if (b.samples[k * 3] === bearing) out.push(b.samples[k * 3 + 1]);
+      return out;
+    });
+    expect(temps).toEqual(Array.from({ length: 1100 }, (_, i) => i));
   });
 
   it('fills again the batch buffers the page hands back', () => {

@@ -10,6 +10,7 @@
 import type { AlarmAction, FromWorker, ToWorker } from './protocol';
 import { NAMESPACE_ROOT, NAMESPACE_VERSION, topics, type ServiceRequest } from './namespace';
 import { SharedAlarmView } from './sharedAlarms';
+import { splitBatch } from './batchSplit';
 import { Engine } from './engine';
 import { CommandRunner } from './commandRunner';
 import { startHttpPolling, type HttpPoller } from './httpPoller';
@@ -326,7 +327,8 @@ export class EngineSession {
     this.lastFlush = this.now();
     const out = engine.takeBatch();
     if (out.added.length > 0) this.host.post({ type: 'signals', added: out.added });
-    if (out.batch) this.host.post(out.batch, [out.batch.samples.buffer as ArrayBuffer]);
+    // A long-held flush is posted in parts, each a task of its own in the page (batchSplit.ts).
+    if (out.batch) for (const part of splitBatch(out.batch)) this.host.post(part, [part.samples.buffer as ArrayBuffer]);
     // While shared, this engine's own alarms and audit are not shown (it keeps evaluating, so that a
     // screen whose service goes away carries on at once).
     const shared = this.shared?.shared === true;
