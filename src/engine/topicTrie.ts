@@ -128,10 +128,14 @@ export class TopicRouter {
     const resolved: readonly ResolvedSignal[] =
       matches.length === 0
         ? NO_SIGNALS
-        : matches.map((m) => {
+        : matches.map((m): ResolvedSignal => {
             const id = fillTemplate(m.signal.id, m.captures);
+            // Every field named, in one order: built by spreading, each route had a hidden class of
+            // its own (2,990 maps for 3,000 routes), and reading them per message was megamorphic.
             return {
-              ...m,
+              def: m.def,
+              signal: m.signal,
+              captures: m.captures,
               id,
               label: m.signal.label === undefined ? id : fillTemplate(m.signal.label, m.captures),
               unit: m.signal.unit ?? '',
