@@ -136,3 +136,66 @@ test.describe('phone in landscape, 844 x 390 with touch', () => {
     expect(await overflow()).toBeLessThanOrEqual(0);
   });
 });
+
+/**
+ * What is wrong with the top bar as drawn: an item past the window's edge, an item squeezed to nothing,
+ * two items drawn over each other, or the connection's state cut short.
+ */
+async function topBarProblems(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const width = document.documentElement.clientWidth;
+    const problems: string[] = [];
+    const items = Array.from(document.querySelectorAll<HTMLElement>('.topbar > *')).map((el) => ({
+      name: el.dataset.testid ?? el.className ?? el.tagName,
+      box: el.getBoundingClientRect(),
+    }));
+    for (const { name, box } of items) {
+      if (box.right > width + 0.5 || box.left < -0.5) problems.push(`${name} reaches past the window`);
+      if (box.width < 20) problems.push(`${name} is ${box.width.toFixed(0)} px wide`);
+    }
+    for (let i = 0; i < items.length; i++)
+      for (let j = i + 1; j < items.length; j++) {
+        const a = items[i].box;
+        const b = items[j].box;
+        const x = Math.min(a.right, b.right) - Math.max(a.left, b.left);
+        const y = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+        if (x > 1 && y > 1) problems.push(`${items[i].name} and ${items[j].name} overlap`);
+      }
+    const label = document.querySelector<HTMLElement>('.connection-label')!;
+    const state = label.getBoundingClientRect();
+    const holder = label.parentElement!.getBoundingClientRect();
+    if (state.right > holder.right + 0.5 || label.scrollWidth > label.clientWidth + 1)
+      problems.push(`the connection's state is cut short`);
+    if (document.documentElement.scrollWidth > width) problems.push('the page scrolls sideways');
+    return problems;
+  });
+}
+
+for (const viewport of [
+  { width: 360, height: 740 },
+  { width: 390, height: 844 },
+  { width: 600, height: 960 },
+  { width: 768, height: 1024 },
+  { width: 844, height: 390 },
+  { width: 1024, height: 768 },
+]) {
+  test.describe(`top bar at ${viewport.width} x ${viewport.height}`, () => {
+    test.use({ viewport, hasTouch: true });
+
+    test('the title, the views, the connection, the time, the language and the panels all show, none over another', async ({
+      page,
+    }) => {
+      await openTwin(page, 'pump-station');
+      await expect(page.getByTestId('connection')).toHaveAttribute('data-state', 'online');
+      await expect(page.getByTestId('connection')).toContainText('Online');
+      await expect(page.getByRole('heading', { level: 1 })).toBeInViewport();
+      await expect(page.getByRole('button', { name: 'Overview' })).toBeInViewport();
+      await expect(page.getByLabel('Language')).toBeInViewport();
+      await expect(page.getByRole('button', { name: 'Alarms & panels' })).toBeInViewport();
+      expect(await topBarProblems(page)).toEqual([]);
+      // The drawer opens from the button however short its label is, and shows the alarms.
+      await page.getByTestId('drawer-toggle').tap();
+      await expect(page.getByTestId('alarm-list')).toBeInViewport();
+    });
+  });
+}

@@ -69,10 +69,16 @@ export function DrawerToggle({
         if (!open) requestAnimationFrame(() => document.getElementById(controls)?.focus());
       }}
     >
-      {open ? t('hidePanels') : t('showPanels')}
+      {/* On a phone the label gives way to three bars (drawn in CSS, no font needed); it stays the name. */}
+      <span className="drawer-glyph" aria-hidden="true" />
+      <span className="drawer-label">{open ? t('hidePanels') : t('showPanels')}</span>
       {badge > 0 && (
         <span id={badgeId} className="drawer-badge">
-          {t('drawerBadge', { count: badge })}
+          {/* Narrow screens show the number alone; the words stay for screen readers. */}
+          <span className="drawer-badge-count" aria-hidden="true">
+            {badge}
+          </span>
+          <span className="drawer-badge-text">{t('drawerBadge', { count: badge })}</span>
         </span>
       )}
     </button>

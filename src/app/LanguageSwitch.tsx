@@ -12,7 +12,9 @@ export function LanguageSwitch() {
   const current = languageOf(i18n.resolvedLanguage ?? i18n.language);
   return (
     <span className="language-switch">
-      <label htmlFor={id}>{t('language')}</label>
+      <label className="language-label" htmlFor={id}>
+        {t('language')}
+      </label>
       <select
         id={id}
         data-testid="language-switch"
