@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { openTwin, screenBounds, screenPosition } from './helpers';
+import { connectPublisher, openTwin, screenBounds, screenPosition } from './helpers';
 
 // The operator layout on a touch tablet (1024 x 768) and a phone in landscape (844 x 390): below the
 // 1100 px breakpoint the side panels are a drawer opened from the top bar (docs/operator.md).
@@ -199,3 +199,33 @@ for (const viewport of [
     });
   });
 }
+
+test.describe('a phone upright, 360 x 740: an alarm in the drawer', () => {
+  test.use({ viewport: { width: 360, height: 740 }, hasTouch: true });
+
+  test('fits the drawer, its Acknowledge button inside it and working', async ({ page }) => {
+    // alarm-lab (e2e/twins/alarm-lab): rule lab.hot, "lab.temp > 50", high.
+    const publisher = await connectPublisher();
+    try {
+      await publisher.publishAsync('alarmlab/temp', '20', { qos: 1 });
+      await openTwin(page, 'alarm-lab');
+      await publisher.publishAsync('alarmlab/temp', '60', { qos: 1 });
+      await page.getByTestId('drawer-toggle').tap();
+      const alarm = page.getByTestId('alarm-list').locator('[data-alarm-id="lab.hot"]');
+      await expect(alarm).toHaveAttribute('data-state', 'active');
+      const fit = await page.evaluate(() => {
+        const side = document.querySelector<HTMLElement>('.side.open')!;
+        return { scroll: side.scrollWidth, client: side.clientWidth, right: side.getBoundingClientRect().right };
+      });
+      expect(fit.scroll).toBeLessThanOrEqual(fit.client);
+      const ack = alarm.getByRole('button', { name: /Acknowledge/ });
+      const box = (await ack.boundingBox())!;
+      expect(box.x + box.width).toBeLessThanOrEqual(fit.right);
+      await ack.tap();
+      await expect(alarm).toHaveAttribute('data-state', 'acknowledged');
+    } finally {
+      await publisher.publishAsync('alarmlab/temp', '20', { qos: 1 });
+      await publisher.endAsync();
+    }
+  });
+});
